@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` (the default workflow) and `make test`.
+# Both create the virtual environment .venv on first use (Python 3.11, CPU TensorFlow).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORES ?= all
+PYTEST_ARGS ?=
+
+.PHONY: run test lint venv clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[cpu,workflow,dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/snakemake --cores $(CORES)
+
+lint: $(STAMP)
+	$(BIN)/ruff check deepresolve scripts tests benchmarks
+	$(BIN)/ruff format --check deepresolve scripts tests benchmarks
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/snakemake --lint --cores 1
+
+test: lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf results .snakemake logs benchmarks/results

@@ -1,0 +1,45 @@
+"""The paper's CNN architectures, built as Keras 3 functional models.
+
+Input ``X: shape=(n_sequences, length, 4)`` (A, C, G, T; see :mod:`deepresolve.sequences`);
+output one linear score (logit) per class, trained with sigmoid cross-entropy on the logits.
+"""
+
+from __future__ import annotations
+
+import keras
+
+
+def build_cnn(
+    sequence_length: int,
+    n_classes: int,
+    *,
+    conv_filters: int = 32,
+    conv_width: int = 8,
+    pool_size: int = 4,
+    dense_units: tuple[int, ...] | list[int] = (64, 64),
+    dropout: float = 0.0,
+    global_pooling: bool = False,
+    name: str = "deepresolve_cnn",
+) -> keras.Model:
+    """One convolutional layer, max-pooling, dense layers, one linear output per class.
+
+    Layer names are stable so that later steps can address them: ``conv``, ``pool``,
+    (``flatten``), ``dense_1`` ... ``dense_n``, (``dropout_i``), ``logits``.
+
+    ``global_pooling=True`` pools over the whole sequence (the 422-TF design, 1-D feature map);
+    otherwise local max-pooling with ``pool_size`` and stride ``pool_size`` (2-D feature map of
+    positions x filters).
+    """
+    inputs = keras.Input(shape=(sequence_length, 4), name="sequence")
+    h = keras.layers.Conv1D(conv_filters, conv_width, activation="relu", name="conv")(inputs)
+    if global_pooling:
+        h = keras.layers.GlobalMaxPooling1D(name="pool")(h)
+    else:
+        h = keras.layers.MaxPooling1D(pool_size, strides=pool_size, name="pool")(h)
+        h = keras.layers.Flatten(name="flatten")(h)
+    for i, units in enumerate(dense_units, start=1):
+        h = keras.layers.Dense(units, activation="relu", name=f"dense_{i}")(h)
+        if dropout > 0:
+            h = keras.layers.Dropout(dropout, name=f"dropout_{i}")(h)
+    outputs = keras.layers.Dense(n_classes, name="logits")(h)
+    return keras.Model(inputs, outputs, name=name)
