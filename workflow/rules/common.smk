@@ -23,11 +23,40 @@ def gpu_resources():
     return {"gpu": config["gpu"]["per_job"]} if config["gpu"]["enabled"] else {}
 
 
+def dataset_spec(dataset):
+    from deepresolve.synthetic import DATASETS as SPECS
+
+    return SPECS[dataset]
+
+
+def dataset_patterns(dataset):
+    return list(dataset_spec(dataset).patterns)
+
+
+def dataset_class_names(dataset):
+    return list(dataset_spec(dataset).class_patterns)
+
+
+def dataset_figures(dataset):
+    """The paper-style figures that make sense for a dataset's number of classes."""
+    if len(dataset_class_names(dataset)) == 1:
+        return ["niv_runs", "oniv"]
+    return ["class_nivs", "oniv", "similarity"]
+
+
 def all_targets(wildcards):
-    targets = []
+    targets = ["results/synthetic/claims.tsv"]
     for dataset in DATASETS:
+        folder = f"results/synthetic/{dataset}"
         targets += [
-            f"results/synthetic/{dataset}/dataset.npz",
-            f"results/synthetic/{dataset}/metrics.json",
+            f"{folder}/metrics.json",
+            f"{folder}/similarity.tsv",
+            f"{folder}/filters.meme",
         ]
+        targets += expand(
+            "{folder}/figures/{figure}.{ext}",
+            folder=folder,
+            figure=dataset_figures(dataset),
+            ext=["png", "pdf"],
+        )
     return targets

@@ -1,0 +1,35 @@
+"""Snakemake script of rule `fim`: feature importance maps of a trained model."""
+
+import logging
+
+import keras
+
+from deepresolve.fim import feature_importance_maps
+from deepresolve.logs import setup_logging
+
+setup_logging(snakemake.log[0])
+log = logging.getLogger("fim")
+params = snakemake.params.deepresolve
+
+model = keras.models.load_model(snakemake.input.model)
+result = feature_importance_maps(
+    model,
+    layer=params["layer"],
+    n_runs=params["n_runs"],
+    l2=params["l2"],
+    learning_rate=params["learning_rate"],
+    patience=params["patience"],
+    max_steps=params["max_steps"],
+    lr_decay_start=params["lr_decay_start"],
+    seed=snakemake.params.seed,
+)
+log.info(
+    "layer %s, FIMs %s, steps %d-%d, %d of %d runs stopped by patience",
+    result.layer_name,
+    result.fims.shape,
+    result.steps.min(),
+    result.steps.max(),
+    result.converged.sum(),
+    result.converged.size,
+)
+result.save(snakemake.output.fim)

@@ -1,0 +1,60 @@
+"""The workflow config is validated before any job runs, with errors naming key and fix."""
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from deepresolve.config import check_config, config_errors, model_config
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
+
+
+@pytest.fixture
+def config():
+    return yaml.safe_load((ROOT / "config/config.yaml").read_text())
+
+
+def test_default_and_test_configs_are_valid(config):
+    assert config_errors(config, SCHEMA) == []
+    test_config = yaml.safe_load((ROOT / "config/test.yaml").read_text())
+    assert config_errors(test_config, SCHEMA) == []
+
+
+def test_unknown_dataset_names_allowed_values(config):
+    config["datasets"] = ["I", "V"]
+    with pytest.raises(ValueError) as error:
+        check_config(config, SCHEMA)
+    message = str(error.value)
+    assert "datasets.1" in message and "'V'" in message
+    assert "['I', 'II', 'III', 'IV']" in message
+
+
+def test_negative_size_names_key(config):
+    config["synthetic"]["I"]["n_sequences"] = -5
+    messages = config_errors(config, SCHEMA)
+    assert len(messages) == 1
+    assert "synthetic.I.n_sequences" in messages[0] and "-5" in messages[0]
+
+
+def test_unknown_key_lists_allowed_keys(config):
+    config["training"]["epochs"] = 3
+    (message,) = config_errors(config, SCHEMA)
+    assert "'epochs'" in message and "under 'training'" in message
+    assert "max_epochs" in message
+
+
+def test_unknown_oniv_mode(config):
+    config["deepresolve"]["oniv_mode"] = "median"
+    (message,) = config_errors(config, SCHEMA)
+    assert "deepresolve.oniv_mode" in message and "released" in message and "paper" in message
+
+
+def test_per_dataset_model_override(config):
+    assert model_config(config, "IV")["dense_units"] == [64]
+    assert model_config(config, "I")["dense_units"] == [64, 64]
+    bad = copy.deepcopy(config)
+    bad["model"]["per_dataset"]["V"] = {"dense_units": [8]}
+    assert any("model.per_dataset" in m for m in config_errors(bad, SCHEMA))

@@ -1,0 +1,39 @@
+rule claims:
+    """Check the paper's claim for one dataset (section 3-4) and record the numbers, pass or fail."""
+    input:
+        fim="results/synthetic/{dataset}/fim.npz",
+        model="results/synthetic/{dataset}/model.keras",
+        pattern_neurons="results/synthetic/{dataset}/pattern_neurons.tsv",
+    output:
+        claims="results/synthetic/{dataset}/claims.json",
+    params:
+        mode=config["deepresolve"]["oniv_mode"],
+    resources:
+        runtime=10,
+        mem_mb=2000,
+    log:
+        "logs/synthetic/{dataset}/claims.log",
+    benchmark:
+        "benchmarks/results/synthetic/{dataset}/claims.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    script:
+        "../../scripts/check_claims.py"
+
+
+rule claims_summary:
+    """One table of every checked claim of the configured datasets."""
+    input:
+        expand("results/synthetic/{dataset}/claims.json", dataset=DATASETS),
+    output:
+        report(
+            "results/synthetic/claims.tsv",
+            caption="../report/claims.rst",
+            category="Claims",
+        ),
+    log:
+        "logs/synthetic/claims_summary.log",
+    conda:
+        "../../envs/deepresolve.yaml"
+    script:
+        "../../scripts/summarise_claims.py"

@@ -1,0 +1,62 @@
+rule fim:
+    """Feature importance maps: gradient ascent at the chosen layer, all classes x runs in one batch."""
+    input:
+        model="results/synthetic/{dataset}/model.keras",
+    output:
+        fim="results/synthetic/{dataset}/fim.npz",
+    params:
+        deepresolve=config["deepresolve"],
+        seed=config["seed"],
+    resources:
+        runtime=60,
+        mem_mb=4000,
+        **gpu_resources(),
+    threads: 2
+    log:
+        "logs/synthetic/{dataset}/fim.log",
+    benchmark:
+        "benchmarks/results/synthetic/{dataset}/fim.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    script:
+        "../../scripts/compute_fim.py"
+
+
+rule oniv:
+    """NIVs, their variance, the ONIV and the class similarity matrix from the FIMs."""
+    input:
+        fim="results/synthetic/{dataset}/fim.npz",
+        model="results/synthetic/{dataset}/model.keras",
+    output:
+        niv=report(
+            "results/synthetic/{dataset}/niv.tsv",
+            caption="../report/niv.rst",
+            category="Dataset {dataset}",
+            subcategory="Tables",
+        ),
+        oniv=report(
+            "results/synthetic/{dataset}/oniv.tsv",
+            caption="../report/oniv.rst",
+            category="Dataset {dataset}",
+            subcategory="Tables",
+        ),
+        similarity=report(
+            "results/synthetic/{dataset}/similarity.tsv",
+            caption="../report/similarity.rst",
+            category="Dataset {dataset}",
+            subcategory="Tables",
+        ),
+    params:
+        mode=config["deepresolve"]["oniv_mode"],
+        class_names=lambda wildcards: dataset_class_names(wildcards.dataset),
+    resources:
+        runtime=10,
+        mem_mb=2000,
+    log:
+        "logs/synthetic/{dataset}/oniv.log",
+    benchmark:
+        "benchmarks/results/synthetic/{dataset}/oniv.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    script:
+        "../../scripts/compute_oniv.py"
