@@ -1,0 +1,72 @@
+"""Training: split, AUC, determinism, and that the paper's CNN learns a small dataset."""
+
+import numpy as np
+import pytest
+
+from deepresolve.synthetic import simulate
+from deepresolve.training import per_class_auc, split_indices, train_classifier
+
+TRAINING = dict(
+    test_fraction=0.2,
+    validation_fraction=0.1,
+    batch_size=64,
+    learning_rate=0.002,
+    max_epochs=12,
+    patience=4,
+)
+MODEL = dict(
+    conv_filters=16, conv_width=8, pool_size=4, dense_units=[32], dropout=0.0, global_pooling=True
+)
+
+
+def test_split_is_disjoint_complete_and_seeded():
+    split = split_indices(1000, 0.2, 0.1, seed=3)
+    parts = [split.train, split.validation, split.test]
+    assert [len(p) for p in parts] == [700, 100, 200]
+    assert len(np.unique(np.concatenate(parts))) == 1000
+    again = split_indices(1000, 0.2, 0.1, seed=3)
+    np.testing.assert_array_equal(split.test, again.test)
+    assert not np.array_equal(split.test, split_indices(1000, 0.2, 0.1, seed=4).test)
+    with pytest.raises(ValueError, match="must be below 1"):
+        split_indices(10, 0.6, 0.4, seed=0)
+
+
+def test_per_class_auc():
+    y = np.array([[0, 1], [1, 1], [0, 1], [1, 1]])
+    scores = np.array([[0.1, 0.5], [0.9, 0.2], [0.2, 0.3], [0.8, 0.1]])
+    aucs = per_class_auc(y, scores)
+    assert aucs[0] == 1.0 and np.isnan(aucs[1])
+
+
+@pytest.fixture(scope="module")
+def trained_twice():
+    data = simulate("IV", {"n_sequences": 6000, "negative_fraction": 0.34}, seed=1)
+    runs = [
+        train_classifier(data.x, data.y, data.class_names, model_params=MODEL, seed=11, **TRAINING)
+        for _ in range(2)
+    ]
+    return data, runs
+
+
+def test_small_cnn_learns_dataset_IV(trained_twice):
+    _, (run, _) = trained_twice
+    aucs = run.metrics["test_auc"]
+    assert len(aucs) == 4
+    # the single-pattern class is easy even for 16 filters and 12 epochs
+    assert aucs["CGCTTG"] > 0.9, aucs
+    assert np.mean(list(aucs.values())) > 0.75, aucs
+    assert run.metrics["n_test"] == 1200 and 1 <= run.metrics["best_epoch"] <= 12
+    assert list(run.history.columns[:3]) == ["epoch", "loss", "val_loss"]
+
+
+def test_same_seed_same_weights_and_auc(trained_twice):
+    _, (first, second) = trained_twice
+    assert first.metrics["test_auc"] == second.metrics["test_auc"]
+    for a, b in zip(first.model.get_weights(), second.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_label_shape_mismatch_is_rejected():
+    x = np.zeros((10, 20, 4), np.uint8)
+    with pytest.raises(ValueError, match="do not match 10 sequences x 2 classes"):
+        train_classifier(x, np.zeros((10, 3)), ["a", "b"], model_params=MODEL, seed=0, **TRAINING)
