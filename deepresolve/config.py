@@ -20,7 +20,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
         where = f"under '{key}'" if error.absolute_path else "at the top level"
         return f"unknown config key(s) {unknown} {where}; allowed keys: {allowed}"
     if error.validator == "enum":
-        return f"config key '{key}': {error.instance!r} is not allowed; allowed values: {error.validator_value}"
+        allowed = error.validator_value
+        return f"config key '{key}': {error.instance!r} is not allowed; allowed values: {allowed}"
     if error.validator == "propertyNames":
         return f"config key '{key}': {error.message}"
     if error.validator == "required":

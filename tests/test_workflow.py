@@ -61,7 +61,9 @@ def test_rerun_with_same_seed_is_identical(finished_run, tmp_path):
     assert again.returncode == 0, again.stderr[-5000:]
     for dataset in ["I", "IV"]:
         first = json.loads((finished_run / f"results/synthetic/{dataset}/metrics.json").read_text())
-        second = json.loads((tmp_path / f"again/results/synthetic/{dataset}/metrics.json").read_text())
+        second = json.loads(
+            (tmp_path / f"again/results/synthetic/{dataset}/metrics.json").read_text()
+        )
         assert first["test_auc"] == second["test_auc"]
         a = pd.read_csv(finished_run / f"results/synthetic/{dataset}/oniv.tsv", sep="\t")
         b = pd.read_csv(tmp_path / f"again/results/synthetic/{dataset}/oniv.tsv", sep="\t")

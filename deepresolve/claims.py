@@ -1,0 +1,319 @@
+"""The paper's claims about synthetic datasets I-IV, checked on computed NIVs, ONIVs and
+similarity matrices.
+
+Each ``claim_*`` function returns a JSON-serialisable dict with at least ``claim`` (the
+sentence checked), ``passed`` (bool) and the numbers behind the verdict; a failed claim is
+reported, never dropped. Neurons are 0-based filter indices (as in
+:func:`deepresolve.motifs.assign_patterns`); classes are 0-based row indices, and pair labels
+such as ``"1+2"`` use the paper's 1-based class numbers.
+
+Shapes: ``T`` gradient-ascent runs, ``K`` neurons, ``C`` classes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+DATASET_III_LINEAR = ("CAGGTC",)
+DATASET_III_NONLINEAR = ("GCTCAT", "CGCTTG")
+DATASET_IV_SHARED_PAIRS = ((0, 1), (0, 2), (1, 2))
+DATASET_IV_DISTINCT_CLASS = 3
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """1-based rank of each entry when sorted in decreasing order (ties by index)."""
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values), dtype=int)
+    ranks[order] = np.arange(1, len(values) + 1)
+    return ranks
+
+
+def claim_dataset_I(
+    nivs_c: np.ndarray,
+    variance_c: np.ndarray,
+    neuron_a: int,
+    neuron_b: int,
+    min_opposite: int | None = None,
+) -> dict:
+    """Dataset I (XOR, §3.1, Figure 2): the two pattern neurons are the two highest-variance
+    neurons and their NIVs take opposite signs in (almost) every run.
+
+    Parameters
+    ----------
+    nivs_c: array, shape=(T, K)
+        NIVs of the positive class, one row per run.
+    variance_c: array, shape=(K,)
+        Variance of each neuron's NIV over the runs.
+    neuron_a, neuron_b: int
+        Neurons capturing CGCTTG and CAGATG.
+    min_opposite: int, optional
+        Runs in which the signs must be opposite; default ``ceil(0.8 T)`` (8 of 10 runs).
+    """
+    nivs_c = np.asarray(nivs_c, dtype=float)
+    variance_c = np.asarray(variance_c, dtype=float)
+    n_runs, n_neurons = nivs_c.shape
+    if variance_c.shape != (n_neurons,):
+        raise ValueError(f"variance_c: expected shape ({n_neurons},), got {variance_c.shape}")
+    if min_opposite is None:
+        min_opposite = math.ceil(0.8 * n_runs)
+    ranks = _ranks(variance_c)
+    top_two = [int(n) for n in np.argsort(-variance_c, kind="stable")[:2]]
+    opposite = np.sign(nivs_c[:, neuron_a]) * np.sign(nivs_c[:, neuron_b]) < 0
+    top_variance = {neuron_a, neuron_b} == set(top_two)
+    n_opposite = int(opposite.sum())
+    return {
+        "claim": "Dataset I: the two pattern neurons have the two largest NIV variances and "
+        f"opposite NIV signs in at least {min_opposite} of {n_runs} runs",
+        "passed": bool(top_variance and n_opposite >= min_opposite),
+        "neurons": [int(neuron_a), int(neuron_b)],
+        "top_variance_neurons": top_two,
+        "variance": [float(variance_c[neuron_a]), float(variance_c[neuron_b])],
+        "variance_rank": [int(ranks[neuron_a]), int(ranks[neuron_b])],
+        "median_variance": float(np.median(variance_c)),
+        "top_two_variance": top_variance,
+        "n_opposite_sign_runs": n_opposite,
+        "n_runs": int(n_runs),
+        "min_opposite": int(min_opposite),
+        "opposite_per_run": [bool(o) for o in opposite],
+    }
+
+
+def claim_dataset_II(
+    oniv: np.ndarray,
+    class_patterns: Mapping[str, Sequence[str]],
+    pattern_neurons: Mapping[str, int],
+    class_names: Sequence[str],
+) -> dict:
+    """Dataset II (AND/OR, §3.2, Figure 3): every planted pattern of a class is among that
+    class's most important positive neurons.
+
+    For a class with ``m`` patterns, each pattern's neuron must be among the ``m + 1`` neurons
+    with the largest ONIV, and its ONIV must be > 0 (one slot of slack for a spurious neuron
+    such as the paper's filter #28).
+
+    Parameters
+    ----------
+    oniv: array, shape=(C, K)
+        ONIV (or run-averaged NIV) per class, rows in the order of ``class_names``.
+    class_patterns: dict of str -> list of str
+        Class name -> planted patterns.
+    pattern_neurons: dict of str -> int
+        Pattern -> neuron capturing it (:func:`deepresolve.motifs.assign_patterns`).
+    class_names: list of C str
+    """
+    oniv = np.asarray(oniv, dtype=float)
+    if oniv.ndim != 2 or oniv.shape[0] != len(class_names):
+        raise ValueError(f"oniv: expected shape ({len(class_names)}, K), got {oniv.shape}")
+    per_class = {}
+    for c, name in enumerate(class_names):
+        patterns = list(class_patterns[name])
+        k = len(patterns) + 1
+        ranks = _ranks(oniv[c])
+        top = [int(n) for n in np.argsort(-oniv[c], kind="stable")[:k]]
+        found = {
+            pattern: bool(
+                ranks[pattern_neurons[pattern]] <= k and oniv[c, pattern_neurons[pattern]] > 0
+            )
+            for pattern in patterns
+        }
+        per_class[str(name)] = {
+            "passed": all(found.values()),
+            "k": k,
+            "top_k_neurons": top,
+            "top_k_oniv": [float(oniv[c, n]) for n in top],
+            "patterns": {
+                pattern: {
+                    "neuron": int(pattern_neurons[pattern]),
+                    "oniv": float(oniv[c, pattern_neurons[pattern]]),
+                    "rank": int(ranks[pattern_neurons[pattern]]),
+                    "in_top_k": found[pattern],
+                }
+                for pattern in patterns
+            },
+        }
+    return {
+        "claim": "Dataset II: in every class, each planted pattern's neuron is among the "
+        "(number of patterns + 1) largest positive ONIV neurons",
+        "passed": all(result["passed"] for result in per_class.values()),
+        "classes": per_class,
+    }
+
+
+def claim_dataset_III(
+    oniv_c: np.ndarray,
+    nonlinear_c: np.ndarray,
+    pattern_neurons: Mapping[str, int],
+    *,
+    top: int = 5,
+    linear_patterns: Sequence[str] = DATASET_III_LINEAR,
+    nonlinear_patterns: Sequence[str] = DATASET_III_NONLINEAR,
+) -> dict:
+    """Dataset III (AND + XOR, §3.3, Figure 4): the three pattern neurons have high ONIV,
+    GCTCAT and CGCTTG are flagged non-linear and CAGGTC is not.
+
+    "High" means: ONIV > 0 and among the ``top`` (default 5) largest ONIV values of the class.
+
+    Parameters
+    ----------
+    oniv_c: array, shape=(K,)
+        ONIV of the positive class.
+    nonlinear_c: bool array, shape=(K,)
+        Neurons flagged non-linear (large NIV variance).
+    pattern_neurons: dict of str -> int
+        Must hold every pattern of ``linear_patterns`` and ``nonlinear_patterns``.
+    top: int
+    linear_patterns, nonlinear_patterns: list of str
+        Patterns expected to act linearly (AND) and non-linearly (XOR).
+    """
+    oniv_c = np.asarray(oniv_c, dtype=float)
+    nonlinear_c = np.asarray(nonlinear_c, dtype=bool)
+    if nonlinear_c.shape != oniv_c.shape:
+        raise ValueError(f"nonlinear_c: expected shape {oniv_c.shape}, got {nonlinear_c.shape}")
+    ranks = _ranks(oniv_c)
+    patterns = {}
+    for pattern in [*linear_patterns, *nonlinear_patterns]:
+        neuron = int(pattern_neurons[pattern])
+        expected = pattern in nonlinear_patterns
+        high = bool(oniv_c[neuron] > 0 and ranks[neuron] <= top)
+        patterns[pattern] = {
+            "neuron": neuron,
+            "oniv": float(oniv_c[neuron]),
+            "rank": int(ranks[neuron]),
+            "high_oniv": high,
+            "nonlinear": bool(nonlinear_c[neuron]),
+            "expected_nonlinear": expected,
+            "passed": high and bool(nonlinear_c[neuron]) == expected,
+        }
+    return {
+        "claim": f"Dataset III: the neurons of {', '.join(patterns)} are each among the top "
+        f"{top} positive ONIV neurons; {', '.join(nonlinear_patterns)} are flagged non-linear "
+        f"and {', '.join(linear_patterns)} is not",
+        "passed": all(p["passed"] for p in patterns.values()),
+        "all_high_oniv": all(p["high_oniv"] for p in patterns.values()),
+        "nonlinearity_as_expected": all(
+            p["nonlinear"] == p["expected_nonlinear"] for p in patterns.values()
+        ),
+        "top": int(top),
+        "n_nonlinear_neurons": int(nonlinear_c.sum()),
+        "patterns": patterns,
+    }
+
+
+def similarity_ordering(
+    similarity: np.ndarray,
+    shared_pairs: Sequence[tuple[int, int]] = DATASET_IV_SHARED_PAIRS,
+    distinct_class: int = DATASET_IV_DISTINCT_CLASS,
+) -> dict:
+    """Whether every pair of classes that share patterns is more similar than every pair
+    involving the class that shares none (the ordering asked of Figure 6's matrices).
+
+    Parameters
+    ----------
+    similarity: array, shape=(C, C)
+        A class similarity (correlation) matrix.
+    shared_pairs: list of (int, int)
+        0-based class pairs that share patterns; default (1,2), (1,3), (2,3) in paper numbers.
+    distinct_class: int
+        0-based index of the class sharing nothing; default class 4.
+
+    Returns
+    -------
+    dict with ``passed``, ``shared`` and ``distinct`` (pair label -> similarity), ``margin``
+    (smallest shared minus largest distinct; > 0 when passed) and ``failing_pairs``
+    (shared pairs not above every distinct pair).
+    """
+    similarity = np.asarray(similarity, dtype=float)
+    n = similarity.shape[0]
+    if similarity.shape != (n, n):
+        raise ValueError(f"similarity: expected a square matrix, got {similarity.shape}")
+
+    def label(i: int, j: int) -> str:
+        return f"{i + 1}+{j + 1}"
+
+    shared = {label(i, j): float(similarity[i, j]) for i, j in shared_pairs}
+    distinct = {
+        label(*sorted((i, distinct_class))): float(similarity[i, distinct_class])
+        for i in range(n)
+        if i != distinct_class
+    }
+    highest_distinct = max(distinct.values())
+    failing = [pair for pair, value in shared.items() if not value > highest_distinct]
+    return {
+        "passed": not failing,
+        "shared": shared,
+        "distinct": distinct,
+        "margin": float(min(shared.values()) - highest_distinct),
+        "failing_pairs": failing,
+    }
+
+
+def claim_dataset_IV(
+    similarity: np.ndarray, baselines: Mapping[str, np.ndarray] | None = None
+) -> dict:
+    """Dataset IV (§4, Figure 6): the class similarity matrix (Pearson correlation of
+    non-negative ONIVs) ranks classes 1+2, 1+3 and 2+3 above every pair with class 4.
+
+    ``passed`` depends on ``similarity`` alone. The paper also says the baselines (ONIV with
+    negatives, last-layer weights) fail this ordering; each baseline's ordering is reported
+    under ``baselines`` with ``all_baselines_fail`` as information, not as part of ``passed``.
+
+    Parameters
+    ----------
+    similarity: array, shape=(4, 4)
+        Class similarity matrix from non-negative ONIVs.
+    baselines: dict of str -> array, shape=(4, 4), optional
+        Other similarity matrices (Figure 6's other panels).
+    """
+    result = similarity_ordering(similarity)
+    report = {
+        "claim": "Dataset IV: non-negative ONIV similarity of classes 1+2, 1+3 and 2+3 each "
+        "exceeds every similarity with class 4",
+        **result,
+    }
+    if baselines:
+        report["baselines"] = {name: similarity_ordering(m) for name, m in baselines.items()}
+        report["all_baselines_fail"] = not any(b["passed"] for b in report["baselines"].values())
+    return report
+
+
+def claims_for_dataset(
+    dataset: str,
+    *,
+    nivs: np.ndarray,
+    variance: np.ndarray,
+    oniv: np.ndarray,
+    nonlinear: np.ndarray,
+    similarity_matrices: Mapping[str, np.ndarray],
+    pattern_neurons: Mapping[str, int],
+    class_patterns: Mapping[str, Sequence[str]],
+    class_names: Sequence[str],
+) -> dict:
+    """The paper's claim for synthetic ``dataset`` ("I", "II", "III" or "IV").
+
+    Parameters
+    ----------
+    nivs: array, shape=(C, T, K)
+    variance, oniv: array, shape=(C, K)
+    nonlinear: bool array, shape=(C, K)
+    similarity_matrices: dict of str -> array, shape=(C, C)
+        Figure 6's matrices; the first is the class similarity matrix (non-negative ONIV), the
+        others are reported as baselines.
+    pattern_neurons: dict of str -> int
+        Planted pattern -> neuron capturing it.
+    class_patterns: dict of str -> list of str
+    class_names: list of C str
+    """
+    if dataset == "I":
+        a, b = (pattern_neurons[p] for p in class_patterns[class_names[0]])
+        return claim_dataset_I(nivs[0], variance[0], a, b)
+    if dataset == "II":
+        return claim_dataset_II(oniv, class_patterns, pattern_neurons, class_names)
+    if dataset == "III":
+        return claim_dataset_III(oniv[0], nonlinear[0], pattern_neurons)
+    if dataset == "IV":
+        (proposed, matrix), *others = similarity_matrices.items()
+        return claim_dataset_IV(matrix, baselines=dict(others)) | {"matrix": proposed}
+    raise ValueError(f"no claim is defined for dataset {dataset!r}; known: I, II, III, IV")

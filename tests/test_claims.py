@@ -1,0 +1,133 @@
+import json
+
+import numpy as np
+import pytest
+
+from deepresolve import claims
+
+K = 32
+
+
+def _xor_nivs(seed=0, n_runs=10, a=11, b=30):
+    """NIVs where neurons a and b flip sign together with opposite signs, others are small."""
+    rng = np.random.default_rng(seed)
+    nivs = rng.normal(0, 0.1, (n_runs, K))
+    signs = np.where(rng.random(n_runs) < 0.5, 1.0, -1.0)
+    nivs[:, a] = 1.5 * signs
+    nivs[:, b] = -1.2 * signs
+    return nivs
+
+
+def _assert_json(result):
+    assert isinstance(result["passed"], bool) and isinstance(result["claim"], str)
+    json.dumps(result)
+
+
+def test_dataset_I_passes_and_fails():
+    nivs = _xor_nivs()
+    result = claims.claim_dataset_I(nivs, nivs.var(axis=0), 11, 30)
+    _assert_json(result)
+    assert result["passed"] and result["n_opposite_sign_runs"] == 10
+    assert result["min_opposite"] == 8 and result["variance_rank"] == [1, 2]
+
+    same_sign = nivs.copy()
+    same_sign[:4, 30] *= -1  # 4 runs with equal signs: only 6 of 10 opposite
+    result = claims.claim_dataset_I(same_sign, same_sign.var(axis=0), 11, 30)
+    _assert_json(result)
+    assert not result["passed"] and result["n_opposite_sign_runs"] == 6
+
+    noisy = nivs.copy()
+    noisy[:, 5] = np.linspace(-3, 3, len(noisy))  # a third neuron with larger variance
+    result = claims.claim_dataset_I(noisy, noisy.var(axis=0), 11, 30)
+    assert not result["passed"] and not result["top_two_variance"]
+    assert claims.claim_dataset_I(nivs[:5], nivs[:5].var(axis=0), 11, 30)["min_opposite"] == 4
+
+
+CLASS_PATTERNS = {
+    "class 1": ["CAGGTC", "AGATT"],
+    "class 2": ["AGATT", "GCTCAT"],
+    "class 3": ["CAGGTC", "GCTCAT"],
+    "class 4": ["CGCTTG", "CAAGCG"],
+}
+PATTERN_NEURONS = {"CAGGTC": 3, "AGATT": 7, "GCTCAT": 12, "CGCTTG": 20, "CAAGCG": 25}
+
+
+def _linear_oniv(seed=1):
+    rng = np.random.default_rng(seed)
+    oniv = rng.normal(0, 0.1, (4, K))
+    for c, patterns in enumerate(CLASS_PATTERNS.values()):
+        for pattern in patterns:
+            oniv[c, PATTERN_NEURONS[pattern]] = 1.0
+        oniv[c, 28] = 1.2  # one spurious high neuron (the paper's #28) is tolerated
+    return oniv
+
+
+def test_dataset_II_passes_and_fails():
+    names = list(CLASS_PATTERNS)
+    oniv = _linear_oniv()
+    result = claims.claim_dataset_II(oniv, CLASS_PATTERNS, PATTERN_NEURONS, names)
+    _assert_json(result)
+    assert result["passed"] and all(c["passed"] for c in result["classes"].values())
+    assert result["classes"]["class 1"]["k"] == 3
+
+    perturbed = oniv.copy()
+    perturbed[2, 30] = 1.1  # a second spurious neuron pushes GCTCAT out of class 3's top 3
+    result = claims.claim_dataset_II(perturbed, CLASS_PATTERNS, PATTERN_NEURONS, names)
+    _assert_json(result)
+    assert not result["passed"]
+    assert [c["passed"] for c in result["classes"].values()] == [True, True, False, True]
+    assert not result["classes"]["class 3"]["patterns"]["GCTCAT"]["in_top_k"]
+
+
+def _dataset_III():
+    rng = np.random.default_rng(2)
+    oniv = rng.normal(0, 0.1, K)
+    nonlinear = np.zeros(K, bool)
+    neurons = {"CGCTTG": 4, "CAGGTC": 9, "GCTCAT": 17}
+    oniv[[4, 9, 17]] = [1.3, 1.0, 1.5]
+    nonlinear[[4, 17]] = True
+    return oniv, nonlinear, neurons
+
+
+def test_dataset_III_passes_and_fails():
+    oniv, nonlinear, neurons = _dataset_III()
+    result = claims.claim_dataset_III(oniv, nonlinear, neurons)
+    _assert_json(result)
+    assert result["passed"] and result["all_high_oniv"] and result["nonlinearity_as_expected"]
+
+    linear_flagged = nonlinear.copy()
+    linear_flagged[9] = True  # CAGGTC wrongly non-linear
+    result = claims.claim_dataset_III(oniv, linear_flagged, neurons)
+    assert not result["passed"] and result["all_high_oniv"]
+    assert not result["patterns"]["CAGGTC"]["passed"]
+
+    low = oniv.copy()
+    low[9] = -0.5  # CAGGTC neuron no longer favoured
+    result = claims.claim_dataset_III(low, nonlinear, neurons)
+    assert not result["passed"] and not result["all_high_oniv"]
+    assert result["patterns"]["CAGGTC"]["rank"] > 5
+
+
+def test_dataset_IV_passes_and_fails():
+    good = np.array(
+        [
+            [1.0, 0.5, 0.4, -0.1],
+            [0.5, 1.0, 0.45, 0.0],
+            [0.4, 0.45, 1.0, 0.2],
+            [-0.1, 0.0, 0.2, 1.0],
+        ]
+    )
+    bad = good.copy()
+    bad[1, 2] = bad[2, 1] = 0.1  # classes 2+3 below 3+4: the last-layer failure in the paper
+    result = claims.claim_dataset_IV(good, baselines={"last-layer weight": bad})
+    _assert_json(result)
+    assert result["passed"] and result["margin"] == pytest.approx(0.2)
+    assert set(result["shared"]) == {"1+2", "1+3", "2+3"}
+    assert set(result["distinct"]) == {"1+4", "2+4", "3+4"}
+    assert not result["baselines"]["last-layer weight"]["passed"]
+    assert result["all_baselines_fail"]
+
+    result = claims.claim_dataset_IV(bad)
+    _assert_json(result)
+    assert not result["passed"] and result["failing_pairs"] == ["2+3"]
+    assert claims.similarity_ordering(bad)["margin"] < 0

@@ -1,0 +1,103 @@
+import memelite.io
+import numpy as np
+import pytest
+
+from deepresolve import motifs
+from deepresolve.sequences import encode_indices
+
+
+def _kernel_with(planted: dict[int, tuple[str, int]], width=8, n_filters=10, seed=0):
+    """Small random kernel; ``planted``: filter -> (k-mer, offset) gets +1 on its bases."""
+    rng = np.random.default_rng(seed)
+    kernel = rng.normal(0, 0.1, (width, 4, n_filters))
+    for j, (kmer, offset) in planted.items():
+        positions = offset + np.arange(len(kmer))
+        inside = (positions >= 0) & (positions < width)  # bases past the filter's ends drop
+        kernel[positions[inside], encode_indices(kmer)[inside], j] += 1.0
+    return kernel
+
+
+def test_match_finds_planted_filter_and_offset():
+    kernel = _kernel_with({7: ("CGCTTG", 2), 3: ("CAGATG", 0)})
+    ranking = motifs.match_pattern_to_filters(kernel, "CGCTTG")
+    assert list(ranking.columns[:3]) == ["rank", "filter", "score"]
+    assert ranking.loc[0, "filter"] == 7
+    assert ranking.loc[0, "offset"] == 2
+    assert ranking.loc[0, "relative_score"] == pytest.approx(1.0)
+    assert len(ranking) == 10 and ranking["score"].is_monotonic_decreasing
+    assert motifs.neuron_for_pattern(kernel, "CAGATG") == 3
+
+
+def test_match_reverse_complement_and_long_kmer():
+    # Filter 5 holds the reverse complement of GCTCAT, filter 2 a forward near-match.
+    kernel = _kernel_with({5: ("ATGAGC", 1), 2: ("GCTCAA", 0)})
+    assert motifs.match_pattern_to_filters(kernel, "GCTCAT").loc[0, "filter"] == 2
+    ranking = motifs.match_pattern_to_filters(kernel, "GCTCAT", reverse_complement=True)
+    assert (ranking.loc[0, "filter"], ranking.loc[0, "strand"]) == (5, "-")
+    # A k-mer longer than the filter: the whole filter must be covered, so offset <= 0.
+    long = motifs.match_pattern_to_filters(kernel, "TTATGAGCTTTT")
+    assert long.loc[0, "filter"] == 5 and long.loc[0, "offset"] == -1
+
+
+def test_partial_overlap_only_when_asked():
+    kernel = _kernel_with({2: ("GCTCAT", 4)})  # last two bases fall off the 8-wide filter
+    full = motifs.match_pattern_to_filters(kernel, "GCTCAT")
+    assert full["offset"].between(0, 2).all()
+    partial = motifs.match_pattern_to_filters(kernel, "GCTCAT", min_overlap=4)
+    assert (partial.loc[0, "filter"], partial.loc[0, "offset"]) == (2, 4)
+    with pytest.raises(ValueError):
+        motifs.match_pattern_to_filters(kernel, "GCTCAT", min_overlap=7)
+
+
+def test_assign_patterns_warns_on_shared_filter():
+    kernel = _kernel_with({1: ("CGCTTG", 0), 4: ("CAGGTC", 1)})
+    assert motifs.assign_patterns(kernel, ["CGCTTG", "CAGGTC"]) == {"CGCTTG": 1, "CAGGTC": 4}
+    with pytest.warns(UserWarning, match="filter 1"):
+        shared = motifs.assign_patterns(kernel, ["CGCTTG", "CGCTTC"])
+    assert shared == {"CGCTTG": 1, "CGCTTC": 1}
+    distinct = motifs.assign_patterns(kernel, ["CGCTTG", "CGCTTC"], distinct=True)
+    assert distinct["CGCTTG"] == 1 and distinct["CGCTTC"] != 1
+
+
+def test_filters_to_pwms_rules():
+    kernel = np.zeros((3, 4, 2))
+    kernel[0, :, 0] = [2.0, -1.0, 1.0, 1.0]
+    kernel[1, :, 0] = [-1.0, -2.0, -0.5, -3.0]  # all negative -> uniform
+    kernel[2, :, 0] = [0.0, 0.0, 0.0, 5.0]
+    kernel[:, :, 1] = -1.0
+    pwms = motifs.filters_to_pwms(kernel)
+    assert pwms.shape == (2, 3, 4)
+    np.testing.assert_allclose(pwms[0, 0], [0.5, 0.0, 0.25, 0.25])
+    np.testing.assert_allclose(pwms[0, 1], [0.25] * 4)
+    np.testing.assert_allclose(pwms[0, 2], [0, 0, 0, 1])
+    np.testing.assert_allclose(pwms[1], 0.25)
+    np.testing.assert_allclose(pwms.sum(axis=-1), 1.0)
+    assert (pwms >= 0).all()
+    np.testing.assert_allclose(motifs.information_content(pwms[0]), [0.5, 0.0, 2.0])
+
+
+def test_meme_round_trip_with_memelite(tmp_path):
+    pwms = motifs.filters_to_pwms(np.random.default_rng(3).normal(size=(8, 4, 5)))
+    names = [f"filter_{i}" for i in range(5)]
+    path = tmp_path / "filters.meme"
+    motifs.write_meme(path, pwms, names, nsites=30)
+    text = path.read_text()
+    assert text.startswith("MEME version 4\n")
+    for line in ("ALPHABET= ACGT", "strands: + -", "Background letter frequencies"):
+        assert line in text
+    assert "letter-probability matrix: alength= 4 w= 8 nsites= 30 E= 0" in text
+    read = memelite.io.read_meme(str(path))
+    assert list(read) == names
+    for name, pwm in zip(names, pwms, strict=True):
+        np.testing.assert_allclose(read[name].T, pwm, atol=1e-6)
+    np.testing.assert_allclose(np.stack(list(motifs.read_meme(path).values())), pwms, atol=1e-6)
+    with pytest.raises(ValueError):
+        motifs.write_meme(path, pwms, ["a b"] * 5)
+
+
+def test_logo_sheet_renders(tmp_path):
+    pwms = motifs.filters_to_pwms(np.random.default_rng(4).normal(size=(8, 4, 5)))
+    fig = motifs.plot_logo_sheet(pwms, n_cols=3)
+    fig.savefig(tmp_path / "logos.png", dpi=50)
+    assert (tmp_path / "logos.png").stat().st_size > 0
+    assert sum(ax.axison for ax in fig.axes) == 5
