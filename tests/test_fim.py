@@ -1,0 +1,117 @@
+import keras
+import numpy as np
+import pytest
+
+from deepresolve.fim import FIMDivergenceError, FIMResult, feature_importance_maps
+from deepresolve.models import build_cnn
+
+
+def linear_head_model(weights, bias):
+    """Input -> ``h`` (Dense, K units) -> linear scores ``S = h @ W + b`` (``W: (K, C)``).
+
+    Above layer ``h`` the score of class c is linear in H, so the FIM objective
+    ``w_c . H + b_c - l2 ||H||^2`` has its maximum at ``H* = w_c / (2 l2)``.
+    """
+    n_hidden, n_classes = weights.shape
+    inputs = keras.Input((3,))
+    h = keras.layers.Dense(n_hidden, name="h")(inputs)
+    outputs = keras.layers.Dense(n_classes, name="scores")(h)
+    model = keras.Model(inputs, outputs)
+    model.get_layer("scores").set_weights([weights, bias])
+    return model
+
+
+@pytest.fixture(scope="module")
+def linear():
+    rng = np.random.default_rng(3)
+    weights = rng.normal(size=(5, 3)).astype("float32")
+    bias = np.array([0.5, -1.0, 2.0], dtype="float32")
+    return linear_head_model(weights, bias), weights, bias
+
+
+def test_converges_to_the_analytic_optimum(linear):
+    model, weights, bias = linear
+    l2 = 0.5
+    result = feature_importance_maps(
+        model, "h", n_runs=4, l2=l2, learning_rate=0.5, patience=10, max_steps=2000
+    )
+    assert result.fims.shape == (3, 4, 5)
+    assert result.fims.dtype == np.float32
+    assert result.layer_name == "h"
+    np.testing.assert_array_equal(result.class_indices, [0, 1, 2])
+    optimum = weights.T / (2 * l2)  # (C, K)
+    np.testing.assert_allclose(result.fims, np.repeat(optimum[:, None], 4, axis=1), atol=1e-2)
+    best_objective = (weights**2).sum(axis=0) / (4 * l2) + bias
+    np.testing.assert_allclose(result.objectives, best_objective[:, None] * np.ones(4), rtol=1e-4)
+    expected_scores = np.einsum("ctk,kc->ct", result.fims, weights) + bias[:, None]
+    np.testing.assert_allclose(result.scores, expected_scores, rtol=1e-4, atol=1e-4)
+    # patience stops every run long before the cap
+    assert result.converged.all()
+    assert (result.steps < 200).all() and (result.steps > 10).all()
+
+
+def test_max_steps_caps_runs_that_have_not_converged(linear):
+    model, *_ = linear
+    result = feature_importance_maps(model, "h", n_runs=2, l2=0.01, learning_rate=0.01, max_steps=7)
+    np.testing.assert_array_equal(result.steps, 7)
+    assert not result.converged.any()
+
+
+def test_classes_subset_and_determinism(linear, tmp_path):
+    model, weights, _ = linear
+    kwargs = dict(n_runs=3, l2=0.5, learning_rate=0.3, seed=11, classes=[2, 0])
+    first = feature_importance_maps(model, "h", **kwargs)
+    second = feature_importance_maps(model, "h", **kwargs)
+    assert first.fims.shape == (2, 3, 5)
+    np.testing.assert_array_equal(first.class_indices, [2, 0])
+    np.testing.assert_allclose(first.fims[0], np.tile(weights[:, 2], (3, 1)), atol=1e-2)
+    for name in ["fims", "scores", "objectives", "steps", "converged"]:
+        assert np.array_equal(getattr(first, name), getattr(second, name)), name
+
+    path = tmp_path / "sub" / "fim.npz"
+    first.save(path)
+    assert [p.name for p in path.parent.iterdir()] == ["fim.npz"]  # no temporary file left
+    loaded = FIMResult.load(path)
+    for name in ["fims", "scores", "objectives", "steps", "converged", "class_indices"]:
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(first, name))
+    assert loaded.layer_name == "h"
+    assert loaded.params == first.params
+    assert loaded.params["seed"] == 11
+
+
+def test_different_seeds_give_different_starts(linear):
+    model, *_ = linear
+    kwargs = dict(n_runs=2, l2=0.01, learning_rate=0.01, max_steps=3)
+    a = feature_importance_maps(model, "h", seed=0, **kwargs)
+    b = feature_importance_maps(model, "h", seed=1, **kwargs)
+    assert not np.array_equal(a.fims, b.fims)
+
+
+def test_unbounded_objective_raises_divergence(linear):
+    model, *_ = linear
+    with pytest.raises(FIMDivergenceError, match=r"class \d, run \d, at step \d+.*Raise l2"):
+        feature_importance_maps(model, "h", n_runs=2, l2=0.0, learning_rate=1.0, max_abs=100.0)
+
+
+def test_oscillating_steps_raise_divergence(linear):
+    model, *_ = linear
+    # lr * 2 * l2 = 4: each step multiplies H by -3, up to non-finite values
+    with pytest.raises(FIMDivergenceError, match="lower learning_rate") as error:
+        feature_importance_maps(
+            model, "h", n_runs=2, l2=1.0, learning_rate=2.0, patience=10_000, max_abs=np.inf
+        )
+    assert "non-finite" in str(error.value)
+    assert isinstance(error.value, ValueError)
+
+
+def test_cnn_feature_maps_batch_shape():
+    model = build_cnn(60, 2, conv_filters=4, conv_width=5, dense_units=[6])
+    result = feature_importance_maps(model, n_runs=3, max_steps=50)
+    assert result.layer_name == "pool"
+    assert result.fims.shape == (2, 3, 14, 4)
+    assert result.scores.shape == result.objectives.shape == result.steps.shape == (2, 3)
+    assert result.converged.dtype == bool
+    assert np.all(np.isfinite(result.scores))
+    assert (result.steps <= 50).all()
+    penalty = 0.01 * (result.fims.astype(np.float64) ** 2).sum(axis=(2, 3))
+    np.testing.assert_allclose(result.objectives, result.scores - penalty, rtol=1e-4, atol=1e-3)
