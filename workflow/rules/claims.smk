@@ -1,22 +1,23 @@
 rule claims:
     """Check the paper's claim for one dataset (section 3-4) and record the numbers, pass or fail."""
     input:
-        fim="results/synthetic/{dataset}/fim.npz",
+        niv="results/synthetic/{dataset}/niv.tsv",
+        oniv="results/synthetic/{dataset}/oniv.tsv",
         model="results/synthetic/{dataset}/model.keras",
         pattern_neurons="results/synthetic/{dataset}/pattern_neurons.tsv",
     output:
         claims="results/synthetic/{dataset}/claims.json",
-    params:
-        mode=config["deepresolve"]["oniv_mode"],
-    resources:
-        runtime=10,
-        mem_mb=2000,
     log:
         "logs/synthetic/{dataset}/claims.log",
     benchmark:
         "benchmarks/results/synthetic/{dataset}/claims.tsv"
     conda:
         "../../envs/deepresolve.yaml"
+    resources:
+        runtime=10,
+        mem_mb=2000,
+    params:
+        mode=config["deepresolve"]["oniv_mode"],
     script:
         "../../scripts/check_claims.py"
 

@@ -8,7 +8,7 @@ wildcard_constraints:
 rule figure:
     """One paper-style figure (Figures 2-6) of one dataset, as PNG and PDF."""
     input:
-        fim="results/synthetic/{dataset}/fim.npz",
+        niv="results/synthetic/{dataset}/niv.tsv",
         oniv="results/synthetic/{dataset}/oniv.tsv",
         model="results/synthetic/{dataset}/model.keras",
     output:
@@ -19,17 +19,14 @@ rule figure:
             subcategory="Figures",
         ),
         pdf="results/synthetic/{dataset}/figures/{figure}.pdf",
-    params:
-        mode=config["deepresolve"]["oniv_mode"],
-        class_names=lambda wildcards: dataset_class_names(wildcards.dataset),
-    resources:
-        runtime=10,
-        mem_mb=2000,
     log:
         "logs/synthetic/{dataset}/figure_{figure}.log",
     benchmark:
         "benchmarks/results/synthetic/{dataset}/figure_{figure}.tsv"
     conda:
         "../../envs/deepresolve.yaml"
+    resources:
+        runtime=10,
+        mem_mb=2000,
     script:
         "../../scripts/plot_figure.py"

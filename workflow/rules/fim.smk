@@ -4,20 +4,20 @@ rule fim:
         model="results/synthetic/{dataset}/model.keras",
     output:
         fim="results/synthetic/{dataset}/fim.npz",
-    params:
-        deepresolve=config["deepresolve"],
-        seed=config["seed"],
-    resources:
-        runtime=60,
-        mem_mb=4000,
-        **gpu_resources(),
-    threads: 2
     log:
         "logs/synthetic/{dataset}/fim.log",
     benchmark:
         "benchmarks/results/synthetic/{dataset}/fim.tsv"
     conda:
         "../../envs/deepresolve.yaml"
+    threads: 2
+    resources:
+        **gpu_resources(),
+        runtime=60,
+        mem_mb=4000,
+    params:
+        deepresolve=config["deepresolve"],
+        seed=config["seed"],
     script:
         "../../scripts/compute_fim.py"
 
@@ -46,17 +46,17 @@ rule oniv:
             category="Dataset {dataset}",
             subcategory="Tables",
         ),
-    params:
-        mode=config["deepresolve"]["oniv_mode"],
-        class_names=lambda wildcards: dataset_class_names(wildcards.dataset),
-    resources:
-        runtime=10,
-        mem_mb=2000,
     log:
         "logs/synthetic/{dataset}/oniv.log",
     benchmark:
         "benchmarks/results/synthetic/{dataset}/oniv.tsv"
     conda:
         "../../envs/deepresolve.yaml"
+    resources:
+        runtime=10,
+        mem_mb=2000,
+    params:
+        mode=config["deepresolve"]["oniv_mode"],
+        class_names=lambda wildcards: dataset_class_names(wildcards.dataset),
     script:
         "../../scripts/compute_oniv.py"

@@ -16,16 +16,16 @@ rule filter_motifs:
             category="Dataset {dataset}",
             subcategory="Figures",
         ),
-    params:
-        patterns=lambda wildcards: dataset_patterns(wildcards.dataset),
-    resources:
-        runtime=10,
-        mem_mb=2000,
     log:
         "logs/synthetic/{dataset}/filter_motifs.log",
     benchmark:
         "benchmarks/results/synthetic/{dataset}/filter_motifs.tsv"
     conda:
         "../../envs/deepresolve.yaml"
+    resources:
+        runtime=10,
+        mem_mb=2000,
+    params:
+        patterns=lambda wildcards: dataset_patterns(wildcards.dataset),
     script:
         "../../scripts/filter_motifs.py"

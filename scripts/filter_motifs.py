@@ -1,0 +1,46 @@
+"""Snakemake script of rule `filter_motifs`: filters as PWMs, logos, planted pattern -> filter."""
+
+import logging
+
+import keras
+import pandas as pd
+
+from deepresolve.logs import setup_logging
+from deepresolve.motifs import (
+    assign_patterns,
+    filters_to_pwms,
+    match_pattern_to_filters,
+    plot_logo_sheet,
+    write_meme,
+)
+from deepresolve.weights import conv_kernel
+
+setup_logging(snakemake.log[0])
+log = logging.getLogger("filter_motifs")
+
+kernel = conv_kernel(keras.models.load_model(snakemake.input.model))
+pwms = filters_to_pwms(kernel)
+names = [f"filter_{i}" for i in range(len(pwms))]
+write_meme(snakemake.output.meme, pwms, names)
+
+assignment = assign_patterns(kernel, snakemake.params.patterns)
+rows = []
+for pattern, neuron in assignment.items():
+    ranking = match_pattern_to_filters(kernel, pattern).set_index("filter")
+    best, runner_up = ranking.index[:2]
+    rows.append(
+        {
+            "pattern": pattern,
+            "neuron": neuron,
+            "score": ranking.loc[neuron, "score"],
+            "relative_score": ranking.loc[neuron, "relative_score"],
+            "offset": ranking.loc[neuron, "offset"],
+            "runner_up": runner_up if best == neuron else best,
+            "runner_up_score": ranking.loc[runner_up if best == neuron else best, "score"],
+        }
+    )
+    log.info("pattern %s -> filter %d (score %.3f)", pattern, neuron, rows[-1]["score"])
+pd.DataFrame(rows).to_csv(snakemake.output.pattern_neurons, sep="\t", index=False)
+
+figure = plot_logo_sheet(pwms, names)
+figure.savefig(snakemake.output.logos, dpi=150, bbox_inches="tight")
