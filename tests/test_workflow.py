@@ -56,6 +56,18 @@ def test_every_target_and_log_exists(finished_run):
     assert claims["passed"].isin([True, False]).all()
 
 
+def test_small_fast_models_learn_and_reproduce_figure_6_ordering(finished_run):
+    """On config/test.yaml's small models: datasets I and IV are learnt, and the class similarity
+    of dataset IV orders the classes as the paper's Figure 6 (checked in claims.json)."""
+    results = finished_run / "results/synthetic"
+    for dataset in ["I", "IV"]:
+        aucs = json.loads((results / f"{dataset}/metrics.json").read_text())["test_auc"]
+        assert min(aucs.values()) > 0.95, (dataset, aucs)
+    claim = json.loads((results / "IV/claims.json").read_text())
+    assert claim["passed"], claim
+    assert claim["margin"] > 0.1, claim
+
+
 def test_rerun_with_same_seed_is_identical(finished_run, tmp_path):
     again = run_workflow(tmp_path / "again")
     assert again.returncode == 0, again.stderr[-5000:]
