@@ -15,6 +15,7 @@ include: "workflow/rules/fim.smk"
 include: "workflow/rules/motifs.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/table1.smk"
 
 
 rule all:

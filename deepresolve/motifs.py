@@ -98,7 +98,7 @@ def write_meme(
     names: Sequence[str] | None = None,
     *,
     background: Sequence[float] = (0.25, 0.25, 0.25, 0.25),
-    nsites: int = 20,
+    nsites: int | Sequence[int] = 20,
 ) -> None:
     """Write PWMs as a MEME minimal motif format file (version 4, DNA, both strands).
 
@@ -106,17 +106,21 @@ def write_meme(
     ----------
     path: str or path
         File to write.
-    pwms: array, shape=(n_motifs, width, 4)
+    pwms: array, shape=(n_motifs, width, 4), or list of arrays of shape (width_i, 4)
         Probabilities of A, C, G, T per position (e.g. from :func:`filters_to_pwms`).
     names: list of n_motifs str, optional
         Motif identifiers, without whitespace; default ``filter_0``, ``filter_1``, ...
     background: 4 floats
         Background letter frequencies of A, C, G, T.
-    nsites: int
-        The ``nsites=`` field; a filter has no sites, so this only sets the pseudocount weight
-        that MEME-suite tools (e.g. Tomtom) give the matrix.
+    nsites: int or list of n_motifs int
+        The ``nsites=`` field (one for all motifs, or one per motif); a filter has no sites, so
+        this only sets the pseudocount weight that MEME-suite tools (e.g. Tomtom) give the
+        matrix; a known motif carries its own count of sites.
     """
-    pwms = _validate_pwms(pwms)
+    if isinstance(pwms, np.ndarray):
+        pwms = _validate_pwms(pwms)
+    else:  # motifs of different widths, e.g. known motifs
+        pwms = [_validate_pwms(pwm)[0] for pwm in pwms]
     if names is None:
         names = [f"filter_{i}" for i in range(len(pwms))]
     names = list(names)
@@ -140,9 +144,12 @@ def write_meme(
         " ".join(f"{base} {freq:.6f}" for base, freq in zip(ALPHABET, background, strict=True)),
         "",
     ]
-    for name, pwm in zip(names, pwms, strict=True):
+    sites = [nsites] * len(pwms) if np.isscalar(nsites) else list(nsites)
+    if len(sites) != len(pwms):
+        raise ValueError(f"nsites: got {len(sites)} values for {len(pwms)} motifs")
+    for name, pwm, n in zip(names, pwms, sites, strict=True):
         lines.append(f"MOTIF {name}")
-        lines.append(f"letter-probability matrix: alength= 4 w= {len(pwm)} nsites= {nsites} E= 0")
+        lines.append(f"letter-probability matrix: alength= 4 w= {len(pwm)} nsites= {n} E= 0")
         lines.extend(" ".join(f"{p:.6f}" for p in row) for row in pwm)
         lines.append("")
     with open(path, "w") as handle:

@@ -4,10 +4,12 @@ import logging
 
 import keras
 
+from deepresolve.device import configure_tensorflow
 from deepresolve.fim import feature_importance_maps
 from deepresolve.logs import setup_logging
 
 setup_logging(snakemake.log[0])
+configure_tensorflow()
 log = logging.getLogger("fim")
 params = snakemake.params.deepresolve
 

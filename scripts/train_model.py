@@ -3,11 +3,13 @@
 import json
 import logging
 
+from deepresolve.device import configure_tensorflow
 from deepresolve.logs import setup_logging
 from deepresolve.synthetic import PAPER_TEST_AUC, SyntheticDataset
 from deepresolve.training import train_classifier
 
 setup_logging(snakemake.log[0])
+configure_tensorflow()
 log = logging.getLogger("train")
 name = snakemake.wildcards.dataset
 

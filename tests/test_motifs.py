@@ -101,3 +101,16 @@ def test_logo_sheet_renders(tmp_path):
     fig.savefig(tmp_path / "logos.png", dpi=50)
     assert (tmp_path / "logos.png").stat().st_size > 0
     assert sum(ax.axison for ax in fig.axes) == 5
+
+
+def test_write_meme_known_motifs_of_different_widths_and_sites(tmp_path):
+    short = np.full((4, 4), 0.25)
+    long = np.eye(4)[[0, 1, 2, 3, 0, 1]]
+    path = tmp_path / "known.meme"
+    motifs.write_meme(path, [short, long], ["MA0001.1", "MA0002.1"], nsites=[12, 340])
+    text = path.read_text()
+    assert "w= 4 nsites= 12" in text and "w= 6 nsites= 340" in text
+    back = motifs.read_meme(path)
+    assert back["MA0002.1"].shape == (6, 4)
+    with pytest.raises(ValueError, match="nsites: got 1 values for 2 motifs"):
+        motifs.write_meme(path, [short, long], ["a", "b"], nsites=[3])

@@ -18,7 +18,9 @@ SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 WORKFLOW_FILES = ["Snakefile", "workflow", "config", "scripts", "envs"]
 
 
-def run_workflow(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
+def run_workflow(
+    workdir: Path, *extra: str, targets: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
     workdir.mkdir(parents=True, exist_ok=True)
     for name in WORKFLOW_FILES:
         src = ROOT / name
@@ -27,7 +29,7 @@ def run_workflow(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
         else:
             shutil.copy(src, workdir / name)
     return subprocess.run(
-        [str(SNAKEMAKE), "--cores", "2", "--configfile", "config/test.yaml", *extra],
+        [str(SNAKEMAKE), *targets, "--cores", "2", "--configfile", "config/test.yaml", *extra],
         cwd=workdir,
         capture_output=True,
         text=True,
@@ -88,3 +90,65 @@ def test_bad_config_fails_before_any_job(tmp_path):
     assert done.returncode != 0
     assert "datasets" in done.stderr and "allowed values" in done.stderr
     assert not (workdir / "results").exists()
+
+
+CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
+ELK1 = "wgEncodeAwgTfbsSydhK562Elk112771IggrabUniPk"
+
+
+def test_table1_on_two_published_models(shared_data, tmp_path):
+    """Table 1 pipeline end to end on two published models read from the local mirror."""
+    mirror = shared_data / "published-422tf-models"
+    settings = tmp_path / "table1.yaml"
+    settings.write_text(
+        f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: {mirror}\n"
+        "  tomtom_engine: memelite\n  known_motifs: primary\n"
+    )
+    workdir = tmp_path / "t1"
+    done = run_workflow(workdir, str(settings), targets=("table1",))
+    assert done.returncode == 0, done.stderr[-5000:]
+    detail = pd.read_csv(workdir / "results/table1/detail.tsv", sep="\t").set_index("experiment")
+    # the CTCF model's most important filter is the CTCF motif (JASPAR MA0139)
+    assert detail.loc[CTCF, "top_target"].startswith("MA0139")
+    assert detail.loc[CTCF, "top_p"] < 0.05 and detail.loc[CTCF, "top1_p<0.05"]
+    table = pd.read_csv(workdir / "results/table1/table1.tsv", sep="\t")
+    assert table.loc[table["source"] == "ours", "n_experiments"].item() == 2
+    for name in ["filters.meme", "tomtom.tsv", "top5_logos.png"]:
+        assert (workdir / f"results/tf/{CTCF}/{name}").stat().st_size > 0
+    assert (workdir / f"resources/published_models/{ELK1}/16_G_bestmodel_weights.h5").exists()
+
+
+def test_unknown_table1_experiment_fails_before_any_job(tmp_path):
+    settings = tmp_path / "bad.yaml"
+    settings.write_text(
+        "table1:\n  experiments: [wgEncodeAwgTfbsNowhereUniPk]\n  models_mirror: null\n"
+        "  tomtom_engine: memelite\n  known_motifs: primary\n"
+    )
+    workdir = tmp_path / "bad"
+    done = run_workflow(workdir, str(settings), targets=("table1",))
+    assert done.returncode != 0
+    assert "wgEncodeAwgTfbsNowhereUniPk" in done.stderr and "422 published" in done.stderr
+    assert not (workdir / "results").exists()
+
+
+def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path):
+    """Dry run with tomtom_engine: meme: one `tomtom_meme` job per experiment, the authors'
+    flags on MEME's command line, and Table 1 reading MEME's tables (MEME cannot run here)."""
+    settings = tmp_path / "meme.yaml"
+    settings.write_text(
+        f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: null\n"
+        "  tomtom_engine: meme\n  known_motifs: all\n"
+        "  meme_tomtom: {dist: ed, thresh: 1.0, min_overlap: 1, incomplete_scores: true,"
+        " motif_pseudo: 0.1}\n"
+    )
+    done = run_workflow(tmp_path / "dry", str(settings), targets=("table1", "-n", "-p"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout + done.stderr
+    assert out.count("rule tomtom_meme:") == 2
+    command = next(line for line in out.splitlines() if "tomtom -oc" in line)
+    assert "-incomplete-scores" in command and "-thresh 1" in command and "-dist ed" in command
+    assert f"results/tf/{CTCF}/filters.meme results/tf/{CTCF}/known_motifs.meme" in out
+    from deepresolve.tomtom import MEME_CONTAINER
+
+    rules = (ROOT / "workflow/rules/table1.smk").read_text()
+    assert "container:\n        MEME_CONTAINER" in rules and MEME_CONTAINER.endswith(":5.5.8")

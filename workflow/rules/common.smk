@@ -1,9 +1,11 @@
+import shlex
 import sys
 from pathlib import Path
 
 from snakemake.utils import validate
 
 from deepresolve.config import check_config, model_config
+from deepresolve.tomtom import MEME_CONTAINER, tomtom_command
 
 try:
     check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
@@ -14,8 +16,38 @@ validate(config, "../schemas/config.schema.yaml")
 DATASETS = config["datasets"]
 
 
+def table1_experiments():
+    """Experiments of config ``table1.experiments`` ("all" = every one with a known motif)."""
+    import pandas as pd
+
+    table = pd.read_csv(
+        "config/tf_motifs.tsv", sep="\t", dtype=str, keep_default_na=False
+    )
+    usable = table.loc[table["jaspar_ids"] != "", "experiment"].tolist()
+    wanted = config["table1"]["experiments"]
+    if wanted == "all":
+        return usable
+    unknown = [e for e in wanted if e not in set(table["experiment"])]
+    if unknown:
+        sys.exit(
+            f"Error in the workflow config: table1.experiments {unknown} are not among the 422 "
+            "published models (config/tf_motifs.tsv lists them, e.g. "
+            f"{usable[0]})"
+        )
+    no_motif = [e for e in wanted if e not in usable]
+    if no_motif:
+        sys.exit(
+            f"Error in the workflow config: table1.experiments {no_motif} have no JASPAR motif"
+        )
+    return list(wanted)
+
+
+TABLE1_EXPERIMENTS = table1_experiments()
+
+
 wildcard_constraints:
     dataset="|".join(["I", "II", "III", "IV"]),
+    experiment=r"wgEncodeAwgTfbs\w+UniPk",
 
 
 def gpu_resources():
@@ -46,6 +78,8 @@ def dataset_figures(dataset):
 
 def all_targets(wildcards):
     targets = ["results/synthetic/claims.tsv"]
+    if TABLE1_EXPERIMENTS:
+        targets += ["results/table1/table1.tsv", "results/table1/table1.md"]
     for dataset in DATASETS:
         folder = f"results/synthetic/{dataset}"
         targets += [
@@ -60,3 +94,17 @@ def all_targets(wildcards):
             ext=["png", "pdf"],
         )
     return targets
+
+
+def shell_command(arguments):
+    """An argument list as one shell-quoted command line."""
+    return " ".join(shlex.quote(str(a)) for a in arguments)
+
+
+def table1_meme_tables(wildcards):
+    """MEME Suite tomtom tables that Table 1 reads (none unless table1.tomtom_engine is meme)."""
+    if config["table1"]["tomtom_engine"] != "meme":
+        return []
+    return expand(
+        "results/tf/{experiment}/tomtom_meme/tomtom.tsv", experiment=TABLE1_EXPERIMENTS
+    )
