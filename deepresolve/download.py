@@ -156,7 +156,7 @@ def published_model_files(experiment: str) -> list[str]:
     return [f"{experiment}/{name}" for name in PUBLISHED_FILES]
 
 
-def published_model_url(experiment: str, filename: str) -> str:
+def published_model_url(experiment: str, filename: str, base_url: str | None = None) -> str:
     """Raw GitHub address of one published model file at the pinned commit.
 
     Parameters
@@ -165,6 +165,8 @@ def published_model_url(experiment: str, filename: str) -> str:
         ENCODE uniform TFBS track name.
     filename
         One of :data:`PUBLISHED_FILES`.
+    base_url
+        Folder holding one sub-folder per experiment; default :data:`PUBLISHED_BASE_URL`.
 
     Returns
     -------
@@ -175,7 +177,8 @@ def published_model_url(experiment: str, filename: str) -> str:
     _check_experiment(experiment)
     if filename not in PUBLISHED_FILES:
         raise ValueError(f"unknown published model file {filename!r}; expected {PUBLISHED_FILES}")
-    return f"{PUBLISHED_BASE_URL}/{experiment}/{filename}"
+    base = (base_url or PUBLISHED_BASE_URL).rstrip("/")
+    return f"{base}/{experiment}/{filename}"
 
 
 def fetch(
@@ -266,6 +269,7 @@ def fetch_published_model(
     checksums: Mapping[str, str],
     *,
     mirror: str | os.PathLike | None = None,
+    base_url: str | None = None,
     **kwargs,
 ) -> list[Path]:
     """Fetch one published model's two files to ``out_dir/<experiment>/``.
@@ -282,6 +286,9 @@ def fetch_published_model(
     mirror
         Local copy of the ``models/422tf`` folder (one sub-folder per experiment), e.g.
         ``../shared/data/published-422tf-models``.
+    base_url
+        Where to download from when the mirror lacks a file; default the authors' repository
+        at the pinned commit (:data:`PUBLISHED_BASE_URL`).
     **kwargs
         Passed to :func:`fetch` (``timeout``, ``retries``, ``link`` ...).
 
@@ -294,7 +301,7 @@ def fetch_published_model(
     for relpath in published_model_files(experiment):
         if relpath not in checksums:
             raise KeyError(f"no checksum for {relpath}; regenerate with scripts/make_checksums.py")
-        url = published_model_url(experiment, relpath.rsplit("/", 1)[1])
+        url = published_model_url(experiment, relpath.rsplit("/", 1)[1], base_url)
         paths.append(
             fetch(
                 url,

@@ -8,7 +8,8 @@ import sys
 
 
 def setup_logging(log_path: str | os.PathLike | None = None, level: int = logging.INFO) -> None:
-    """Log to ``log_path`` (the rule's ``log:`` file) and to stderr, with timestamps."""
+    """Log to ``log_path`` (the rule's ``log:`` file) and to stderr, with timestamps; an
+    uncaught exception is logged there as well before the job fails."""
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_path:
         handlers.append(logging.FileHandler(log_path, mode="w"))
@@ -19,3 +20,11 @@ def setup_logging(log_path: str | os.PathLike | None = None, level: int = loggin
         force=True,
     )
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    sys.excepthook = _log_uncaught
+
+
+def _log_uncaught(kind, error, traceback) -> None:
+    """Write an error that ends a job into its log file too, not only to Snakemake's stderr."""
+    logging.getLogger("deepresolve").critical(
+        "%s: %s", kind.__name__, error, exc_info=(kind, error, traceback)
+    )

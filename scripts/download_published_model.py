@@ -15,5 +15,6 @@ paths = fetch_published_model(
     out_dir,
     read_checksums(snakemake.input.checksums),
     mirror=snakemake.params.mirror,
+    base_url=snakemake.params.url,
 )
 log.info("%s: %s", experiment, ", ".join(str(p) for p in paths))

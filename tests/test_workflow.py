@@ -152,3 +152,41 @@ def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path):
 
     rules = (ROOT / "workflow/rules/table1.smk").read_text()
     assert "container:\n        MEME_CONTAINER" in rules and MEME_CONTAINER.endswith(":5.5.8")
+
+
+def test_download_rule_fetches_from_a_server_and_rejects_a_corrupted_model(shared_data, tmp_path):
+    """Rule download_published_model against a local HTTP server with the raw-GitHub layout:
+    a good model arrives verified; a model whose weights were tampered with is rejected and
+    leaves no file behind."""
+    import shutil as sh
+
+    from .test_download import serve
+
+    models = shared_data / "published-422tf-models"
+    www = tmp_path / "www"
+    for experiment in (CTCF, ELK1):
+        sh.copytree(models / experiment, www / experiment)
+    weights = www / ELK1 / "16_G_bestmodel_weights.h5"
+    weights.write_bytes(weights.read_bytes()[:-100] + b"x" * 100)
+    workdir = tmp_path / "dl"
+    targets = tuple(
+        f"resources/published_models/{e}/{f}"
+        for e in (CTCF, ELK1)
+        for f in ("16_G_best_archit.json", "16_G_bestmodel_weights.h5")
+    )
+    settings = tmp_path / "dl.yaml"
+    with serve(www) as (base, requests):
+        settings.write_text(
+            f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: null\n"
+            f"  models_url: {base}\n"
+        )
+        done = run_workflow(workdir, str(settings), "--keep-going", targets=targets)
+    assert done.returncode != 0
+    assert f"/{CTCF}/16_G_bestmodel_weights.h5" in requests
+    good = workdir / f"resources/published_models/{CTCF}/16_G_bestmodel_weights.h5"
+    assert good.read_bytes() == (models / CTCF / "16_G_bestmodel_weights.h5").read_bytes()
+    bad = workdir / f"resources/published_models/{ELK1}"
+    assert not (bad / "16_G_bestmodel_weights.h5").exists()
+    assert not [p for p in bad.glob("*.part")] and not [p for p in bad.glob(".*.part")]
+    log = (workdir / f"logs/table1/download/{ELK1}.log").read_text()
+    assert "checksum" in log.lower() and "16_G_bestmodel_weights.h5" in log

@@ -15,6 +15,7 @@ rule download_published_model:
         "../../envs/deepresolve.yaml"
     params:
         mirror=config["table1"]["models_mirror"],
+        url=config["table1"]["models_url"],
     script:
         "../../scripts/download_published_model.py"
 
