@@ -13,9 +13,14 @@ def shared_data_dir() -> Path:
     return Path(os.environ.get("DEEPRESOLVE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
+def require_shared_data(subfolder: str = "") -> Path:
+    """The shared data folder, or skip the test saying where it was looked for."""
+    folder = shared_data_dir()
+    if not (folder / subfolder).is_dir():
+        pytest.skip(f"shared data not found at {folder / subfolder} (set DEEPRESOLVE_SHARED_DATA)")
+    return folder
+
+
 @pytest.fixture
 def shared_data() -> Path:
-    folder = shared_data_dir()
-    if not folder.is_dir():
-        pytest.skip(f"shared data not found at {folder} (set DEEPRESOLVE_SHARED_DATA)")
-    return folder
+    return require_shared_data()

@@ -8,7 +8,6 @@ with a reason when that folder is absent.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from pathlib import Path
@@ -27,18 +26,13 @@ from deepresolve.keras1 import (
 )
 from deepresolve.zeng import read_zeng
 
+from .conftest import require_shared_data
+
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 
 
 def shared_data() -> Path:
-    """The shared data folder, or skip the test with the reason."""
-    root = Path(
-        os.environ.get("DEEPRESOLVE_SHARED_DATA")
-        or Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    )
-    if not (root / "published-422tf-models").is_dir():
-        pytest.skip(f"shared data not found at {root} (set DEEPRESOLVE_SHARED_DATA)")
-    return root
+    return require_shared_data("published-422tf-models")
 
 
 # --- an independent, literal Theano forward pass --------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
 from pathlib import Path
 
 import numpy as np
@@ -12,19 +11,14 @@ import pytest
 from deepresolve.sequences import decode
 from deepresolve.zeng import read_zeng
 
+from .conftest import require_shared_data
+
 SEQ = "ACGTACGTAC"
 OTHER = "TTTTGGGGCC"
 
 
 def shared_data() -> Path:
-    """The shared data folder, or skip the test with the reason."""
-    root = Path(
-        os.environ.get("DEEPRESOLVE_SHARED_DATA")
-        or Path(__file__).resolve().parents[1].parent / "shared" / "data"
-    )
-    if not (root / "zeng-motif-discovery").is_dir():
-        pytest.skip(f"shared data not found at {root} (set DEEPRESOLVE_SHARED_DATA)")
-    return root
+    return require_shared_data("zeng-motif-discovery")
 
 
 def write(tmp_path, text, name="test.data"):
