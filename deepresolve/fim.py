@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,15 @@ log = logging.getLogger(__name__)
 # Steps per compiled call; progress is logged between calls.
 _CHUNK = 500
 _MIN_LR = 1e-6
+
+
+OPTION_NAMES = ("layer", "n_runs", "l2", "learning_rate", "patience", "max_steps", "lr_decay_start")
+
+
+def fim_options(settings: Mapping) -> dict:
+    """The keyword arguments of :func:`feature_importance_maps` found in ``settings`` (e.g. the
+    workflow config's ``deepresolve`` block, which also holds keys for later steps)."""
+    return {name: settings[name] for name in OPTION_NAMES if name in settings}
 
 
 class FIMDivergenceError(ValueError):

@@ -5,7 +5,7 @@ import logging
 import keras
 
 from deepresolve.device import configure_tensorflow
-from deepresolve.fim import feature_importance_maps
+from deepresolve.fim import feature_importance_maps, fim_options
 from deepresolve.logs import setup_logging
 
 setup_logging(snakemake.log[0])
@@ -14,17 +14,7 @@ log = logging.getLogger("fim")
 params = snakemake.params.deepresolve
 
 model = keras.models.load_model(snakemake.input.model)
-result = feature_importance_maps(
-    model,
-    layer=params["layer"],
-    n_runs=params["n_runs"],
-    l2=params["l2"],
-    learning_rate=params["learning_rate"],
-    patience=params["patience"],
-    max_steps=params["max_steps"],
-    lr_decay_start=params["lr_decay_start"],
-    seed=snakemake.params.seed,
-)
+result = feature_importance_maps(model, seed=snakemake.params.seed, **fim_options(params))
 log.info(
     "layer %s, FIMs %s, steps %d-%d, %d of %d runs stopped by patience",
     result.layer_name,

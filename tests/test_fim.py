@@ -115,3 +115,10 @@ def test_cnn_feature_maps_batch_shape():
     assert (result.steps <= 50).all()
     penalty = 0.01 * (result.fims.astype(np.float64) ** 2).sum(axis=(2, 3))
     np.testing.assert_allclose(result.objectives, result.scores - penalty, rtol=1e-4, atol=1e-3)
+
+
+def test_fim_options_picks_only_gradient_ascent_settings():
+    from deepresolve.fim import fim_options
+
+    settings = {"layer": None, "n_runs": 3, "l2": 0.5, "oniv_mode": "paper", "max_steps": 7}
+    assert fim_options(settings) == {"layer": None, "n_runs": 3, "l2": 0.5, "max_steps": 7}
