@@ -29,7 +29,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,17 +158,15 @@ def _check_params(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start
         raise ValueError(f"invalid FIM settings: {', '.join(bad)}")
 
 
-def _make_chunk(
-    upper, class_of_row, l2, learning_rate, patience, max_steps, lr_decay_start, max_abs
-):
-    """Compile the gradient-ascent loop over one chunk of steps for all runs at once.
+def _make_chunk(score_fn, l2, learning_rate, patience, max_steps, lr_decay_start, max_abs):
+    """Compile the gradient-ascent loop over one chunk of steps for all rows at once.
 
-    State (N = C*T rows): ``step`` (scalar), ``h``, ``best_h`` ``(N, *feature_shape)``,
+    ``score_fn`` maps ``h: (N, *feature_shape)`` to the class score of every row, ``(N,)``.
+    State (N rows): ``step`` (scalar), ``h``, ``best_h`` ``(N, *feature_shape)``,
     ``best_obj``, ``best_score`` ``(N,)``, ``hold``, ``steps`` ``(N,)`` int32, ``active``,
     ``converged`` ``(N,)`` bool, ``failure`` ``(3,)`` int32 = (row, step, reason) of the first
     divergence, row -1 while none.
     """
-    rows = tf.constant(class_of_row, dtype=tf.int32)
     l2 = tf.constant(l2, tf.float32)
     lr0 = tf.constant(learning_rate, tf.float32)
     decay_start = tf.constant(lr_decay_start, tf.int32)
@@ -183,8 +181,7 @@ def _make_chunk(
         axes = list(range(1, len(h.shape)))
         with tf.GradientTape() as tape:
             tape.watch(h)
-            logits = upper(h, training=False)
-            score = tf.gather(logits, rows, axis=1, batch_dims=1)
+            score = score_fn(h)
             objective = score - l2 * tf.reduce_sum(tf.square(h), axis=axes)
         grad = tape.gradient(objective, h)  # rows are independent: d(sum)/dH is per row
 
@@ -222,6 +219,168 @@ def _make_chunk(
         return tf.while_loop(cond, body, state)
 
     return run_chunk
+
+
+def _single_model_scores(upper: keras.Model, class_of_row: np.ndarray):
+    """``h: (N, *feature_shape)`` -> ``(N,)``: row i's score of class ``class_of_row[i]``."""
+    rows = tf.constant(class_of_row, dtype=tf.int32)
+
+    def scores(h):
+        return tf.gather(upper(h, training=False), rows, axis=1, batch_dims=1)
+
+    return scores
+
+
+def _stacked_model_scores(uppers: list[keras.Model], class_of_row: np.ndarray):
+    """Scores of M upper networks of one architecture, evaluated side by side.
+
+    Rows are grouped by model: ``h: (M * R, *feature_shape)``, rows ``m*R .. (m+1)*R - 1``
+    belong to model ``m``; ``class_of_row: (M * R,)``. The first network is the template; the
+    weights of all M are stacked and applied with ``tf.vectorized_map`` over
+    :meth:`keras.Model.stateless_call` (one batched matmul per layer instead of M calls).
+    """
+    template = uppers[0]
+    n_models = len(uppers)
+    rows = tf.constant(class_of_row, dtype=tf.int32)
+    per_model = len(class_of_row) // n_models
+    stacked = [
+        tf.constant(np.stack([u.trainable_variables[i].numpy() for u in uppers]))
+        for i in range(len(template.trainable_variables))
+    ]
+    fixed = [v.value for v in template.non_trainable_variables]  # e.g. dropout seed state
+
+    def one_model(args):
+        weights, h = args
+        logits, _ = template.stateless_call(list(weights), fixed, h, training=False)
+        return logits
+
+    def scores(h):
+        grouped = tf.reshape(h, [n_models, per_model, *h.shape[1:]])
+        logits = tf.vectorized_map(one_model, (stacked, grouped))
+        logits = tf.reshape(logits, [n_models * per_model, -1])
+        return tf.gather(logits, rows, axis=1, batch_dims=1)
+
+    return scores
+
+
+def architecture_signature(upper: keras.Model) -> str:
+    """The upper network's configuration with layer and model names replaced by positions.
+
+    Two networks with the same signature differ only in their weights, so they can be stacked
+    into one gradient-ascent batch (:func:`feature_importance_maps_many`).
+    """
+    text = json.dumps(upper.get_config(), sort_keys=True)
+    names = [upper.name] + [layer.name for layer in upper.layers]
+    for index, name in enumerate(names):
+        text = text.replace(json.dumps(name), json.dumps(f"#{index}"))
+    shapes = [tuple(v.shape) for v in upper.weights]
+    return f"{text}|{shapes}"
+
+
+def _split(model: keras.Model | SplitModel, layer: str | None) -> SplitModel:
+    if isinstance(model, SplitModel):
+        if layer is not None:
+            raise ValueError("layer must be None when model is already a SplitModel")
+        return model
+    return split_model(model, layer)
+
+
+def _ascend(score_fn, starts: np.ndarray, params: dict, describe_row) -> dict[str, np.ndarray]:
+    """Run the compiled ascent from ``starts: (N, *feature_shape)`` until every row stops.
+
+    Returns ``best_h (N, *feature_shape)``, ``best_score``, ``best_obj``, ``steps``,
+    ``converged`` ``(N,)``. ``describe_row(i)`` names row ``i`` in a divergence error.
+    """
+    n_rows, max_steps = len(starts), params["max_steps"]
+    run_chunk = _make_chunk(
+        score_fn,
+        params["l2"],
+        params["learning_rate"],
+        params["patience"],
+        max_steps,
+        params["lr_decay_start"],
+        params["max_abs"],
+    )
+    h = tf.constant(starts)
+    state = (
+        tf.constant(0, tf.int32),
+        h,
+        h,
+        tf.fill([n_rows], -np.inf),
+        tf.fill([n_rows], np.nan),
+        tf.zeros([n_rows], tf.int32),
+        tf.fill([n_rows], max_steps),
+        tf.ones([n_rows], tf.bool),
+        tf.zeros([n_rows], tf.bool),
+        tf.constant([-1, -1, 0], tf.int32),
+    )
+    while True:
+        end = min(int(state[0]) + _CHUNK, max_steps + 1)
+        state = run_chunk(tf.constant(end, tf.int32), *state)
+        step, active, failure = int(state[0]), state[7].numpy(), state[9].numpy()
+        if failure[0] >= 0:
+            _raise_divergence(failure, describe_row, params)
+        log.info(
+            "step %d: %d of %d runs active, mean best objective %.6g",
+            step,
+            active.sum(),
+            n_rows,
+            float(np.mean(state[3].numpy())),
+        )
+        if not active.any():
+            break
+    return {
+        "best_h": state[2].numpy(),
+        "best_score": state[4].numpy(),
+        "best_obj": state[3].numpy(),
+        "steps": state[6].numpy(),
+        "converged": state[8].numpy(),
+    }
+
+
+def _result(found: dict, rows: slice, split: SplitModel, class_indices, params) -> FIMResult:
+    """The FIMResult of one model from its rows of :func:`_ascend`'s output."""
+    per_run = (len(class_indices), params["n_runs"])
+    result = FIMResult(
+        fims=found["best_h"][rows].reshape(*per_run, *split.feature_shape).astype(np.float32),
+        scores=found["best_score"][rows].reshape(per_run).astype(np.float64),
+        objectives=found["best_obj"][rows].reshape(per_run).astype(np.float64),
+        steps=found["steps"][rows].reshape(per_run).astype(np.int64),
+        converged=found["converged"][rows].reshape(per_run),
+        layer_name=split.layer_name,
+        class_indices=class_indices.astype(np.int64),
+        params=dict(params),
+    )
+    log.info(
+        "%s done: steps %d-%d, %d of %d runs stopped by patience",
+        split.upper.name,
+        result.steps.min(),
+        result.steps.max(),
+        result.converged.sum(),
+        result.converged.size,
+    )
+    return result
+
+
+def _settings(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs):
+    _check_params(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, max_abs)
+    if keras.backend.backend() != "tensorflow":
+        raise RuntimeError(f"FIMs need the TensorFlow backend, not {keras.backend.backend()!r}")
+    return {
+        "n_runs": n_runs,
+        "l2": l2,
+        "learning_rate": learning_rate,
+        "patience": patience,
+        "max_steps": max_steps,
+        "lr_decay_start": lr_decay_start,
+        "seed": seed,
+        "max_abs": max_abs,
+    }
+
+
+def _starts(seed: int, n_rows: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Standard-normal starts ``(n_rows, *shape)``, float32, from ``default_rng(seed)``."""
+    return np.random.default_rng(seed).standard_normal((n_rows, *shape)).astype(np.float32)
 
 
 def feature_importance_maps(
@@ -276,99 +435,121 @@ def feature_importance_maps(
     FIMDivergenceError
         If a run produces a non-finite objective or gradient, or ``|H| > max_abs``.
     """
-    _check_params(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, max_abs)
-    if keras.backend.backend() != "tensorflow":
-        raise RuntimeError(f"FIMs need the TensorFlow backend, not {keras.backend.backend()!r}")
-    if isinstance(model, SplitModel):
-        if layer is not None:
-            raise ValueError("layer must be None when model is already a SplitModel")
-        split = model
-    else:
-        split = split_model(model, layer)
+    params = _settings(
+        n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs
+    )
+    split = _split(model, layer)
     class_indices = _class_indices(classes, split.n_classes)
-    n_classes, shape = len(class_indices), split.feature_shape
-    n_rows = n_classes * n_runs
-    params = {
-        "n_runs": n_runs,
-        "l2": l2,
-        "learning_rate": learning_rate,
-        "patience": patience,
-        "max_steps": max_steps,
-        "lr_decay_start": lr_decay_start,
-        "seed": seed,
-        "max_abs": max_abs,
-    }
+    n_rows = len(class_indices) * n_runs
     log.info(
         "FIMs at layer %s, feature map %s: %d classes x %d runs in one batch, %s",
         split.layer_name,
-        shape,
-        n_classes,
+        split.feature_shape,
+        len(class_indices),
         n_runs,
         params,
     )
+    class_of_row = np.repeat(class_indices, n_runs)
+    found = _ascend(
+        _single_model_scores(split.upper, class_of_row),
+        _starts(seed, n_rows, split.feature_shape),
+        params,
+        lambda row: f"class {int(class_indices[row // n_runs])}, run {row % n_runs}",
+    )
+    return _result(found, slice(None), split, class_indices, params)
 
-    starts = np.random.default_rng(seed).standard_normal((n_rows, *shape)).astype(np.float32)
-    run_chunk = _make_chunk(
-        split.upper,
-        np.repeat(class_indices, n_runs),
-        l2,
-        learning_rate,
-        patience,
-        max_steps,
-        lr_decay_start,
-        max_abs,
-    )
-    h = tf.constant(starts)
-    state = (
-        tf.constant(0, tf.int32),
-        h,
-        h,
-        tf.fill([n_rows], -np.inf),
-        tf.fill([n_rows], np.nan),
-        tf.zeros([n_rows], tf.int32),
-        tf.fill([n_rows], max_steps),
-        tf.ones([n_rows], tf.bool),
-        tf.zeros([n_rows], tf.bool),
-        tf.constant([-1, -1, 0], tf.int32),
-    )
-    while True:
-        end = min(int(state[0]) + _CHUNK, max_steps + 1)
-        state = run_chunk(tf.constant(end, tf.int32), *state)
-        step, active, failure = int(state[0]), state[7].numpy(), state[9].numpy()
-        if failure[0] >= 0:
-            _raise_divergence(failure, class_indices, n_runs, params)
-        log.info(
-            "step %d: %d of %d runs active, mean best objective %.6g",
-            step,
-            active.sum(),
-            n_rows,
-            float(np.mean(state[3].numpy())),
-        )
-        if not active.any():
-            break
 
-    per_run = (n_classes, n_runs)
-    result = FIMResult(
-        fims=state[2].numpy().reshape(*per_run, *shape).astype(np.float32),
-        scores=state[4].numpy().reshape(per_run).astype(np.float64),
-        objectives=state[3].numpy().reshape(per_run).astype(np.float64),
-        steps=state[6].numpy().reshape(per_run).astype(np.int64),
-        converged=state[8].numpy().reshape(per_run),
-        layer_name=split.layer_name,
-        class_indices=class_indices.astype(np.int64),
-        params=params,
+def feature_importance_maps_many(
+    models: Sequence[keras.Model | SplitModel],
+    layer: str | None = None,
+    *,
+    names: Sequence[str] | None = None,
+    n_runs: int = 10,
+    l2: float = 0.01,
+    learning_rate: float = 0.1,
+    patience: int = 10,
+    max_steps: int = 10000,
+    lr_decay_start: int = 500,
+    seed: int = 0,
+    classes=None,
+    max_abs: float = 1e6,
+) -> list[FIMResult]:
+    """:func:`feature_importance_maps` of many models, those of one architecture in one batch.
+
+    Models whose upper networks have the same :func:`architecture_signature` (e.g. the 422
+    published TF models) are optimised together: ``M`` models x ``C`` classes x ``T`` runs rows
+    in one compiled loop, each model's weights applied to its own rows. Every model's starts are
+    drawn from ``seed`` exactly as :func:`feature_importance_maps` draws them, and every row
+    follows the same stopping rule, so each result equals that of
+    :func:`feature_importance_maps` on the model alone up to float32 rounding (batched instead
+    of single matrix products).
+
+    Parameters
+    ----------
+    models : sequence of keras.Model or SplitModel
+        ``M`` models, all with the same number of outputs when ``classes`` is ``None``.
+    names : sequence of str, optional
+        A name per model for log lines and errors (default: the model names).
+    Other parameters: as :func:`feature_importance_maps`.
+
+    Returns
+    -------
+    list of FIMResult
+        One per model, in input order.
+
+    Raises
+    ------
+    FIMDivergenceError
+        Naming the model, class and run of the first diverging row.
+    """
+    params = _settings(
+        n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs
     )
+    splits = [_split(model, layer) for model in models]
+    names = list(names) if names is not None else [s.upper.name for s in splits]
+    if len(names) != len(splits):
+        raise ValueError(f"names: expected {len(splits)} names, got {len(names)}")
+    groups: dict[str, list[int]] = {}
+    for index, split in enumerate(splits):
+        groups.setdefault(architecture_signature(split.upper), []).append(index)
     log.info(
-        "done: steps %d-%d, %d of %d runs stopped by patience",
-        result.steps.min(),
-        result.steps.max(),
-        result.converged.sum(),
-        result.converged.size,
+        "FIMs of %d models (%d architecture group(s)) x %d runs, %s",
+        len(splits),
+        len(groups),
+        n_runs,
+        params,
     )
-    return result
+    results: list[FIMResult | None] = [None] * len(splits)
+    for members in groups.values():
+        first = splits[members[0]]
+        class_indices = _class_indices(classes, first.n_classes)
+        per_model = len(class_indices) * n_runs
+        starts = _starts(seed, per_model, first.feature_shape)
+        class_of_row = np.tile(np.repeat(class_indices, n_runs), len(members))
+
+        def describe(row, members=members, class_indices=class_indices, per_model=per_model):
+            model, rest = divmod(row, per_model)
+            return (
+                f"model {names[members[model]]}, class {int(class_indices[rest // n_runs])}, "
+                f"run {rest % n_runs}"
+            )
+
+        uppers = [splits[i].upper for i in members]
+        found = _ascend(
+            _stacked_model_scores(uppers, class_of_row)
+            if len(uppers) > 1
+            else _single_model_scores(uppers[0], class_of_row),
+            np.concatenate([starts] * len(members)),
+            params,
+            describe,
+        )
+        for position, index in enumerate(members):
+            rows = slice(position * per_model, (position + 1) * per_model)
+            results[index] = _result(found, rows, splits[index], class_indices, params)
+    return results
 
 
-def _raise_divergence(failure, class_indices, n_runs, params) -> None:
+def _raise_divergence(failure, describe_row, params) -> None:
     row, step, reason = (int(v) for v in failure)
     what = (
         "a non-finite objective or gradient"
@@ -376,7 +557,7 @@ def _raise_divergence(failure, class_indices, n_runs, params) -> None:
         else f"|H| above max_abs={params['max_abs']:g}"
     )
     raise FIMDivergenceError(
-        f"gradient ascent diverged for class {int(class_indices[row // n_runs])}, "
-        f"run {row % n_runs}, at step {step}: {what}. Raise l2 (now {params['l2']:g}) or lower "
-        f"learning_rate (now {params['learning_rate']:g})."
+        f"gradient ascent diverged for {describe_row(row)}, at step {step}: {what}. "
+        f"Raise l2 (now {params['l2']:g}) or lower learning_rate (now "
+        f"{params['learning_rate']:g})."
     )

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.special import comb
 
 TOP_K = (1, 3, 5)
 THRESHOLDS = (0.5, 0.05)
@@ -43,23 +44,6 @@ def rank_filters(importance: np.ndarray) -> np.ndarray:
     return np.argsort(-np.asarray(importance, dtype=float), kind="stable")
 
 
-def best_match_per_filter(hits: pd.DataFrame, n_filters: int) -> pd.DataFrame:
-    """Best known-motif match of every filter from a TOMTOM table.
-
-    ``hits`` has the columns of :mod:`deepresolve.tomtom` with queries named ``filter_<i>``.
-    Returns one row per filter 0..K-1: ``filter, target, p`` (p = 1 where a filter has no row).
-    """
-    best = hits.sort_values("p").drop_duplicates("query").set_index("query")
-    rows = []
-    for i in range(n_filters):
-        name = f"filter_{i}"
-        if name in best.index:
-            rows.append((i, best.loc[name, "target"], float(best.loc[name, "p"])))
-        else:
-            rows.append((i, "", 1.0))
-    return pd.DataFrame(rows, columns=["filter", "target", "p"])
-
-
 def top_k_success(
     ranking: np.ndarray,
     filter_p: np.ndarray,
@@ -79,39 +63,147 @@ def top_k_success(
     }
 
 
-def summarise(
-    detail: pd.DataFrame,
-    method: str = "DeepResolve",
-    top_k: Sequence[int] = TOP_K,
-    thresholds: Sequence[float] = THRESHOLDS,
-) -> pd.DataFrame:
-    """Table 1 from the per-experiment detail table (one row per experiment, bool columns).
+def random_order_success(hit: np.ndarray, k: int) -> float:
+    """Chance that a random filter order puts a hit among its top ``k``.
 
-    Returns two rows, ``ours`` and ``paper``, with the count of successes in every (k, threshold)
-    column and ``n_experiments`` (the paper's counts are out of 422).
+    ``hit: (K,)`` bool, which filters count as a match. With ``m`` hits among ``K`` filters
+    this is ``1 - C(K - m, k) / C(K, k)`` (hypergeometric: no hit among k drawn without
+    replacement).
     """
-    columns = [column_name(k, t) for k in top_k for t in thresholds]
-    ours = {c: int(detail[c].sum()) for c in columns}
-    paper = {column_name(k, t): PAPER_TABLE1[method][(k, t)] for k in top_k for t in thresholds}
-    return pd.DataFrame(
-        [
-            {"method": method, "source": "ours", "n_experiments": len(detail), **ours},
-            {
-                "method": method,
-                "source": "paper",
-                "n_experiments": PAPER_N_EXPERIMENTS,
-                **paper,
-            },
-        ]
-    )
+    hit = np.asarray(hit, dtype=bool)
+    n, m = hit.size, int(hit.sum())
+    k = min(k, n)
+    return float(1.0 - comb(n - m, k, exact=True) / comb(n, k, exact=True))
+
+
+STRICT = "strict"
+STRICT_E = 0.05
+STATISTICS = {
+    "known": "TOMTOM p against the TF's known motif (the paper's statistic)",
+    STRICT: (
+        f"E < {STRICT_E:g} against all JASPAR CORE vertebrates and the TF's own matrix is the "
+        "filter's best match"
+    ),
+}
+
+
+def strict_column(k: int) -> str:
+    """``3`` -> ``"top3_strict"``."""
+    return f"top{k}_{STRICT}"
+
+
+def experiment_detail(ranked: pd.DataFrame, top_k: Sequence[int] = TOP_K) -> pd.DataFrame:
+    """One row per experiment from the ranked-filter table of :mod:`deepresolve.tf_models`.
+
+    ``ranked`` has one row per (experiment, filter) with ``rank``, ``filter``, ``known_p``,
+    ``known_target``, ``jaspar_E``, ``jaspar_name``, ``tf_is_best_jaspar``. The result has, per
+    experiment, the top filter and its matches, the best rank with ``known_p < 0.05``
+    (-1: none), success columns ``top{k}_p<{t}`` and ``top{k}_strict`` (bool), and the random
+    order's expected success in ``random_`` columns (float).
+    """
+    rows = []
+    for experiment, group in ranked.groupby("experiment", sort=False):
+        group = group.sort_values("rank")
+        order = group["filter"].to_numpy()
+        by_filter = group.sort_values("filter")
+        known_p = by_filter["known_p"].to_numpy()
+        strict = by_filter["tf_is_best_jaspar"].astype(bool) & (by_filter["jaspar_E"] < STRICT_E)
+        strict = strict.to_numpy()
+        top = group.iloc[0]
+        significant = group.loc[group["known_p"] < 0.05, "rank"]
+        row = {
+            "experiment": experiment,
+            "n_filters": len(group),
+            "top_filter": int(top["filter"]),
+            "top_known_target": top["known_target"],
+            "top_known_p": float(top["known_p"]),
+            "top_jaspar_name": top["jaspar_name"],
+            "top_jaspar_E": float(top["jaspar_E"]),
+            "best_rank_p<0.05": int(significant.min()) if len(significant) else -1,
+            **top_k_success(order, known_p, top_k),
+            **{strict_column(k): bool(strict[order[:k]].any()) for k in top_k},
+        }
+        for k in top_k:
+            for t in THRESHOLDS:
+                row[f"random_{column_name(k, t)}"] = random_order_success(known_p < t, k)
+            row[f"random_{strict_column(k)}"] = random_order_success(strict, k)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summarise(detail: pd.DataFrame, method: str = "DeepResolve") -> pd.DataFrame:
+    """Table 1 in long form from :func:`experiment_detail`.
+
+    Columns ``method, source, statistic, threshold, n_experiments, top1, top3, top5``. Rows:
+    ours, the paper's (out of 422) and the expected count of a random filter order, at p < 0.5
+    and p < 0.05 for the paper's statistic (``known``); ours and the random order's for the
+    strict statistic (threshold = its E cut-off).
+    """
+    n = len(detail)
+
+    def row(method_name, source, statistic, threshold, n_experiments, counts):
+        return {
+            "method": method_name,
+            "source": source,
+            "statistic": statistic,
+            "threshold": threshold,
+            "n_experiments": n_experiments,
+            **{f"top{k}": count for k, count in zip(TOP_K, counts, strict=True)},
+        }
+
+    def ours(columns):
+        return [int(detail[c].sum()) for c in columns]
+
+    def expected(columns):
+        return [round(float(detail[f"random_{c}"].sum()), 2) for c in columns]
+
+    rows = []
+    for t in THRESHOLDS:
+        columns = [column_name(k, t) for k in TOP_K]
+        paper = [PAPER_TABLE1[method][(k, t)] for k in TOP_K]
+        rows.append(row(method, "ours", "known", t, n, ours(columns)))
+        rows.append(row(method, "paper", "known", t, PAPER_N_EXPERIMENTS, paper))
+        rows.append(row("random filter order", "expected", "known", t, n, expected(columns)))
+    columns = [strict_column(k) for k in TOP_K]
+    rows.append(row(method, "ours", STRICT, STRICT_E, n, ours(columns)))
+    rows.append(row("random filter order", "expected", STRICT, STRICT_E, n, expected(columns)))
+    return pd.DataFrame(rows)
+
+
+def _cell(value) -> str:
+    """Counts as integers, expectations with one decimal: ``368.0`` -> ``368``, ``1.94`` ->
+    ``1.9``."""
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() else f"{value:.1f}"
+    return str(value)
+
+
+def _markdown_table(frame: pd.DataFrame) -> list[str]:
+    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
+    rows = frame.itertuples(index=False)
+    body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return [header, rule, *body]
 
 
 def to_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> str:
-    """Table 1 as a Markdown table (no extra dependency), with optional notes below."""
-    header = "| " + " | ".join(table.columns) + " |"
-    rule = "| " + " | ".join("---" for _ in table.columns) + " |"
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)]
-    lines = [header, rule, *body]
+    """Table 1 from :func:`summarise` as Markdown: the paper's layout, then the strict table."""
+    known = table[table["statistic"] == "known"]
+    wide = known.pivot_table(
+        index=["method", "source", "n_experiments"],
+        columns="threshold",
+        values=[f"top{k}" for k in TOP_K],
+        aggfunc="first",
+        sort=False,
+    )
+    wide.columns = [f"top{k[3:]} p<{t:g}" for k, t in wide.columns]
+    order = [f"top{k} p<{t:g}" for k in TOP_K for t in THRESHOLDS]
+    wide = wide[order].reset_index()
+    strict = table[table["statistic"] == STRICT][
+        ["method", "source", "n_experiments", *[f"top{k}" for k in TOP_K]]
+    ]
+    lines = [f"Paper's statistic: {STATISTICS['known']}.", "", *_markdown_table(wide), ""]
+    lines += [f"Strict statistic: {STATISTICS[STRICT]}.", "", *_markdown_table(strict)]
     for key, text in (notes or {}).items():
         lines += ["", f"{key}: {text}"]
     return "\n".join(lines) + "\n"

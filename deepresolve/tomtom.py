@@ -191,6 +191,7 @@ def _run_memelite(
     reverse_complement: bool,
     min_overlap: int = 1,
     incomplete_scores: bool = False,
+    top: int | None = None,
     **options,
 ) -> pd.DataFrame:
     import memelite  # numba compiles on first use (about a minute cold, then cached)
@@ -221,16 +222,22 @@ def _run_memelite(
 
     n_q, n_t = p.shape
     q = np.vstack([benjamini_hochberg(row) for row in p])
+    keep = n_t if top is None else min(top, n_t)
+    # each query's `keep` smallest p (ties: larger overlap, then target order), before any
+    # DataFrame is built: against a whole database most rows are dropped
+    order = np.lexsort((-overlaps, p), axis=1)[:, :keep]
+    rows = np.repeat(np.arange(n_q), keep)
+    cols = order.ravel()
     frame = pd.DataFrame(
         {
-            "query": np.repeat(q_names, n_t),
-            "target": np.tile(t_names, n_q),
-            "p": p.ravel(),
-            "E": p.ravel() * n_t,
-            "q": q.ravel(),
-            "offset": offsets.ravel().astype(int),
-            "overlap": overlaps.ravel().astype(int),
-            "strand": np.where(strands.ravel() > 0.5, "-", "+"),
+            "query": np.asarray(q_names, dtype=object)[rows],
+            "target": np.asarray(t_names, dtype=object)[cols],
+            "p": p[rows, cols],
+            "E": p[rows, cols] * n_t,
+            "q": q[rows, cols],
+            "offset": offsets[rows, cols].astype(int),
+            "overlap": overlaps[rows, cols].astype(int),
+            "strand": np.where(strands[rows, cols] > 0.5, "-", "+"),
         }
     )
     return _sorted_frame(frame, q_names)
@@ -383,6 +390,7 @@ def _run_meme(
     background: Sequence[float],
     reverse_complement: bool,
     executable: str = "tomtom",
+    top: int | None = None,
     **options,
 ) -> pd.DataFrame:
     if shutil.which(executable) is None:
@@ -410,7 +418,8 @@ def _run_meme(
             **options,
         )
         subprocess.run(argv, check=True, capture_output=True, text=True)
-        return read_meme_tomtom_tsv(tmp / "out" / "tomtom.tsv")
+        frame = _sorted_frame(read_meme_tomtom_tsv(tmp / "out" / "tomtom.tsv"), list(queries))
+        return frame if top is None else frame.groupby("query", sort=False).head(top)
 
 
 def _write_motifs(
@@ -440,6 +449,7 @@ def run_tomtom(
     target_nsites: float | Mapping[str, float] = DEFAULT_NSITES,
     background: Sequence[float] = UNIFORM_BACKGROUND,
     reverse_complement: bool = True,
+    top: int | None = None,
     **options,
 ) -> pd.DataFrame:
     """Compare every query motif with every target motif (TOMTOM, Euclidean distance).
@@ -460,6 +470,9 @@ def run_tomtom(
         A, C, G, T frequencies the pseudocount is spread over.
     reverse_complement: bool
         Also compare with the reverse complement of each target (MEME default).
+    top: int, optional
+        Keep only each query's ``top`` best targets (smallest p); p, E and q are still computed
+        against every target. Saves memory against a whole database.
     **options
         memelite: ``n_score_bins``, ``n_median_bins``, ``n_target_bins``, ``n_jobs``
         (defaults :data:`MEMELITE_DEFAULTS`); ``min_overlap`` must be 1 and
@@ -469,12 +482,15 @@ def run_tomtom(
     Returns
     -------
     table: DataFrame with columns :data:`COLUMNS`
-        ``len(queries) * len(targets)`` rows, queries in input order, each query's targets by
-        increasing p (then decreasing overlap).
+        ``len(queries) * len(targets)`` rows (``* top`` with ``top``), queries in input order,
+        each query's targets by increasing p (then decreasing overlap).
     """
     if not queries or not targets:
         raise ValueError("run_tomtom: need at least one query and one target motif")
+    if top is not None and top < 1:
+        raise ValueError(f"top: expected a positive number of targets, got {top}")
     common = {
+        "top": top,
         "motif_pseudo": motif_pseudo,
         "query_nsites": query_nsites,
         "target_nsites": target_nsites,

@@ -1,27 +1,23 @@
-"""Snakemake script of rule `known_motifs`: the JASPAR matrices of the Table 1 experiments' TFs."""
+"""Snakemake script of rule `known_motifs`: JASPAR CORE vertebrates and the Table 1 TFs' IDs."""
 
-import json
 import logging
 
-from deepresolve.jaspar import fetch_motifs, motif_nsites, motif_pwms, read_tf_motifs
+from deepresolve.jaspar import fetch_motifs, read_tf_motifs
 from deepresolve.logs import setup_logging
+from deepresolve.tf_models import build_motif_collection, write_motif_collection
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("known_motifs")
-table = read_tf_motifs(snakemake.input.tf_motifs).set_index("experiment")
+table = read_tf_motifs(snakemake.input.tf_motifs)
 release = table["jaspar_release"].iloc[0]
-
-wanted = {}
-for experiment in snakemake.params.experiments:
-    ids = [i for i in table.loc[experiment, "jaspar_ids"].split(",") if i]
-    wanted[experiment] = ids[:1] if snakemake.params.selection == "primary" else ids
-motifs = [m for m in fetch_motifs(release) if any(m.matrix_id in ids for ids in wanted.values())]
-pwms, nsites = motif_pwms(motifs), motif_nsites(motifs)
-log.info("%d experiments, %d JASPAR matrices (%s)", len(wanted), len(pwms), release)
-document = {
-    "release": release,
-    "experiments": wanted,
-    "matrices": {i: {"pwm": pwms[i].tolist(), "nsites": nsites[i]} for i in sorted(pwms)},
-}
-with open(snakemake.output[0], "w") as handle:
-    json.dump(document, handle)
+collection = build_motif_collection(
+    table, snakemake.params.experiments, snakemake.params.selection, fetch_motifs(release)
+)
+log.info(
+    "%d experiments, %d JASPAR CORE vertebrates matrices (%s), known motifs: %s",
+    len(collection.experiments),
+    len(collection.pwms),
+    release,
+    snakemake.params.selection,
+)
+write_motif_collection(snakemake.output[0], collection)

@@ -1,4 +1,5 @@
-"""Snakemake script of rule `table1`: the DeepResolve row of Table 1 beside the paper's."""
+"""Snakemake script of rule `table1`: the DeepResolve row of Table 1 beside the paper's, the
+random-order expectation and the strict statistic, from the batches' ranked filters."""
 
 import logging
 from pathlib import Path
@@ -6,46 +7,47 @@ from pathlib import Path
 import pandas as pd
 
 from deepresolve.logs import setup_logging
-from deepresolve.table1 import best_match_per_filter, summarise, to_markdown, top_k_success
+from deepresolve.table1 import experiment_detail, summarise, to_markdown
 from deepresolve.tomtom import read_meme_tomtom_tsv
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("table1")
 
-meme_tables = {Path(p).parent.parent.name: p for p in snakemake.input.get("meme_tables", [])}
-rows = []
-for path in snakemake.input.rankings:
-    ranked = pd.read_csv(path, sep="\t")
+ranked = pd.concat(
+    [pd.read_csv(path, sep="\t", keep_default_na=False) for path in snakemake.input.rankings],
+    ignore_index=True,
+)
+excluded = pd.concat(
+    [pd.read_csv(path, sep="\t") for path in snakemake.input.excluded]
+    + [pd.DataFrame(snakemake.params.no_motif, columns=["experiment", "reason"])],
+    ignore_index=True,
+)
+ranked["known_p_memelite"] = ranked["known_p"]
+for path in snakemake.input.get("meme_tables", []):  # MEME Suite tomtom decides when it ran
     experiment = Path(path).parent.name
-    memelite_top_p = float(ranked["p"].iloc[0])
-    if experiment in meme_tables:  # MEME Suite tomtom decides; memelite's p kept beside it
-        best = best_match_per_filter(read_meme_tomtom_tsv(meme_tables[experiment]), len(ranked))
-        best = best.set_index("filter").loc[ranked["filter"]]
-        ranked["target"], ranked["p"] = best["target"].to_numpy(), best["p"].to_numpy()
-    by_filter = ranked.sort_values("filter")
-    success = top_k_success(ranked["filter"].to_numpy(), by_filter["p"].to_numpy())
-    top = ranked.iloc[0]
-    rows.append(
-        {
-            "experiment": experiment,
-            "top_filter": int(top["filter"]),
-            "top_target": top["target"],
-            "top_p": float(top["p"]),
-            "top_p_memelite": memelite_top_p,
-            "best_rank_p<0.05": int(ranked.loc[ranked["p"] < 0.05, "rank"].min())
-            if (ranked["p"] < 0.05).any()
-            else -1,
-            **success,
-        }
-    )
-detail = pd.DataFrame(rows)
+    best = read_meme_tomtom_tsv(path).sort_values("p").drop_duplicates("query")
+    best = best.set_index(best["query"].str.removeprefix("filter_").astype(int))
+    rows = ranked["experiment"] == experiment
+    filters = ranked.loc[rows, "filter"]
+    ranked.loc[rows, "known_p"] = best["p"].reindex(filters).fillna(1.0).to_numpy()
+    ranked.loc[rows, "known_target"] = best["target"].reindex(filters).fillna("").to_numpy()
+
+detail = experiment_detail(ranked)
+memelite_top = ranked[ranked["rank"] == 1].set_index("experiment")["known_p_memelite"]
+detail["top_known_p_memelite"] = detail["experiment"].map(memelite_top)
 detail.to_csv(snakemake.output.detail, sep="\t", index=False)
+excluded.to_csv(snakemake.output.excluded, sep="\t", index=False)
 table = summarise(detail)
 table.to_csv(snakemake.output.tsv, sep="\t", index=False)
 notes = {
     "TOMTOM engine": snakemake.params.engine,
     "known motifs": snakemake.params.selection,
     "experiments": f"{len(detail)} (the paper: 422)",
+    "excluded": (
+        "none"
+        if excluded.empty
+        else "; ".join(f"{r.experiment} ({r.reason})" for r in excluded.itertuples())
+    ),
 }
 Path(snakemake.output.md).write_text(to_markdown(table, notes))
 log.info("\n%s", table.to_string(index=False))

@@ -122,3 +122,41 @@ def test_fim_options_picks_only_gradient_ascent_settings():
 
     settings = {"layer": None, "n_runs": 3, "l2": 0.5, "oniv_mode": "paper", "max_steps": 7}
     assert fim_options(settings) == {"layer": None, "n_runs": 3, "l2": 0.5, "max_steps": 7}
+
+
+def test_many_models_of_one_architecture_match_each_alone():
+    """Stacked models (one batch) give each model's own optimum and its single-model result;
+    a model of another architecture forms its own group."""
+    rng = np.random.default_rng(5)
+    l2 = 0.5
+    heads = [rng.normal(size=(5, 2)).astype("float32") for _ in range(3)]
+    models = [linear_head_model(w, np.zeros(2, "float32")) for w in heads]
+    other = build_cnn(30, 2, conv_filters=3, conv_width=4, dense_units=[4])
+    kwargs = dict(n_runs=3, l2=l2, learning_rate=0.5, max_steps=2000, seed=4)
+    split_layers = [m.get_layer("h").name for m in models]
+    assert len(set(split_layers)) == 1
+
+    from deepresolve.fim import feature_importance_maps_many
+    from deepresolve.network import split_model
+
+    splits = [split_model(m, "h") for m in models] + [split_model(other)]
+    many = feature_importance_maps_many(splits, names=["a", "b", "c", "cnn"], **kwargs)
+    assert [r.fims.shape for r in many] == [(2, 3, 5)] * 3 + [(2, 3, 6, 3)]
+    for result, weights, split in zip(many, heads, splits, strict=False):
+        optimum = np.repeat((weights.T / (2 * l2))[:, None], 3, axis=1)
+        np.testing.assert_allclose(result.fims, optimum, atol=1e-2)
+        alone = feature_importance_maps(split, **kwargs)
+        np.testing.assert_allclose(result.fims, alone.fims, atol=1e-5)
+        np.testing.assert_allclose(result.scores, alone.scores, rtol=1e-5)
+    alone = feature_importance_maps(splits[-1], **kwargs)
+    np.testing.assert_array_equal(many[-1].fims, alone.fims)  # a group of one: same code path
+
+
+def test_many_models_divergence_names_the_model(linear):
+    from deepresolve.fim import feature_importance_maps_many
+
+    model, *_ = linear
+    with pytest.raises(FIMDivergenceError, match=r"model first, class \d, run \d.*Raise l2"):
+        feature_importance_maps_many(
+            [model, model], "h", names=["first", "second"], n_runs=2, l2=0.0, max_abs=100.0
+        )

@@ -6,8 +6,8 @@ import pytest
 
 from deepresolve.table1 import (
     PAPER_TABLE1,
-    best_match_per_filter,
-    column_name,
+    experiment_detail,
+    random_order_success,
     rank_filters,
     summarise,
     to_markdown,
@@ -17,19 +17,6 @@ from deepresolve.table1 import (
 
 def test_rank_filters_largest_first_ties_by_index():
     np.testing.assert_array_equal(rank_filters([0.1, 3.0, -2.0, 3.0]), [1, 3, 0, 2])
-
-
-def test_best_match_per_filter_takes_smallest_p_and_fills_missing():
-    hits = pd.DataFrame(
-        {
-            "query": ["filter_0", "filter_0", "filter_2"],
-            "target": ["MA1", "MA2", "MA1"],
-            "p": [0.3, 0.01, 0.2],
-        }
-    )
-    best = best_match_per_filter(hits, 3)
-    assert best["target"].tolist() == ["MA2", "", "MA1"]
-    assert best["p"].tolist() == [0.01, 1.0, 0.2]
 
 
 def test_top_k_success_counts_only_the_top_k():
@@ -46,18 +33,66 @@ def test_top_k_success_counts_only_the_top_k():
     }
 
 
-def test_summary_counts_and_paper_row():
-    detail = pd.DataFrame(
-        [top_k_success([0, 1, 2], [0.01, 1, 1]), top_k_success([1, 0, 2], [0.01, 0.4, 1])]
+def ranked_table(experiment, order, known_p, strict_hit):
+    """Ranked-filter rows of one experiment: ``order`` best first, per-filter values."""
+    known_p, strict_hit = np.asarray(known_p), np.asarray(strict_hit)
+    return pd.DataFrame(
+        {
+            "experiment": experiment,
+            "rank": np.arange(1, len(order) + 1),
+            "filter": order,
+            "known_target": "MA1",
+            "known_p": known_p[order],
+            "jaspar_name": np.where(strict_hit[order], "TF", "OTHER"),
+            "jaspar_E": np.where(strict_hit[order], 0.001, 0.01),
+            "tf_is_best_jaspar": strict_hit[order],
+        }
     )
-    table = summarise(detail)
-    ours = table.set_index("source").loc["ours"]
-    assert ours["n_experiments"] == 2
-    assert ours[column_name(1, 0.05)] == 1 and ours[column_name(1, 0.5)] == 2
-    paper = table.set_index("source").loc["paper"]
-    assert paper[column_name(5, 0.05)] == PAPER_TABLE1["DeepResolve"][(5, 0.05)] == 419
+
+
+def test_detail_and_summary_count_ours_paper_random_and_strict():
+    ranked = pd.concat(
+        [
+            # e1: the top filter matches at p < 0.05 and is strict; 2 of 4 filters hit
+            ranked_table("e1", [0, 1, 2, 3], [0.01, 1, 0.3, 1], [True, False, False, False]),
+            # e2: only the 2nd ranked filter matches (p < 0.5), none is strict
+            ranked_table("e2", [3, 2, 1, 0], [1, 1, 0.4, 1], [False] * 4),
+        ],
+        ignore_index=True,
+    )
+    detail = experiment_detail(ranked).set_index("experiment")
+    assert detail.loc["e1", "top1_p<0.05"] and detail.loc["e1", "top1_strict"]
+    assert not detail.loc["e2", "top1_p<0.5"] and detail.loc["e2", "top3_p<0.5"]
+    assert not detail.loc["e2", "top5_strict"]
+    assert detail.loc["e1", "best_rank_p<0.05"] == 1 and detail.loc["e2", "best_rank_p<0.05"] == -1
+    # random order: e1 has 2 hits at p < 0.5 among 4 filters -> top-1 chance 1/2
+    assert detail.loc["e1", "random_top1_p<0.5"] == pytest.approx(0.5)
+    assert detail.loc["e2", "random_top3_p<0.5"] == pytest.approx(0.75)
+
+    table = summarise(detail.reset_index())
+    rows = table.set_index(["source", "statistic", "threshold"])
+    ours = rows.loc[("ours", "known", 0.5)]
+    assert (ours["top1"], ours["top3"], ours["n_experiments"]) == (1, 2, 2)
+    assert rows.loc[("ours", "known", 0.05), "top5"] == 1
+    assert rows.loc[("paper", "known", 0.05), "top5"] == PAPER_TABLE1["DeepResolve"][(5, 0.05)]
+    assert rows.loc[("expected", "known", 0.5), "top1"] == pytest.approx(0.5 + 0.25)
+    assert rows.loc[("ours", "strict", 0.05), "top1"] == 1
+    assert rows.loc[("expected", "strict", 0.05), "top1"] == pytest.approx(0.25)
     markdown = to_markdown(table, {"engine": "memelite"})
-    assert markdown.count("\n| DeepResolve |") == 2 and "engine: memelite" in markdown
+    assert "| DeepResolve | paper | 422 | 368 | 345 | 416 | 405 | 421 | 419 |" in markdown
+    assert "Strict statistic" in markdown and "engine: memelite" in markdown
+
+
+@pytest.mark.parametrize(
+    ("n", "m", "k"), [(16, 3, 1), (16, 3, 3), (16, 0, 5), (5, 2, 4), (4, 4, 1)]
+)
+def test_random_order_success_matches_shuffling(n, m, k):
+    hit = np.zeros(n, dtype=bool)
+    hit[:m] = True
+    rng = np.random.default_rng(0)
+    draws = [hit[rng.permutation(n)[:k]].any() for _ in range(20000)]
+    assert random_order_success(hit, k) == pytest.approx(np.mean(draws), abs=0.015)
+    assert random_order_success(hit, n) == (1.0 if m else 0.0)
 
 
 @pytest.mark.parametrize("method", sorted(PAPER_TABLE1))

@@ -5,35 +5,11 @@ Runs the real Snakefile in a scratch copy of the workflow files, so the reposito
 """
 
 import json
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = Path(sys.executable).with_name("snakemake")
-WORKFLOW_FILES = ["Snakefile", "workflow", "config", "scripts", "envs"]
-
-
-def run_workflow(
-    workdir: Path, *extra: str, targets: tuple[str, ...] = ()
-) -> subprocess.CompletedProcess:
-    workdir.mkdir(parents=True, exist_ok=True)
-    for name in WORKFLOW_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, workdir / name, dirs_exist_ok=True)
-        else:
-            shutil.copy(src, workdir / name)
-    return subprocess.run(
-        [str(SNAKEMAKE), *targets, "--cores", "2", "--configfile", "config/test.yaml", *extra],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-    )
+from .workflow_helpers import ROOT, run_workflow
 
 
 @pytest.fixture(scope="module")
@@ -97,25 +73,42 @@ ELK1 = "wgEncodeAwgTfbsSydhK562Elk112771IggrabUniPk"
 
 
 def test_table1_on_two_published_models(shared_data, tmp_path):
-    """Table 1 pipeline end to end on two published models read from the local mirror."""
+    """Table 1 pipeline end to end on two published models read from the local mirror, in one
+    batch; then the per-TF rerun of one of them gives the same ranking."""
     mirror = shared_data / "published-422tf-models"
     settings = tmp_path / "table1.yaml"
     settings.write_text(
         f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: {mirror}\n"
-        "  tomtom_engine: memelite\n  known_motifs: primary\n"
+        "  tomtom_engine: memelite\n  known_motifs: primary\n  batch_size: 2\n"
     )
     workdir = tmp_path / "t1"
     done = run_workflow(workdir, str(settings), targets=("table1",))
     assert done.returncode == 0, done.stderr[-5000:]
+    assert done.stderr.count("rule table1_batch:") == 1
     detail = pd.read_csv(workdir / "results/table1/detail.tsv", sep="\t").set_index("experiment")
     # the CTCF model's most important filter is the CTCF motif (JASPAR MA0139)
-    assert detail.loc[CTCF, "top_target"].startswith("MA0139")
-    assert detail.loc[CTCF, "top_p"] < 0.05 and detail.loc[CTCF, "top1_p<0.05"]
+    assert detail.loc[CTCF, "top_known_target"].startswith("MA0139")
+    assert detail.loc[CTCF, "top_known_p"] < 0.05 and detail.loc[CTCF, "top1_p<0.05"]
+    assert detail.loc[CTCF, "top_jaspar_name"] == "CTCF" and detail.loc[CTCF, "top1_strict"]
     table = pd.read_csv(workdir / "results/table1/table1.tsv", sep="\t")
-    assert table.loc[table["source"] == "ours", "n_experiments"].item() == 2
-    for name in ["filters.meme", "tomtom.tsv", "top5_logos.png"]:
-        assert (workdir / f"results/tf/{CTCF}/{name}").stat().st_size > 0
+    ours = table[table["source"] == "ours"]
+    assert set(ours["n_experiments"]) == {2} and set(ours["statistic"]) == {"known", "strict"}
+    expected = table[table["source"] == "expected"]
+    assert (expected[["top1", "top3", "top5"]].to_numpy() <= 2).all()
+    assert "Strict statistic" in (workdir / "results/table1/table1.md").read_text()
+    batch = workdir / "results/table1/batches/0"
+    assert (batch / f"filters/{CTCF}.meme").stat().st_size > 0
     assert (workdir / f"resources/published_models/{ELK1}/16_G_bestmodel_weights.h5").exists()
+
+    rerun = run_workflow(workdir, str(settings), targets=(f"results/tf/{CTCF}/hits.tsv",))
+    assert rerun.returncode == 0, rerun.stderr[-5000:]
+    assert rerun.stderr.count("rule tf_deepresolve:") == 1
+    for name in ["filters.meme", "hits.tsv", "jaspar_hits.tsv", "top5_logos.png"]:
+        assert (workdir / f"results/tf/{CTCF}/{name}").stat().st_size > 0
+    alone = pd.read_csv(workdir / f"results/tf/{CTCF}/ranked_filters.tsv", sep="\t")
+    batched = pd.read_csv(batch / "ranked_filters.tsv", sep="\t")
+    batched = batched[batched["experiment"] == CTCF]
+    assert alone["filter"].head(5).tolist() == batched["filter"].head(5).tolist()
 
 
 def test_unknown_table1_experiment_fails_before_any_job(tmp_path):
@@ -147,7 +140,10 @@ def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path):
     assert out.count("rule tomtom_meme:") == 2
     command = next(line for line in out.splitlines() if "tomtom -oc" in line)
     assert "-incomplete-scores" in command and "-thresh 1" in command and "-dist ed" in command
-    assert f"results/tf/{CTCF}/filters.meme results/tf/{CTCF}/known_motifs.meme" in out
+    assert (
+        f"results/table1/batches/0/filters/{CTCF}.meme "
+        f"results/table1/tomtom_meme/{CTCF}/known_motifs.meme"
+    ) in out
     from deepresolve.tomtom import MEME_CONTAINER
 
     rules = (ROOT / "workflow/rules/table1.smk").read_text()

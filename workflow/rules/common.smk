@@ -45,9 +45,50 @@ def table1_experiments():
 TABLE1_EXPERIMENTS = table1_experiments()
 
 
+def table1_no_motif():
+    """(experiment, reason) of the published models left out of "all" for want of a motif."""
+    import pandas as pd
+
+    if config["table1"]["experiments"] != "all":
+        return []
+    table = pd.read_csv(
+        "config/tf_motifs.tsv", sep="\t", dtype=str, keep_default_na=False
+    )
+    missing = table[table["jaspar_ids"] == ""]
+    return [[row.experiment, row.reason] for row in missing.itertuples()]
+
+
+def table1_batches():
+    """TABLE1_EXPERIMENTS cut into batches of table1.batch_size, one job each."""
+    size = config["table1"]["batch_size"]
+    return [
+        TABLE1_EXPERIMENTS[start : start + size]
+        for start in range(0, len(TABLE1_EXPERIMENTS), size)
+    ]
+
+
+TABLE1_BATCHES = table1_batches()
+BATCH_OF = {e: b for b, batch in enumerate(TABLE1_BATCHES) for e in batch}
+
+
+def batch_models(wildcards):
+    """Model files of the experiments of one Table 1 batch."""
+    experiments = TABLE1_BATCHES[int(wildcards.batch)]
+    folder = "resources/published_models/{experiment}"
+    return {
+        "architectures": expand(
+            f"{folder}/16_G_best_archit.json", experiment=experiments
+        ),
+        "weights": expand(
+            f"{folder}/16_G_bestmodel_weights.h5", experiment=experiments
+        ),
+    }
+
+
 wildcard_constraints:
     dataset="|".join(["I", "II", "III", "IV"]),
     experiment=r"wgEncodeAwgTfbs\w+UniPk",
+    batch=r"\d+",
 
 
 def gpu_resources():
@@ -106,5 +147,6 @@ def table1_meme_tables(wildcards):
     if config["table1"]["tomtom_engine"] != "meme":
         return []
     return expand(
-        "results/tf/{experiment}/tomtom_meme/tomtom.tsv", experiment=TABLE1_EXPERIMENTS
+        "results/table1/tomtom_meme/{experiment}/tomtom.tsv",
+        experiment=TABLE1_EXPERIMENTS,
     )

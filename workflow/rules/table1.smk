@@ -21,7 +21,7 @@ rule download_published_model:
 
 
 rule known_motifs:
-    """The JASPAR CORE vertebrates matrices (shipped by pyjaspar) of the selected experiments' TFs."""
+    """All JASPAR CORE vertebrates matrices (shipped by pyjaspar) and which are each experiment's TF."""
     input:
         tf_motifs="config/tf_motifs.tsv",
     output:
@@ -38,15 +38,16 @@ rule known_motifs:
 
 
 rule tf_deepresolve:
-    """DeepResolve on one published TF model: ONIV, filters ranked, PWMs, TOMTOM, top-5 logos."""
+    """DeepResolve on one published TF model: ONIV, ranked filters, PWMs, TOMTOM, top-5 logos."""
     input:
-        architecture=rules.download_published_model.output.architecture,
-        weights=rules.download_published_model.output.weights,
+        architectures=[rules.download_published_model.output.architecture],
+        weights=[rules.download_published_model.output.weights],
         motifs="results/table1/known_motifs.json",
     output:
         ranking="results/tf/{experiment}/ranked_filters.tsv",
+        hits="results/tf/{experiment}/hits.tsv",
+        jaspar="results/tf/{experiment}/jaspar_hits.tsv",
         meme="results/tf/{experiment}/filters.meme",
-        tomtom="results/tf/{experiment}/tomtom.tsv",
         logos="results/tf/{experiment}/top5_logos.png",
     log:
         "logs/table1/tf/{experiment}.log",
@@ -59,11 +60,40 @@ rule tf_deepresolve:
         runtime=15,
         mem_mb=3000,
     params:
+        experiments=lambda wildcards: [wildcards.experiment],
         deepresolve=config["deepresolve"],
         seed=config["seed"],
-        # memelite here always (fast, offline); with tomtom_engine: meme the p-values of MEME
-        # Suite's tomtom (rule tomtom_meme) replace these in Table 1, memelite's kept beside them
-        engine="memelite",
+    script:
+        "../../scripts/tf_deepresolve.py"
+
+
+rule table1_batch:
+    """The same as tf_deepresolve for a batch of experiments in one job and one batched gradient
+    ascent (table1.batch_size per job); a model that cannot be read is excluded, not fatal.
+    """
+    input:
+        unpack(batch_models),
+        motifs="results/table1/known_motifs.json",
+    output:
+        ranking="results/table1/batches/{batch}/ranked_filters.tsv",
+        hits="results/table1/batches/{batch}/hits.tsv",
+        jaspar="results/table1/batches/{batch}/jaspar_hits.tsv",
+        filters=directory("results/table1/batches/{batch}/filters"),
+        excluded="results/table1/batches/{batch}/excluded.tsv",
+    log:
+        "logs/table1/batch/{batch}.log",
+    benchmark:
+        "benchmarks/results/table1/batch/{batch}.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    resources:
+        **gpu_resources(),
+        runtime=30,
+        mem_mb=6000,
+    params:
+        experiments=lambda wildcards: TABLE1_BATCHES[int(wildcards.batch)],
+        deepresolve=config["deepresolve"],
+        seed=config["seed"],
     script:
         "../../scripts/tf_deepresolve.py"
 
@@ -73,7 +103,7 @@ rule known_motif_file:
     input:
         "results/table1/known_motifs.json",
     output:
-        "results/tf/{experiment}/known_motifs.meme",
+        "results/table1/tomtom_meme/{experiment}/known_motifs.meme",
     log:
         "logs/table1/known_motif_file/{experiment}.log",
     conda:
@@ -85,10 +115,10 @@ rule known_motif_file:
 rule tomtom_meme:
     """MEME Suite tomtom (pinned container) of one experiment's filters against its known motifs."""
     input:
-        filters=rules.tf_deepresolve.output.meme,
+        filters=lambda wildcards: f"results/table1/batches/{BATCH_OF[wildcards.experiment]}/filters",
         known=rules.known_motif_file.output[0],
     output:
-        "results/tf/{experiment}/tomtom_meme/tomtom.tsv",
+        "results/table1/tomtom_meme/{experiment}/tomtom.tsv",
     log:
         "logs/table1/tomtom_meme/{experiment}.log",
     benchmark:
@@ -101,7 +131,7 @@ rule tomtom_meme:
     params:
         command=lambda wildcards, input, output: shell_command(
             tomtom_command(
-                input.filters,
+                f"{input.filters}/{wildcards.experiment}.meme",
                 input.known,
                 Path(output[0]).parent,
                 **config["table1"]["meme_tomtom"],
@@ -115,7 +145,12 @@ rule table1:
     """Table 1, DeepResolve row: top-1/3/5 matches at p < 0.5 and 0.05, beside the paper's."""
     input:
         rankings=expand(
-            "results/tf/{experiment}/ranked_filters.tsv", experiment=TABLE1_EXPERIMENTS
+            "results/table1/batches/{batch}/ranked_filters.tsv",
+            batch=range(len(TABLE1_BATCHES)),
+        ),
+        excluded=expand(
+            "results/table1/batches/{batch}/excluded.tsv",
+            batch=range(len(TABLE1_BATCHES)),
         ),
         meme_tables=table1_meme_tables,
     output:
@@ -126,6 +161,7 @@ rule table1:
         ),
         md="results/table1/table1.md",
         detail="results/table1/detail.tsv",
+        excluded="results/table1/excluded.tsv",
     log:
         "logs/table1/table1.log",
     conda:
@@ -133,5 +169,6 @@ rule table1:
     params:
         engine=config["table1"]["tomtom_engine"],
         selection=config["table1"]["known_motifs"],
+        no_motif=table1_no_motif(),
     script:
         "../../scripts/table1.py"
