@@ -32,5 +32,10 @@ def configure_tensorflow() -> list[str]:
             os.environ.get("CUDA_VISIBLE_DEVICES", "<unset>"),
         )
     else:
-        log.info("no GPU visible to TensorFlow: running on the CPU")
+        # CUDA_VISIBLE_DEVICES set here means the scheduler gave the job a GPU that this
+        # TensorFlow build cannot use (e.g. tensorflow-cpu): the line makes that visible.
+        log.info(
+            "no GPU visible to TensorFlow (CUDA_VISIBLE_DEVICES=%s): running on the CPU",
+            os.environ.get("CUDA_VISIBLE_DEVICES", "<unset>"),
+        )
     return [g.name for g in gpus]

@@ -5,6 +5,7 @@ Runs the real Snakefile in a scratch copy of the workflow files, so the reposito
 """
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -186,3 +187,16 @@ def test_download_rule_fetches_from_a_server_and_rejects_a_corrupted_model(share
     assert not [p for p in bad.glob("*.part")] and not [p for p in bad.glob(".*.part")]
     log = (workdir / f"logs/table1/download/{ELK1}.log").read_text()
     assert "checksum" in log.lower() and "16_G_bestmodel_weights.h5" in log
+
+
+def test_gpu_config_file_requests_a_gpu_for_training_and_fim(tmp_path):
+    """config/gpu.yaml (the README's cluster switch) gives the training and FIM jobs `gpu=1`
+    and the simulation none (dry run)."""
+    done = run_workflow(
+        tmp_path / "gpu", "config/gpu.yaml", targets=("-n", "results/synthetic/I/fim.npz")
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    # each job: "rule <name>:" ... "resources: ..." in the dry-run listing
+    by_rule = dict(re.findall(r"rule (\w+):.*?resources: ([^\n]*)", done.stdout, flags=re.S))
+    assert "gpu=1" in by_rule["train"] and "gpu=1" in by_rule["fim"]
+    assert "gpu=" not in by_rule["simulate"]

@@ -17,7 +17,8 @@ rule train:
         "benchmarks/results/synthetic/{dataset}/train.tsv"
     conda:
         "../../envs/deepresolve.yaml"
-    threads: workflow.cores
+    # all local cores up to 4; 4 under a cluster executor, where --cores is unset
+    threads: min(workflow.cores or 4, 4)
     resources:
         **gpu_resources(),
         runtime=120,
