@@ -1,4 +1,4 @@
-"""Read the Zeng et al. (2016) ``motif_discovery`` sequence files (``train.data``, ``test.data``).
+"""Read and write the Zeng et al. (2016) ``motif_discovery`` sequence files (``*.data``).
 
 One sequence per line, three whitespace-separated fields::
 
@@ -8,23 +8,36 @@ One sequence per line, three whitespace-separated fields::
 an identifier (the leading ``>`` is dropped), the sequence (101 bp in the published files) and
 the label (1 = ChIP-seq peak, 0 = dinucleotide-shuffled negative). Blank lines are ignored;
 gzip-compressed files are read transparently (recognised by content, not by name).
+
+The letter policy is shared with :mod:`deepresolve.fasta`: A, C, G, T in either case, and N
+only under an explicit ``n_policy="uniform"`` (0.25 in each channel); :func:`check_letters`
+and :func:`encode` are the two steps every reader calls.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
+import os
+import re
+import secrets
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 import numpy as np
 
 from deepresolve.sequences import encode_indices, indices_to_one_hot
 
 N_POLICIES = ("error", "uniform")
+_NOT_ACGT = re.compile(r"[^ACGTacgt]")
+_NOT_ACGTN = re.compile(r"[^ACGTNacgtn]")
+_N_HINT = "; pass n_policy='uniform' to encode N as 0.25 per base"
 
 
 class ZengSequences(NamedTuple):
-    """Sequences of one Zeng file.
+    """Sequences of one Zeng file (also what :func:`deepresolve.fasta.read_fasta` returns).
 
     ``ids``: list of n identifiers; ``X: array, shape=(n, length, 4)`` one-hot (A, C, G, T),
     ``uint8`` (``float32`` with ``n_policy="uniform"``); ``labels: array, shape=(n,), int64``.
@@ -35,10 +48,117 @@ class ZengSequences(NamedTuple):
     labels: np.ndarray
 
 
-def _open(path: Path):
-    with open(path, "rb") as handle:
-        magic = handle.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+def read_lines(path: str | os.PathLike) -> list[str]:
+    """The lines of a plain or gzip-compressed text file (recognised by content), stripped.
+
+    Bytes that are not UTF-8 become U+FFFD, so that the letter check reports them. Raises
+    ``ValueError`` naming the file when it cannot be opened or decompressed.
+    """
+    try:
+        handle = open(path, "rb")
+    except OSError as err:
+        raise ValueError(f"{path}: cannot open ({err})") from err
+    with handle:
+        try:
+            packed = handle.read(2) == b"\x1f\x8b"
+            handle.seek(0)
+            raw = gzip.GzipFile(fileobj=handle).read() if packed else handle.read()
+        except (OSError, EOFError) as err:
+            raise ValueError(f"{path}: cannot read ({err}); corrupt gzip file?") from err
+    # split on "\n" only: str.splitlines would also split on form feeds etc. and shift lines
+    return [line.strip() for line in raw.decode("utf-8", errors="replace").split("\n")]
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
+    """Write ``path`` through a temporary file beside it, renamed onto it on success.
+
+    The destination is either untouched or complete: an exception inside the ``with`` block
+    deletes the temporary file. The folder is created; a name ending in ``.gz`` is
+    gzip-compressed (with a fixed header, so the same content gives the same bytes).
+
+    Parameters
+    ----------
+    path : path
+        Destination file.
+    mode : {"w", "wb"}
+        Text (UTF-8, ``\\n`` line ends) or bytes.
+    """
+    if mode not in ("w", "wb"):
+        raise ValueError(f"mode must be 'w' or 'wb', got {mode!r}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            # 0o666 less the umask, unlike mkstemp's 0o600: the renamed file keeps it
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with contextlib.ExitStack() as stack:
+            handle = stack.enter_context(os.fdopen(fd, "wb"))
+            if path.name.endswith(".gz"):
+                handle = stack.enter_context(
+                    gzip.GzipFile(filename="", fileobj=handle, mode="wb", mtime=0)
+                )
+            if mode == "w":
+                handle = stack.enter_context(
+                    io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
+                )
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def check_letters(sequence: str, where: str, n_policy: str = "error") -> None:
+    """Raise ``ValueError`` at the first letter other than A, C, G, T (either case).
+
+    N (either case) is accepted under ``n_policy="uniform"``. The message starts with
+    ``where`` (e.g. ``"test.data, line 3"``) and gives the 1-based position in ``sequence``.
+    """
+    _check_n_policy(n_policy)
+    bad = (_NOT_ACGTN if n_policy == "uniform" else _NOT_ACGT).search(sequence)
+    if bad is not None:
+        letter = bad.group()
+        hint = _N_HINT if letter in "Nn" else ""
+        raise ValueError(
+            f"{where}: letter {letter!r} at position {bad.start() + 1} is not one of "
+            f"A, C, G, T{hint}"
+        )
+
+
+def encode(sequences: Sequence[str], n_policy: str = "error") -> np.ndarray:
+    """One-hot encode equal-length sequences already passed through :func:`check_letters`.
+
+    Returns ``X: array, shape=(n, length, 4)`` (A, C, G, T): ``uint8``, or ``float32`` under
+    ``n_policy="uniform"`` with N as 0.25 in each channel.
+    """
+    _check_n_policy(n_policy)
+    if not sequences:
+        raise ValueError("no sequences to encode")
+    length = len(sequences[0])
+    joined = "".join(sequences).upper()
+    if len(joined) != length * len(sequences):
+        raise ValueError("sequences have different lengths; expected one")
+    n_mask = None
+    if n_policy == "uniform" and "N" in joined:
+        n_mask = np.frombuffer(joined.encode("ascii"), dtype=np.uint8) == ord("N")
+        joined = joined.replace("N", "A")
+    X = indices_to_one_hot(encode_indices(joined).reshape(len(sequences), length))
+    if n_policy == "uniform":
+        X = X.astype(np.float32)
+        if n_mask is not None:
+            X[n_mask.reshape(len(sequences), length)] = 0.25
+    return X
+
+
+def _check_n_policy(n_policy: str) -> None:
+    if n_policy not in N_POLICIES:
+        raise ValueError(f"n_policy must be one of {N_POLICIES}, got {n_policy!r}")
 
 
 def read_zeng(
@@ -68,27 +188,15 @@ def read_zeng(
         (or N under ``n_policy="error"``), a length different from the first line (or
         ``length``), a label other than 0 or 1, a duplicated identifier; or an empty file.
     """
-    if n_policy not in N_POLICIES:
-        raise ValueError(f"n_policy must be one of {N_POLICIES}, got {n_policy!r}")
+    _check_n_policy(n_policy)
     path = Path(path)
     ids: list[str] = []
-    rows: list[np.ndarray] = []
-    n_masks: list[np.ndarray | None] = []
+    sequences: list[str] = []
     labels: list[int] = []
     first_line: dict[str, int] = {}
     expected = length
     expected_from = "the length= argument"
-    try:
-        handle = _open(path)
-    except OSError as err:
-        raise ValueError(f"{path}: cannot open ({err})") from err
-    with handle:
-        try:
-            lines = list(handle)
-        except (OSError, EOFError) as err:
-            raise ValueError(f"{path}: cannot read ({err}); corrupt gzip file?") from err
-    for lineno, raw in enumerate(lines, start=1):
-        line = raw.decode("utf-8", errors="replace").strip()
+    for lineno, line in enumerate(read_lines(path), start=1):
         if not line:
             continue
         where = f"{path}, line {lineno}"
@@ -111,38 +219,81 @@ def read_zeng(
             raise ValueError(
                 f"{where}: sequence of {len(seq)} bp, expected {expected} bp (from {expected_from})"
             )
-        mask = None
-        bad = next((i for i, ch in enumerate(seq) if not ch.isascii()), None)
-        if bad is not None:
-            raise ValueError(
-                f"{where}: letter {seq[bad]!r} at position {bad + 1} is not one of A, C, G, T"
-            )
-        upper = seq.upper()
-        if "N" in upper:
-            if n_policy == "error":
-                raise ValueError(
-                    f"{where}: letter 'N' at position {upper.index('N') + 1} is not one of "
-                    "A, C, G, T; pass n_policy='uniform' to encode N as 0.25 per base"
-                )
-            mask = np.frombuffer(upper.encode("ascii"), dtype=np.uint8) == ord("N")
-            seq = upper.replace("N", "A")
-        rows.append(encode_indices(seq, name=where))
-        n_masks.append(mask)
-        try:
-            value = int(label)
-        except ValueError:
-            value = None
-        if value not in (0, 1):
+        check_letters(seq, where, n_policy)
+        if label not in ("0", "1"):
             raise ValueError(f"{where}: label {label!r} is not 0 or 1")
-        labels.append(value)
+        labels.append(int(label))
+        sequences.append(seq)
         ids.append(seq_id)
     if not ids:
         raise ValueError(f"{path}: no sequences (empty file)")
+    return ZengSequences(ids, encode(sequences, n_policy), np.asarray(labels, dtype=np.int64))
 
-    X = indices_to_one_hot(np.stack(rows))
-    if n_policy == "uniform":
-        X = X.astype(np.float32)
-        for i, mask in enumerate(n_masks):
-            if mask is not None:
-                X[i, mask] = 0.25
-    return ZengSequences(ids, X, np.asarray(labels, dtype=np.int64))
+
+def write_zeng(
+    path: str | os.PathLike,
+    ids: Sequence[str],
+    sequences: Sequence[str],
+    labels: Sequence[int] | np.ndarray,
+) -> Path:
+    """Write sequences in the ``motif_discovery`` format that :func:`read_zeng` reads.
+
+    One line ``>id SEQUENCE label`` per sequence, written atomically (:func:`atomic_write`;
+    gzip-compressed when ``path`` ends in ``.gz``). Letters are written as given (use
+    :func:`deepresolve.sequences.decode` to turn a one-hot ``X`` into strings).
+
+    Parameters
+    ----------
+    path : path
+        Destination ``*.data`` file.
+    ids : sequence of str, length n
+        Identifiers, unique, without whitespace; a leading ``>`` is not added twice.
+    sequences : sequence of str, length n
+        Equal-length DNA strings.
+    labels : sequence of int, length n
+        0 or 1.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        Different counts, an empty set, an identifier that is empty, holds whitespace or is
+        repeated, a sequence of another length or with whitespace, a label other than 0 or 1.
+        Nothing is written then.
+    """
+    ids, sequences = list(ids), list(sequences)
+    labels = np.asarray(labels)
+    if not (len(ids) == len(sequences) == len(labels)):
+        raise ValueError(
+            f"{len(ids)} ids, {len(sequences)} sequences and {len(labels)} labels; "
+            "expected one of each per sequence"
+        )
+    if not ids:
+        raise ValueError(f"{path}: nothing to write (no sequences)")
+    seen: dict[str, int] = {}
+    lines = []
+    length = len(sequences[0])
+    for i, (seq_id, seq, label) in enumerate(zip(ids, sequences, labels.tolist(), strict=True)):
+        seq_id = str(seq_id).removeprefix(">")
+        if not seq_id or len(seq_id.split()) != 1 or seq_id != seq_id.strip():
+            raise ValueError(f"sequence {i + 1}: identifier {seq_id!r} is empty or has spaces")
+        if seq_id in seen:
+            raise ValueError(
+                f"sequence {i + 1}: identifier {seq_id!r} repeats sequence {seen[seq_id] + 1}"
+            )
+        seen[seq_id] = i
+        if len(seq) != length or len(seq.split()) != 1:
+            raise ValueError(
+                f"sequence {i + 1} ({seq_id}): {len(seq)} characters, expected {length} letters "
+                "without whitespace as the first sequence"
+            )
+        if label not in (0, 1):
+            raise ValueError(f"sequence {i + 1} ({seq_id}): label {label!r} is not 0 or 1")
+        lines.append(f">{seq_id} {seq} {int(label)}\n")
+    with atomic_write(path) as handle:
+        handle.writelines(lines)
+    return Path(path)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from deepresolve.sequences import decode
-from deepresolve.zeng import read_zeng
+from deepresolve.zeng import atomic_write, read_zeng, write_zeng
 
 from .conftest import require_shared_data
 
@@ -111,3 +111,54 @@ def test_missing_and_corrupt_gzip(tmp_path):
     broken.write_bytes(gzip.compress(f"a {SEQ} 1\n".encode() * 100)[:40])
     with pytest.raises(ValueError, match=r"broken\.data\.gz: cannot read"):
         read_zeng(broken)
+
+
+def test_write_zeng_roundtrip_plain_and_gzip(tmp_path):
+    ids, sequences, labels = [">a", "b_shuf"], [SEQ, OTHER.lower()], np.array([1, 0])
+    plain = write_zeng(tmp_path / "out" / "test.data", ids, sequences, labels)
+    assert plain.read_text() == f">a {SEQ} 1\n>b_shuf {OTHER.lower()} 0\n"
+    packed = write_zeng(tmp_path / "test.data.gz", ids, sequences, labels)
+    first_bytes = packed.read_bytes()
+    for path in (plain, packed):
+        data = read_zeng(path)
+        assert data.ids == ["a", "b_shuf"]
+        assert decode(data.X) == [SEQ, OTHER]
+        assert data.labels.tolist() == [1, 0]
+    # gzip output has no time stamp nor temporary name in it: same content, same bytes
+    assert write_zeng(packed, ids, sequences, labels).read_bytes() == first_bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "test.data.gz"]
+
+
+@pytest.mark.parametrize(
+    ("ids", "sequences", "labels", "message"),
+    [
+        (["a"], [SEQ, OTHER], [1, 0], r"1 ids, 2 sequences and 2 labels"),
+        ([], [], [], r"nothing to write"),
+        (["a", "a"], [SEQ, OTHER], [1, 0], r"sequence 2: identifier 'a' repeats sequence 1"),
+        (["a b", "c"], [SEQ, OTHER], [1, 0], r"sequence 1: identifier 'a b' is empty or has"),
+        (["a", ""], [SEQ, OTHER], [1, 0], r"sequence 2: identifier '' is empty"),
+        (["a", "b"], [SEQ, "ACGT"], [1, 0], r"sequence 2 \(b\): 4 characters, expected 10"),
+        (["a", "b"], [SEQ, "ACGT ACGTA"], [1, 0], r"sequence 2 \(b\): 10 characters, expected"),
+        (["a", "b"], [SEQ, OTHER], [1, 2], r"sequence 2 \(b\): label 2 is not 0 or 1"),
+    ],
+)
+def test_write_zeng_rejects_bad_input_and_writes_nothing(tmp_path, ids, sequences, labels, message):
+    path = write(tmp_path, "previous content\n")
+    with pytest.raises(ValueError, match=message):
+        write_zeng(path, ids, sequences, labels)
+    assert path.read_text() == "previous content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["test.data"]
+
+
+def test_atomic_write_leaves_destination_untouched_on_error(tmp_path):
+    path = write(tmp_path, "old\n")
+    with pytest.raises(RuntimeError), atomic_write(path) as handle:
+        handle.write("half of the new content")
+        raise RuntimeError("interrupted")
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["test.data"]
+    with atomic_write(path, "wb") as handle:
+        handle.write(b"new\n")
+    assert path.read_bytes() == b"new\n"
+    with pytest.raises(ValueError, match="mode"):
+        atomic_write(path, "a").__enter__()
