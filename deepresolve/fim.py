@@ -285,7 +285,7 @@ def _split(model: keras.Model | SplitModel, layer: str | None) -> SplitModel:
     return split_model(model, layer)
 
 
-def _ascend(score_fn, starts: np.ndarray, params: dict, describe_row) -> dict[str, np.ndarray]:
+def ascend(score_fn, starts: np.ndarray, params: dict, describe_row) -> dict[str, np.ndarray]:
     """Run the compiled ascent from ``starts: (N, *feature_shape)`` until every row stops.
 
     Returns ``best_h (N, *feature_shape)``, ``best_score``, ``best_obj``, ``steps``,
@@ -339,7 +339,7 @@ def _ascend(score_fn, starts: np.ndarray, params: dict, describe_row) -> dict[st
 
 
 def _result(found: dict, rows: slice, split: SplitModel, class_indices, params) -> FIMResult:
-    """The FIMResult of one model from its rows of :func:`_ascend`'s output."""
+    """The FIMResult of one model from its rows of :func:`ascend`'s output."""
     per_run = (len(class_indices), params["n_runs"])
     result = FIMResult(
         fims=found["best_h"][rows].reshape(*per_run, *split.feature_shape).astype(np.float32),
@@ -362,7 +362,7 @@ def _result(found: dict, rows: slice, split: SplitModel, class_indices, params) 
     return result
 
 
-def _settings(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs):
+def ascent_settings(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs):
     _check_params(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, max_abs)
     if keras.backend.backend() != "tensorflow":
         raise RuntimeError(f"FIMs need the TensorFlow backend, not {keras.backend.backend()!r}")
@@ -435,7 +435,7 @@ def feature_importance_maps(
     FIMDivergenceError
         If a run produces a non-finite objective or gradient, or ``|H| > max_abs``.
     """
-    params = _settings(
+    params = ascent_settings(
         n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs
     )
     split = _split(model, layer)
@@ -450,7 +450,7 @@ def feature_importance_maps(
         params,
     )
     class_of_row = np.repeat(class_indices, n_runs)
-    found = _ascend(
+    found = ascend(
         _single_model_scores(split.upper, class_of_row),
         _starts(seed, n_rows, split.feature_shape),
         params,
@@ -502,7 +502,7 @@ def feature_importance_maps_many(
     FIMDivergenceError
         Naming the model, class and run of the first diverging row.
     """
-    params = _settings(
+    params = ascent_settings(
         n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs
     )
     splits = [_split(model, layer) for model in models]
@@ -535,7 +535,7 @@ def feature_importance_maps_many(
             )
 
         uppers = [splits[i].upper for i in members]
-        found = _ascend(
+        found = ascend(
             _stacked_model_scores(uppers, class_of_row)
             if len(uppers) > 1
             else _single_model_scores(uppers[0], class_of_row),
