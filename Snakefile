@@ -16,6 +16,7 @@ include: "workflow/rules/motifs.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/table1.smk"
+include: "workflow/rules/chipseq.smk"
 
 
 rule all:

@@ -238,7 +238,9 @@ def filter_names(n_filters: int) -> list[str]:
     return [f"filter_{i}" for i in range(n_filters)]
 
 
-def _known_hits(pwms: np.ndarray, experiment: str, motifs: MotifCollection) -> pd.DataFrame:
+def known_motif_hits(pwms: np.ndarray, experiment: str, motifs: MotifCollection) -> pd.DataFrame:
+    """TOMTOM of ``pwms: (M, w, 4)`` (queries ``filter_<i>``) against the experiment's known
+    motif(s) only: the paper's statistic. Columns of :data:`deepresolve.tomtom.COLUMNS`."""
     known = motifs.known(experiment)
     with warnings.catch_warnings():
         # memelite warns that p-values against < 25 targets depend on those targets: true, and
@@ -251,8 +253,13 @@ def _known_hits(pwms: np.ndarray, experiment: str, motifs: MotifCollection) -> p
         )
 
 
-def _jaspar_hits(pwms_of: Mapping[str, np.ndarray], motifs: MotifCollection) -> pd.DataFrame:
-    """Best :data:`JASPAR_TOP` matches of every filter of every experiment, in few calls."""
+def jaspar_hits(pwms_of: Mapping[str, np.ndarray], motifs: MotifCollection) -> pd.DataFrame:
+    """Best :data:`JASPAR_TOP` matches in the whole collection of every PWM of every experiment.
+
+    ``pwms_of``: experiment -> ``(M, w, 4)``. Few memelite calls for all of them (queries are
+    independent in TOMTOM). Columns of :data:`deepresolve.tomtom.COLUMNS` plus ``experiment``
+    and ``name`` (the target's TF name); ``query`` is ``filter_<i>``.
+    """
     queries = {
         f"{experiment}|{name}": pwm
         for experiment, pwms in pwms_of.items()
@@ -269,19 +276,32 @@ def _jaspar_hits(pwms_of: Mapping[str, np.ndarray], motifs: MotifCollection) -> 
     return hits
 
 
-def _ranked_table(experiment, summary, known_hits, jaspar_hits, tf_matrices) -> pd.DataFrame:
-    ranking = rank_filters(summary.oniv[0])
+def ranked_table(
+    experiment: str,
+    ranking: np.ndarray,
+    per_filter: Mapping[str, np.ndarray],
+    known_hits: pd.DataFrame,
+    jaspar: pd.DataFrame,
+    tf_matrices: set[str],
+) -> pd.DataFrame:
+    """One row per filter (or PWM), best first, with its matches.
+
+    ``ranking: (K,)`` indices best first; ``per_filter``: column name -> ``(K,)`` values in
+    filter order (e.g. ``oniv``); ``known_hits`` from :func:`known_motif_hits`, ``jaspar``
+    from :func:`jaspar_hits` (this experiment's rows). Columns ``experiment, rank, filter``,
+    the ``per_filter`` columns, then ``known_target, known_p, jaspar_target, jaspar_name,
+    jaspar_E, tf_is_best_jaspar``.
+    """
+    ranking = np.asarray(ranking)
     names = np.array(filter_names(len(ranking)))[ranking]
     known = known_hits.sort_values("p", kind="stable").drop_duplicates("query").set_index("query")
-    best = jaspar_hits.drop_duplicates("query").set_index("query")  # rows are sorted by p
+    best = jaspar.drop_duplicates("query").set_index("query")  # rows are sorted by p
     ranked = pd.DataFrame(
         {
             "experiment": experiment,
             "rank": np.arange(1, len(ranking) + 1),
             "filter": ranking,
-            "oniv": summary.oniv[0, ranking],
-            "variance": summary.variance[0, ranking],
-            "nonlinear": summary.nonlinear[0, ranking],
+            **{column: np.asarray(values)[ranking] for column, values in per_filter.items()},
             "known_target": known["target"].reindex(names).fillna("").to_numpy(),
             "known_p": known["p"].reindex(names).fillna(1.0).to_numpy(),
             "jaspar_target": best["target"].reindex(names).fillna("").to_numpy(),
@@ -290,7 +310,7 @@ def _ranked_table(experiment, summary, known_hits, jaspar_hits, tf_matrices) -> 
         }
     )
     ranked["tf_is_best_jaspar"] = ranked["jaspar_target"].isin(tf_matrices)
-    return ranked[list(RANKED_COLUMNS)]
+    return ranked
 
 
 def analyse_models(
@@ -338,16 +358,23 @@ def analyse_models(
     pwms_of = {e: filters_to_pwms(conv_kernel(models[e])) for e in names}
     n_filters = sum(len(pwms) for pwms in pwms_of.values())
     log.info("TOMTOM of %d filters against %d JASPAR matrices", n_filters, len(motifs.pwms))
-    jaspar = _jaspar_hits(pwms_of, motifs)
+    jaspar = jaspar_hits(pwms_of, motifs)
     results = {}
     for experiment, found in zip(names, maps, strict=True):
         summary = oniv(niv(found.fims), found.scores, mode=oniv_mode)
-        known = _known_hits(pwms_of[experiment], experiment, motifs)
+        known = known_motif_hits(pwms_of[experiment], experiment, motifs)
         hits = jaspar[jaspar["experiment"] == experiment].drop(columns="experiment")
+        per_filter = {
+            "oniv": summary.oniv[0],
+            "variance": summary.variance[0],
+            "nonlinear": summary.nonlinear[0],
+        }
+        ranking = rank_filters(summary.oniv[0])
+        tf_matrices = motifs.tf_matrices(experiment)
         results[experiment] = ExperimentResult(
             experiment=experiment,
             pwms=pwms_of[experiment],
-            ranked=_ranked_table(experiment, summary, known, hits, motifs.tf_matrices(experiment)),
+            ranked=ranked_table(experiment, ranking, per_filter, known, hits, tf_matrices),
             known_hits=known,
             jaspar_hits=hits.reset_index(drop=True),
         )

@@ -128,11 +128,13 @@ def train_classifier(
     max_epochs: int,
     patience: int,
     seed: int,
+    split: Split | None = None,
 ) -> TrainingResult:
     """Train :func:`deepresolve.models.build_cnn` on ``x (N, L, 4)``, ``y (N, C)``.
 
     Adam on sigmoid cross-entropy, early stopping on the validation loss (best weights kept),
-    test AUC per class on the held-out ``test_fraction``.
+    test AUC per class on the held-out ``test_fraction``. A given ``split`` (e.g. the published
+    train/test files of an experiment) replaces the random one, and the fractions are unused.
     """
     if y.ndim != 2 or y.shape[0] != x.shape[0] or y.shape[1] != len(class_names):
         raise ValueError(
@@ -140,7 +142,10 @@ def train_classifier(
             f"{len(class_names)} classes"
         )
     seed_everything(seed)
-    split = split_indices(len(x), test_fraction, validation_fraction, seed)
+    if split is None:
+        split = split_indices(len(x), test_fraction, validation_fraction, seed)
+    elif not all(len(part) for part in (split.train, split.validation, split.test)):
+        raise ValueError("split: train, validation and test must each hold sequences")
     x = x.astype(np.float32)
     y = y.astype(np.float32)
     model = build_cnn(x.shape[1], y.shape[1], **model_params)

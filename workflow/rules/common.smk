@@ -89,6 +89,9 @@ wildcard_constraints:
     dataset="|".join(["I", "II", "III", "IV"]),
     experiment=r"wgEncodeAwgTfbs\w+UniPk",
     batch=r"\d+",
+    chip=r"[A-Za-z0-9_.-]+",
+    zeng=r"[A-Za-z0-9_.-]+",
+    part="train|test",
 
 
 def gpu_resources():
@@ -121,6 +124,13 @@ def all_targets(wildcards):
     targets = ["results/synthetic/claims.tsv"]
     if TABLE1_EXPERIMENTS:
         targets += ["results/table1/table1.tsv", "results/table1/table1.md"]
+    if CHIPSEQ_TABLE1:
+        targets += ["results/table1/methods.tsv", "results/table1/methods.md"]
+    targets += [
+        f"results/chipseq/{name}/metrics.json"
+        for name, spec in CHIPSEQ.items()
+        if spec["model"] == "trained"
+    ]
     for dataset in DATASETS:
         folder = f"results/synthetic/{dataset}"
         targets += [
@@ -150,3 +160,115 @@ def table1_meme_tables(wildcards):
         "results/table1/tomtom_meme/{experiment}/tomtom.tsv",
         experiment=TABLE1_EXPERIMENTS,
     )
+
+
+CHIPSEQ = config["chipseq"]["experiments"]
+# experiments of Table 1's four-method comparison (the others are trained and evaluated only)
+CHIPSEQ_TABLE1 = [n for n, spec in CHIPSEQ.items() if spec.get("in_table1", True)]
+
+
+def check_chipseq_experiments():
+    """Every experiment names what its source needs; a published model exists (fails early)."""
+    import pandas as pd
+
+    from deepresolve.download import read_checksums
+
+    published = set(
+        pd.read_csv("config/tf_motifs.tsv", sep="\t", dtype=str)["experiment"]
+    )
+    pinned = read_checksums("config/zeng_motif_discovery.sha256")
+    needs = {
+        "zeng": ["parts"],
+        "fasta": ["train", "tf"],
+        "peaks": ["peaks", "genome", "tf"],
+    }
+    problems = []
+    for name, spec in CHIPSEQ.items():
+        missing = [key for key in needs[spec["source"]] if key not in spec]
+        if missing:
+            problems.append(f"{name}: source {spec['source']} needs {missing}")
+        base = spec.get("zeng_experiment", name)
+        if spec["model"] == "published" and base not in published:
+            problems.append(
+                f"{name}: model: published needs one of the 422 published experiments "
+                f"(zeng_experiment), not {base!r}; or use model: trained"
+            )
+        if spec["model"] == "published" and spec["source"] != "zeng":
+            problems.append(f"{name}: model: published goes with source: zeng")
+        if spec["model"] == "trained" and spec.get("parts") == ["test"]:
+            problems.append(
+                f"{name}: model: trained needs the train part (parts: [train, test])"
+            )
+        if "tf" not in spec and base not in published and spec.get("in_table1", True):
+            problems.append(
+                f"{name}: name the TF (tf: CTCF) for an experiment not among the 422, or set "
+                "in_table1: false (train and report the AUC only)"
+            )
+        if spec["model"] == "published" and not spec.get("in_table1", True):
+            problems.append(
+                f"{name}: in_table1: false leaves a published model nothing to do"
+            )
+        if spec["source"] == "zeng" and config["chipseq"]["zeng_unpinned"] == "error":
+            for part in spec.get("parts", []):
+                if f"{base}/{part}.data" not in pinned:
+                    problems.append(
+                        f"{name}: {base}/{part}.data has no checksum in "
+                        "config/zeng_motif_discovery.sha256 (add it, or set "
+                        "chipseq.zeng_unpinned: warn)"
+                    )
+    if problems:
+        sys.exit(
+            "Error in the workflow config, chipseq.experiments:\n  "
+            + "\n  ".join(problems)
+        )
+
+
+check_chipseq_experiments()
+
+
+def chipseq_inputs(wildcards):
+    """Files behind one experiment's sequences: Zeng parts, or FASTA/targets, or peaks+genome."""
+    spec = CHIPSEQ[wildcards.chip]
+    if spec["source"] == "zeng":
+        base = spec.get("zeng_experiment", wildcards.chip)
+        return {part: f"resources/zeng/{base}/{part}.data" for part in spec["parts"]}
+    if spec["source"] == "peaks":
+        return {
+            "peaks": f"resources/chipseq/{wildcards.chip}/peaks.narrowPeak",
+            "genome": f"resources/chipseq/{wildcards.chip}/genome.fa",
+        }
+    files = {}
+    for part in ("train", "validation"):
+        if part in spec:
+            files[f"{part}_fasta"] = spec[part]["fasta"]
+            if spec[part].get("targets"):
+                files[f"{part}_targets"] = spec[part]["targets"]
+    return files
+
+
+def chipseq_model(wildcards):
+    """The model one experiment's methods run on: published (Keras 1 files) or trained here."""
+    spec = CHIPSEQ[wildcards.chip]
+    if spec["model"] == "published":
+        folder = (
+            f"resources/published_models/{spec.get('zeng_experiment', wildcards.chip)}"
+        )
+        return [
+            f"{folder}/16_G_best_archit.json",
+            f"{folder}/16_G_bestmodel_weights.h5",
+        ]
+    return [f"results/chipseq/{wildcards.chip}/model.keras"]
+
+
+def chipseq_tfs():
+    """Experiment -> TF symbol: from the config, else from config/tf_motifs.tsv."""
+    import pandas as pd
+
+    table = pd.read_csv("config/tf_motifs.tsv", sep="\t", dtype=str).set_index(
+        "experiment"
+    )
+    return {
+        name: CHIPSEQ[name].get("tf")
+        or table.loc[CHIPSEQ[name].get("zeng_experiment", name), "tf"]
+        for name in CHIPSEQ_TABLE1
+    }

@@ -1,0 +1,40 @@
+"""Snakemake script of rule `table1_methods`: Table 1's four methods on the experiments with
+sequences, beside the paper's counts."""
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from deepresolve.attribution import ENHANCED_DEEPMOTIF
+from deepresolve.logs import setup_logging
+from deepresolve.table1 import experiment_detail, summarise, to_markdown
+
+setup_logging(snakemake.log[0])
+ranked = pd.concat(
+    [pd.read_csv(p, sep="\t", keep_default_na=False) for p in snakemake.input.ranked],
+    ignore_index=True,
+)
+evaluations = [json.loads(Path(p).read_text()) for p in snakemake.input.evaluations]
+tables, details = [], []
+for method, rows in ranked.groupby("method", sort=False):
+    detail = experiment_detail(rows)
+    details.append(detail.assign(method=method))
+    ranks_pwms = method == ENHANCED_DEEPMOTIF
+    label = "random PWM order" if ranks_pwms else "random filter order"
+    tables.append(summarise(detail, method=method, random_label=label))
+# the random filter order is the same for the three filter-ranking methods: keep it once
+table = pd.concat(tables, ignore_index=True).drop_duplicates(ignore_index=True)
+table.to_csv(snakemake.output.tsv, sep="\t", index=False)
+pd.concat(details, ignore_index=True).to_csv(snakemake.output.detail, sep="\t", index=False)
+models = "; ".join(
+    f"{e['experiment']} ({e['model']} model, test AUC {e['test_auc']:.3f} on {e['n_test']})"
+    for e in evaluations
+)
+notes = {
+    "experiments": models,
+    "enhanced DeepMotif": "its 5 PWMs, best class score first, take the place of ranked filters",
+}
+Path(snakemake.output.md).write_text(to_markdown(table, notes))
+logging.getLogger("table1_methods").info("\n%s", table.to_string(index=False))

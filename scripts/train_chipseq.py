@@ -1,0 +1,35 @@
+"""Snakemake script of rule `train_chipseq`: a single-task CNN on one ChIP-seq experiment."""
+
+import json
+
+from deepresolve.chipseq import PRESETS, ExperimentSequences
+from deepresolve.device import configure_tensorflow
+from deepresolve.logs import setup_logging
+from deepresolve.training import train_classifier
+
+setup_logging(snakemake.log[0])
+configure_tensorflow()
+sequences = ExperimentSequences.load(snakemake.input[0])
+training = dict(snakemake.params.training)
+for key in ("validation_fraction", "test_fraction"):  # the parts are fixed in sequences.npz
+    training.pop(key)
+result = train_classifier(
+    sequences.X,
+    sequences.labels[:, None],
+    ["bound"],
+    model_params=PRESETS[snakemake.params.preset],
+    seed=snakemake.params.seed,
+    split=sequences.split(),
+    test_fraction=0.0,
+    validation_fraction=0.0,
+    **training,
+)
+metrics = {
+    "experiment": snakemake.wildcards.chip,
+    "preset": snakemake.params.preset,
+    **result.metrics,
+}
+result.model.save(snakemake.output.model)
+result.history.to_csv(snakemake.output.history, sep="\t", index=False)
+with open(snakemake.output.metrics, "w") as handle:
+    json.dump(metrics, handle, indent=2)

@@ -1,0 +1,150 @@
+# ChIP-seq experiments with sequences (paper section 5.1): data in, training, and the four
+# methods of Table 1 on each experiment's model.
+rule download_zeng_file:
+    """One Zeng et al. motif_discovery file (train.data / test.data), checksummed."""
+    input:
+        checksums="config/zeng_motif_discovery.sha256",
+    output:
+        "resources/zeng/{zeng}/{part}.data",
+    log:
+        "logs/chipseq/download/{zeng}_{part}.log",
+    localrule: True
+    conda:
+        "../../envs/deepresolve.yaml"
+    params:
+        url=config["chipseq"]["zeng_url"],
+        mirror=config["chipseq"]["zeng_mirror"],
+        unpinned=config["chipseq"]["zeng_unpinned"],
+    script:
+        "../../scripts/download_zeng_file.py"
+
+
+rule fetch_peaks_and_genome:
+    """An experiment's narrowPeak file and genome FASTA (paths or URLs; gunzipped; indexed)."""
+    output:
+        peaks="resources/chipseq/{chip}/peaks.narrowPeak",
+        genome="resources/chipseq/{chip}/genome.fa",
+        index="resources/chipseq/{chip}/genome.fa.fai",
+    log:
+        "logs/chipseq/fetch/{chip}.log",
+    localrule: True
+    conda:
+        "../../envs/deepresolve.yaml"
+    params:
+        spec=lambda wildcards: CHIPSEQ[wildcards.chip],
+    script:
+        "../../scripts/fetch_peaks_and_genome.py"
+
+
+rule chipseq_sequences:
+    """One experiment's labelled sequences and their train/validation/test parts."""
+    input:
+        unpack(chipseq_inputs),
+    output:
+        "results/chipseq/{chip}/sequences.npz",
+    log:
+        "logs/chipseq/{chip}/sequences.log",
+    conda:
+        "../../envs/deepresolve.yaml"
+    resources:
+        runtime=20,
+        mem_mb=4000,
+    params:
+        spec=lambda wildcards: CHIPSEQ[wildcards.chip],
+        settings=config["chipseq"],
+        seed=config["seed"],
+    script:
+        "../../scripts/chipseq_sequences.py"
+
+
+rule train_chipseq:
+    """A single-task CNN (chipseq.model_preset) on one experiment; test AUC in metrics.json."""
+    input:
+        "results/chipseq/{chip}/sequences.npz",
+    output:
+        model="results/chipseq/{chip}/model.keras",
+        history="results/chipseq/{chip}/history.tsv",
+        metrics="results/chipseq/{chip}/metrics.json",
+    log:
+        "logs/chipseq/{chip}/train.log",
+    benchmark:
+        "benchmarks/results/chipseq/{chip}/train.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    threads: min(workflow.cores or 4, 4)
+    resources:
+        **gpu_resources(),
+        runtime=120,
+        mem_mb=8000,
+    params:
+        preset=config["chipseq"]["model_preset"],
+        training=config["chipseq"]["training"],
+        seed=config["seed"],
+    script:
+        "../../scripts/train_chipseq.py"
+
+
+rule chipseq_known_motifs:
+    """JASPAR CORE vertebrates and each ChIP-seq experiment's TF matrices."""
+    output:
+        "results/chipseq/known_motifs.json",
+    log:
+        "logs/chipseq/known_motifs.log",
+    conda:
+        "../../envs/deepresolve.yaml"
+    params:
+        tfs=chipseq_tfs(),
+        selection=config["table1"]["known_motifs"],
+    script:
+        "../../scripts/chipseq_known_motifs.py"
+
+
+rule chipseq_methods:
+    """DeepResolve, Grad-CAM, gradient x input, enhanced DeepMotif on one experiment's model."""
+    input:
+        model=chipseq_model,
+        sequences="results/chipseq/{chip}/sequences.npz",
+        motifs="results/chipseq/known_motifs.json",
+    output:
+        ranked="results/chipseq/{chip}/methods_ranked.tsv",
+        deepmotif="results/chipseq/{chip}/deepmotif.meme",
+        evaluation="results/chipseq/{chip}/evaluation.json",
+    log:
+        "logs/chipseq/{chip}/methods.log",
+    benchmark:
+        "benchmarks/results/chipseq/{chip}/methods.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    resources:
+        **gpu_resources(),
+        runtime=30,
+        mem_mb=4000,
+    params:
+        deepresolve=config["deepresolve"],
+        methods=config["chipseq"]["methods"],
+        seed=config["seed"],
+    script:
+        "../../scripts/chipseq_methods.py"
+
+
+rule table1_methods:
+    """Table 1 with all four methods on the experiments that have sequences."""
+    input:
+        ranked=expand("results/chipseq/{chip}/methods_ranked.tsv", chip=CHIPSEQ_TABLE1),
+        evaluations=expand(
+            "results/chipseq/{chip}/evaluation.json", chip=CHIPSEQ_TABLE1
+        ),
+    output:
+        tsv=report(
+            "results/table1/methods.tsv",
+            caption="../report/table1_methods.rst",
+            category="Table 1",
+        ),
+        md="results/table1/methods.md",
+        detail="results/table1/methods_detail.tsv",
+    log:
+        "logs/table1/methods.log",
+    conda:
+        "../../envs/deepresolve.yaml"
+    script:
+        "../../scripts/table1_methods.py"
