@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import keras
 import numpy as np
@@ -24,6 +22,7 @@ from deepresolve.attribution import (
     enhanced_deepmotif,
     gradient_filter_scores,
 )
+from deepresolve.files import atomic_write
 from deepresolve.tf_models import (
     MotifCollection,
     analyse_models,
@@ -84,18 +83,10 @@ class ExperimentSequences:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write ``.npz`` atomically (temporary file in the same folder, renamed)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                np.savez_compressed(
-                    stream, ids=np.array(self.ids), X=self.X, labels=self.labels, part=self.part
-                )
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(path, "wb") as stream:
+            np.savez_compressed(
+                stream, ids=np.array(self.ids), X=self.X, labels=self.labels, part=self.part
+            )
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExperimentSequences:

@@ -29,13 +29,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from deepresolve.zeng import (
-    ZengSequences,
-    atomic_write,
-    check_letters,
-    encode,
-    read_lines,
-)
+from deepresolve.files import atomic_write, read_lines
+from deepresolve.zeng import ZengSequences, check_letters, encode
 
 log = logging.getLogger("deepresolve.fasta")
 

@@ -28,15 +28,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from deepresolve.files import atomic_write
 from deepresolve.network import SplitModel, split_model
 
 log = logging.getLogger(__name__)
@@ -94,26 +93,18 @@ class FIMResult:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write to ``path`` (``.npz``) atomically: a temporary file in the same folder, renamed."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                np.savez_compressed(
-                    stream,
-                    fims=self.fims,
-                    scores=self.scores,
-                    objectives=self.objectives,
-                    steps=self.steps,
-                    converged=self.converged,
-                    layer_name=np.array(self.layer_name),
-                    class_indices=self.class_indices,
-                    params=np.array(json.dumps(self.params, sort_keys=True)),
-                )
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(path, "wb") as stream:
+            np.savez_compressed(
+                stream,
+                fims=self.fims,
+                scores=self.scores,
+                objectives=self.objectives,
+                steps=self.steps,
+                converged=self.converged,
+                layer_name=np.array(self.layer_name),
+                class_indices=self.class_indices,
+                params=np.array(json.dumps(self.params, sort_keys=True)),
+            )
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> FIMResult:

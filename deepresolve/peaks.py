@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from deepresolve.fasta import IndexedFasta
+from deepresolve.files import read_lines
 from deepresolve.shuffle import dinucleotide_shuffle
-from deepresolve.zeng import check_letters, read_lines
+from deepresolve.zeng import check_letters
 
 log = logging.getLogger("deepresolve.peaks")
 

@@ -16,18 +16,15 @@ and :func:`encode` are the two steps every reader calls.
 
 from __future__ import annotations
 
-import contextlib
-import gzip
-import io
 import os
 import re
-import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
+from deepresolve.files import atomic_write, read_lines
 from deepresolve.sequences import encode_indices, indices_to_one_hot
 
 N_POLICIES = ("error", "uniform")
@@ -46,72 +43,6 @@ class ZengSequences(NamedTuple):
     ids: list[str]
     X: np.ndarray
     labels: np.ndarray
-
-
-def read_lines(path: str | os.PathLike) -> list[str]:
-    """The lines of a plain or gzip-compressed text file (recognised by content), stripped.
-
-    Bytes that are not UTF-8 become U+FFFD, so that the letter check reports them. Raises
-    ``ValueError`` naming the file when it cannot be opened or decompressed.
-    """
-    try:
-        handle = open(path, "rb")
-    except OSError as err:
-        raise ValueError(f"{path}: cannot open ({err})") from err
-    with handle:
-        try:
-            packed = handle.read(2) == b"\x1f\x8b"
-            handle.seek(0)
-            raw = gzip.GzipFile(fileobj=handle).read() if packed else handle.read()
-        except (OSError, EOFError) as err:
-            raise ValueError(f"{path}: cannot read ({err}); corrupt gzip file?") from err
-    # split on "\n" only: str.splitlines would also split on form feeds etc. and shift lines
-    return [line.strip() for line in raw.decode("utf-8", errors="replace").split("\n")]
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
-    """Write ``path`` through a temporary file beside it, renamed onto it on success.
-
-    The destination is either untouched or complete: an exception inside the ``with`` block
-    deletes the temporary file. The folder is created; a name ending in ``.gz`` is
-    gzip-compressed (with a fixed header, so the same content gives the same bytes).
-
-    Parameters
-    ----------
-    path : path
-        Destination file.
-    mode : {"w", "wb"}
-        Text (UTF-8, ``\\n`` line ends) or bytes.
-    """
-    if mode not in ("w", "wb"):
-        raise ValueError(f"mode must be 'w' or 'wb', got {mode!r}")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            # 0o666 less the umask, unlike mkstemp's 0o600: the renamed file keeps it
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            break
-        except FileExistsError:
-            continue
-    try:
-        with contextlib.ExitStack() as stack:
-            handle = stack.enter_context(os.fdopen(fd, "wb"))
-            if path.name.endswith(".gz"):
-                handle = stack.enter_context(
-                    gzip.GzipFile(filename="", fileobj=handle, mode="wb", mtime=0)
-                )
-            if mode == "w":
-                handle = stack.enter_context(
-                    io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
-                )
-            yield handle
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def check_letters(sequence: str, where: str, n_policy: str = "error") -> None:

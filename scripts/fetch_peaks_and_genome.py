@@ -9,8 +9,8 @@ from pathlib import Path
 
 from deepresolve.download import fetch
 from deepresolve.fasta import IndexedFasta
+from deepresolve.files import atomic_write
 from deepresolve.logs import setup_logging
-from deepresolve.zeng import atomic_write
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("fetch")

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from deepresolve.files import atomic_write
 from deepresolve.sequences import decode
-from deepresolve.zeng import atomic_write, read_zeng, write_zeng
+from deepresolve.zeng import read_zeng, write_zeng
 
 from .conftest import require_shared_data
 
