@@ -369,9 +369,24 @@ def ascent_settings(n_runs, l2, learning_rate, patience, max_steps, lr_decay_sta
     }
 
 
-def _starts(seed: int, n_rows: int, shape: tuple[int, ...]) -> np.ndarray:
-    """Standard-normal starts ``(n_rows, *shape)``, float32, from ``default_rng(seed)``."""
-    return np.random.default_rng(seed).standard_normal((n_rows, *shape)).astype(np.float32)
+_SKIP_BLOCK = 256  # rows of normals drawn at a time while skipping to a chunk's first start
+
+
+def starts(seed: int, n_rows: int, shape: tuple[int, ...], first_row: int = 0) -> np.ndarray:
+    """Standard-normal starts: rows ``first_row .. first_row + n_rows - 1`` of
+    ``default_rng(seed).standard_normal((*, *shape))``, float32.
+
+    The rows before ``first_row`` are drawn in blocks and dropped (the generator's normals come
+    one after another), so a chunk of classes gets exactly the starts that one call over all
+    classes gives it, with at most ``max(256, n_rows)`` rows in memory.
+    """
+    if first_row < 0 or n_rows < 1:
+        raise ValueError(f"first_row ({first_row}) must be >= 0 and n_rows ({n_rows}) >= 1")
+    rng = np.random.default_rng(seed)
+    shape = tuple(int(d) for d in shape)
+    for skipped in range(0, first_row, _SKIP_BLOCK):
+        rng.standard_normal((min(_SKIP_BLOCK, first_row - skipped), *shape))
+    return rng.standard_normal((n_rows, *shape)).astype(np.float32)
 
 
 def feature_importance_maps(
@@ -387,6 +402,7 @@ def feature_importance_maps(
     seed: int = 0,
     classes=None,
     max_abs: float = 1e6,
+    first_class: int = 0,
 ) -> FIMResult:
     """FIMs of every class: ``n_runs`` gradient-ascent runs from random standard-normal starts.
 
@@ -415,6 +431,10 @@ def feature_importance_maps(
         Output indices to optimise; ``None`` = all.
     max_abs : float
         A run whose ``|H|`` exceeds this is taken as diverged.
+    first_class : int
+        When ``classes`` is one chunk of a longer class list: the position of ``classes[0]`` in
+        it. The chunk's runs then start where one call over the whole list starts them
+        (:func:`starts`), so chunks merged give that call's result (``deepresolve.multiclass``).
 
     Returns
     -------
@@ -443,7 +463,7 @@ def feature_importance_maps(
     class_of_row = np.repeat(class_indices, n_runs)
     found = ascend(
         _single_model_scores(split.upper, class_of_row),
-        _starts(seed, n_rows, split.feature_shape),
+        starts(seed, n_rows, split.feature_shape, first_row=first_class * n_runs),
         params,
         lambda row: f"class {int(class_indices[row // n_runs])}, run {row % n_runs}",
     )
@@ -515,7 +535,7 @@ def feature_importance_maps_many(
         first = splits[members[0]]
         class_indices = _class_indices(classes, first.n_classes)
         per_model = len(class_indices) * n_runs
-        starts = _starts(seed, per_model, first.feature_shape)
+        model_starts = starts(seed, per_model, first.feature_shape)
         class_of_row = np.tile(np.repeat(class_indices, n_runs), len(members))
 
         def describe(row, members=members, class_indices=class_indices, per_model=per_model):
@@ -530,7 +550,7 @@ def feature_importance_maps_many(
             _stacked_model_scores(uppers, class_of_row)
             if len(uppers) > 1
             else _single_model_scores(uppers[0], class_of_row),
-            np.concatenate([starts] * len(members)),
+            np.concatenate([model_starts] * len(members)),
             params,
             describe,
         )

@@ -1,0 +1,811 @@
+"""Many-class models (paper §5.2, Figures 7-8): FIMs in class chunks, and the DeepSEA analyses.
+
+FIMs in chunks
+    :func:`fim_chunk` computes the FIMs of one chunk of consecutive classes (one Snakemake job,
+    so a cluster can spread 919 classes over GPUs); memory grows with the chunk, not with the
+    number of classes. Each chunk draws exactly the starts that :func:`deepresolve.fim.
+    feature_importance_maps` would give those classes in one call over all of them (the rows of
+    one ``default_rng(seed)`` stream, drawn up to the chunk and the rows before it discarded),
+    and every run's ascent is independent of the others, so :func:`merge_fim_chunks` of the
+    chunks equals the single call: bit for bit with ``TF_ENABLE_ONEDNN_OPTS=0``; with oneDNN on
+    (TensorFlow's CPU default) up to float32 rounding, as its matrix kernels depend on the batch
+    size (about 1e-6 relative, same steps). :func:`merge_fim_chunk_files` writes the merged
+    ``.npz`` one chunk at a time; :func:`chunk_nivs` reads NIVs and scores one file at a time.
+
+Analyses of the class similarity matrix ``A`` (:func:`deepresolve.similarity.class_similarity`)
+    - :func:`cluster_classes`: hierarchical clustering of all classes with ``1 - A`` as the
+      distance (scipy), leaf order and flat clusters;
+    - :func:`dnase_block`, :func:`bicluster`: the TF/histone x DNase block of ``A`` (Figure 8A),
+      rows and columns clustered separately;
+    - :func:`strong_correlation_counts`: per TF/histone experiment, the number of DNase
+      experiments it correlates with at ``A >= threshold`` and at ``A <= -threshold``
+      (Figure 8B), and :func:`factor_counts` summed per factor;
+    - :func:`class_difference_maps`: ``ONIV_a - ONIV_b`` for chosen pairs;
+    - :func:`feature_top_classes`: for each feature (neuron), the classes in which it is among the
+      5 highest-ONIV features (the paper's "experiment matrix" per sequence feature).
+
+Figures (matplotlib :class:`~matplotlib.figure.Figure`, not left open in pyplot):
+:func:`figure_similarity_matrix` (Figure 7, output order, DNase x TF/histone block boxed),
+:func:`figure_class_clustering` (the clustered matrix), :func:`figure_dnase_bicluster`
+(Figure 8A), :func:`figure_strong_correlation_counts` (Figure 8B),
+:func:`figure_class_differences`.
+
+Class tables are those of :func:`deepresolve.deepsea.read_class_names` (columns ``label``,
+``assay``, ``group``; index = class index), or any DataFrame with these columns.
+Shapes: ``C`` classes, ``T`` runs, ``K`` features (neurons).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from scipy.cluster import hierarchy
+from scipy.spatial.distance import squareform
+
+from deepresolve.fim import FIMResult, feature_importance_maps
+from deepresolve.importance import niv
+from deepresolve.network import SplitModel, split_model
+from deepresolve.plot import NEGATIVE, POSITIVE
+
+log = logging.getLogger(__name__)
+
+GROUP_COLORS = {"DNase": "#2ca02c", "TF": "#9467bd", "histone": "#ff7f0e"}
+
+
+# --------------------------------------------------------------------------- FIMs in chunks
+
+
+def class_chunks(n_classes: int, chunk_size: int) -> list[range]:
+    """Positions ``0 .. n_classes - 1`` in consecutive chunks of ``chunk_size`` (last shorter).
+
+    ``class_chunks(919, 100)`` gives 10 chunks, ``range(0, 100)`` ... ``range(900, 919)``.
+    """
+    if n_classes < 1 or chunk_size < 1:
+        raise ValueError(f"n_classes ({n_classes}) and chunk_size ({chunk_size}) must be >= 1")
+    return [range(s, min(s + chunk_size, n_classes)) for s in range(0, n_classes, chunk_size)]
+
+
+def fim_chunk(
+    model: keras.Model | SplitModel,
+    layer: str | None = None,
+    *,
+    chunk: int,
+    chunk_size: int,
+    classes=None,
+    **options,
+) -> FIMResult:
+    """FIMs of chunk ``chunk`` of the classes, as one :func:`feature_importance_maps` would give.
+
+    Parameters
+    ----------
+    model, layer : as :func:`deepresolve.fim.feature_importance_maps`.
+    chunk : int
+        Which chunk, ``0 .. len(class_chunks(C, chunk_size)) - 1``.
+    chunk_size : int
+        Classes per chunk.
+    classes : sequence of int, optional
+        The full list of output indices that the chunks cut up; ``None`` = all outputs.
+    **options
+        ``n_runs``, ``l2``, ``seed``, ... of :func:`deepresolve.fim.feature_importance_maps`.
+
+    Returns
+    -------
+    FIMResult
+        ``fims (c, T, *feature_shape)`` of the chunk's ``c`` classes, ``class_indices`` their
+        output indices; ``params`` equal to those of the unchunked call.
+    """
+    split = model if isinstance(model, SplitModel) else split_model(model, layer)
+    all_classes = np.arange(split.n_classes) if classes is None else np.asarray(classes)
+    chunks = class_chunks(len(all_classes), chunk_size)
+    if not 0 <= chunk < len(chunks):
+        raise ValueError(
+            f"chunk {chunk} out of range: {len(all_classes)} classes in chunks of {chunk_size} "
+            f"make {len(chunks)} chunks (0 .. {len(chunks) - 1})"
+        )
+    positions = chunks[chunk]
+    log.info("FIMs of chunk %d of %d: class positions %s", chunk, len(chunks), positions)
+    return feature_importance_maps(
+        split,
+        classes=all_classes[positions.start : positions.stop],
+        first_class=positions.start,
+        **options,
+    )
+
+
+def _check_chunks(layers, params, feature_shapes, runs, class_lists, expected_classes) -> None:
+    if len(set(layers)) > 1:
+        raise ValueError(f"chunks come from different layers: {sorted(set(layers))}")
+    if len({json.dumps(p, sort_keys=True) for p in params}) > 1:
+        raise ValueError("chunks were computed with different settings (params differ)")
+    if len(set(feature_shapes)) > 1 or len(set(runs)) > 1:
+        raise ValueError(
+            f"chunks differ in feature-map shape {sorted(set(feature_shapes))} or runs "
+            f"{sorted(set(runs))}"
+        )
+    merged = np.concatenate(class_lists)
+    values, counts = np.unique(merged, return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(f"classes {values[counts > 1].tolist()} occur in more than one chunk")
+    if expected_classes is not None and not np.array_equal(merged, expected_classes):
+        missing = sorted(set(np.asarray(expected_classes).tolist()) - set(merged.tolist()))
+        raise ValueError(
+            "the chunks do not hold the expected classes in order"
+            + (f"; missing {missing[:20]}" if missing else "")
+        )
+
+
+def merge_fim_chunks(chunks: Sequence[FIMResult], expected_classes=None) -> FIMResult:
+    """One :class:`FIMResult` of all classes from chunk results, in the given order.
+
+    Parameters
+    ----------
+    chunks : sequence of FIMResult
+        Results of :func:`fim_chunk`, in chunk order.
+    expected_classes : sequence of int, optional
+        The class indices the merged result must hold, in order (e.g. ``range(919)``).
+
+    Raises
+    ------
+    ValueError
+        If the chunks differ in layer, settings, feature shape or runs, share a class, or do not
+        make up ``expected_classes``.
+    """
+    if not chunks:
+        raise ValueError("chunks: expected at least one FIMResult")
+    _check_chunks(
+        [c.layer_name for c in chunks],
+        [c.params for c in chunks],
+        [c.fims.shape[2:] for c in chunks],
+        [c.fims.shape[1] for c in chunks],
+        [c.class_indices for c in chunks],
+        expected_classes,
+    )
+    return FIMResult(
+        **{
+            key: np.concatenate([getattr(c, key) for c in chunks])
+            for key in ("fims", "scores", "objectives", "steps", "converged", "class_indices")
+        },
+        layer_name=chunks[0].layer_name,
+        params=dict(chunks[0].params),
+    )
+
+
+def _npy_header(archive: zipfile.ZipFile, key: str) -> tuple[tuple[int, ...], np.dtype]:
+    with archive.open(f"{key}.npy") as stream:
+        version = np.lib.format.read_magic(stream)
+        read = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, _, dtype = read(stream)
+    return shape, dtype
+
+
+_SMALL_KEYS = ("scores", "objectives", "steps", "converged", "class_indices")
+
+
+def merge_fim_chunk_files(
+    paths: Sequence[str | os.PathLike], out_path: str | os.PathLike, expected_classes=None
+) -> None:
+    """Merge chunk files (:meth:`FIMResult.save`) into one, holding one chunk's FIMs at a time.
+
+    The output is the file that ``merge_fim_chunks([FIMResult.load(p) for p in paths])
+    .save(out_path)`` writes (same keys, loadable by :meth:`FIMResult.load`), written atomically.
+    Checks as :func:`merge_fim_chunks`.
+    """
+    if not paths:
+        raise ValueError("paths: expected at least one chunk file")
+    small, layers, params, shapes = [], [], [], []
+    for path in paths:
+        with np.load(path, allow_pickle=False) as data:
+            small.append({key: data[key] for key in _SMALL_KEYS})
+            layers.append(str(data["layer_name"]))
+            params.append(json.loads(str(data["params"])))
+        with zipfile.ZipFile(path) as archive:
+            shape, dtype = _npy_header(archive, "fims")
+        shapes.append((shape, dtype))
+    _check_chunks(
+        layers,
+        params,
+        [s[2:] for s, _ in shapes],
+        [s[1] for s, _ in shapes],
+        [s["class_indices"] for s in small],
+        expected_classes,
+    )
+    dtype = shapes[0][1]
+    total = (sum(s[0] for s, _ in shapes), *shapes[0][0][1:])
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as out:
+            with out.open("fims.npy", "w", force_zip64=True) as stream:
+                header = {
+                    "descr": np.lib.format.dtype_to_descr(dtype),
+                    "fortran_order": False,
+                    "shape": total,
+                }
+                np.lib.format.write_array_header_2_0(stream, header)
+                for path in paths:
+                    with np.load(path, allow_pickle=False) as data:
+                        stream.write(np.ascontiguousarray(data["fims"], dtype=dtype).data)
+            arrays = {key: np.concatenate([s[key] for s in small]) for key in _SMALL_KEYS}
+            arrays["layer_name"] = np.array(layers[0])
+            arrays["params"] = np.array(json.dumps(params[0], sort_keys=True))
+            for key, value in arrays.items():
+                with out.open(f"{key}.npy", "w", force_zip64=True) as stream:
+                    np.lib.format.write_array(stream, value, allow_pickle=False)
+        os.replace(tmp, out_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    log.info("merged %d chunk files into %s: FIMs %s", len(paths), out_path, total)
+
+
+@dataclass(frozen=True)
+class ClassNIVs:
+    """NIVs and scores of many classes, without their FIMs.
+
+    Attributes
+    ----------
+    nivs : ndarray, shape=(C, T, K)
+    scores : ndarray, shape=(C, T)
+    class_indices : ndarray, shape=(C,), int
+    """
+
+    nivs: np.ndarray
+    scores: np.ndarray
+    class_indices: np.ndarray
+
+
+def chunk_nivs(paths: Sequence[str | os.PathLike]) -> ClassNIVs:
+    """NIVs (:func:`deepresolve.importance.niv`) and scores of FIM files, one file at a time.
+
+    For 919 DeepSEA classes x 10 runs the FIMs take 1 GB (float32), their NIVs 35 MB; this
+    reads each chunk's FIMs, reduces them and drops them.
+    """
+    if not paths:
+        raise ValueError("paths: expected at least one FIM file")
+    parts = []
+    for path in paths:
+        result = FIMResult.load(path)
+        parts.append((niv(result.fims), result.scores, result.class_indices))
+    classes = np.concatenate([p[2] for p in parts])
+    values, counts = np.unique(classes, return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(f"classes {values[counts > 1].tolist()} occur in more than one file")
+    return ClassNIVs(
+        np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), classes
+    )
+
+
+# --------------------------------------------------------------------------- analyses
+
+
+def _check_similarity(similarity, n_classes: int | None = None) -> np.ndarray:
+    similarity = np.asarray(similarity, dtype=np.float64)
+    if similarity.ndim != 2 or similarity.shape[0] != similarity.shape[1]:
+        raise ValueError(f"similarity: expected shape (C, C), got {similarity.shape}")
+    if n_classes is not None and similarity.shape[0] != n_classes:
+        raise ValueError(
+            f"similarity: expected shape ({n_classes}, {n_classes}) to match the class table, "
+            f"got {similarity.shape}"
+        )
+    return similarity
+
+
+def _check_table(table: pd.DataFrame, columns=("label", "group")) -> pd.DataFrame:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"class table: missing columns {missing} (see read_class_names)")
+    if not table["label"].is_unique:
+        raise ValueError("class table: labels must be unique")
+    return table
+
+
+def _labels(labels, n: int) -> list[str]:
+    labels = [str(label) for label in (range(n) if labels is None else labels)]
+    if len(labels) != n:
+        raise ValueError(f"labels: expected {n} labels, got {len(labels)}")
+    return labels
+
+
+def similarity_distance(similarity) -> np.ndarray:
+    """``1 - A`` as a condensed distance vector for scipy; undefined (NaN) correlations count as
+    0 (distance 1), e.g. a class whose non-negative ONIV is all zero."""
+    similarity = _check_similarity(similarity)
+    distance = np.clip(1.0 - np.nan_to_num(similarity, nan=0.0), 0.0, 2.0)
+    distance = (distance + distance.T) / 2
+    np.fill_diagonal(distance, 0.0)
+    return squareform(distance, checks=False)
+
+
+def cluster_classes(
+    similarity, labels=None, *, method: str = "average", n_clusters: int = 20
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Hierarchical clustering of the classes with ``1 - A`` as the distance (paper §5.2).
+
+    Parameters
+    ----------
+    similarity : array, shape=(C, C)
+        Class similarity matrix ``A``.
+    labels : sequence of C str, optional
+    method : str
+        :func:`scipy.cluster.hierarchy.linkage` method for a precomputed distance: ``average``
+        (default), ``complete``, ``single`` or ``weighted``.
+    n_clusters : int
+        Flat clusters cut from the tree (``fcluster`` ``maxclust``; at most C).
+
+    Returns
+    -------
+    (linkage, DataFrame)
+        The ``(C - 1, 4)`` linkage matrix, and one row per class: ``class_index``, ``label``,
+        ``leaf`` (position in the dendrogram order), ``cluster`` (1-based).
+    """
+    if method not in ("average", "complete", "single", "weighted"):
+        raise ValueError(f"method: expected average, complete, single or weighted, got {method!r}")
+    similarity = _check_similarity(similarity)
+    n = similarity.shape[0]
+    if n < 2:
+        raise ValueError("similarity: need at least 2 classes to cluster")
+    linkage = hierarchy.linkage(similarity_distance(similarity), method=method)
+    leaf = np.empty(n, dtype=int)
+    leaf[hierarchy.leaves_list(linkage)] = np.arange(n)
+    clusters = hierarchy.fcluster(linkage, t=min(n_clusters, n), criterion="maxclust")
+    frame = pd.DataFrame(
+        {
+            "class_index": np.arange(n),
+            "label": _labels(labels, n),
+            "leaf": leaf,
+            "cluster": clusters,
+        }
+    )
+    return linkage, frame
+
+
+def dnase_block(similarity, table: pd.DataFrame) -> pd.DataFrame:
+    """The DNase x TF/histone block of ``A`` (Figure 7's boxed part, Figure 8A).
+
+    Parameters
+    ----------
+    similarity : array, shape=(C, C)
+    table : DataFrame
+        C rows in output order with ``label`` and ``group`` (:func:`read_class_names`).
+
+    Returns
+    -------
+    DataFrame, shape=(n_DNase, n_TF + n_histone)
+        Rows: DNase experiments, columns: TF and histone experiments, by label.
+    """
+    table = _check_table(table)
+    similarity = _check_similarity(similarity, len(table))
+    group = np.asarray(table["group"].astype(str))
+    rows, cols = np.flatnonzero(group == "DNase"), np.flatnonzero(group != "DNase")
+    if not rows.size or not cols.size:
+        raise ValueError("class table: need DNase classes and TF/histone classes")
+    return pd.DataFrame(
+        similarity[np.ix_(rows, cols)],
+        index=pd.Index(table["label"].to_numpy()[rows], name="DNase"),
+        columns=pd.Index(table["label"].to_numpy()[cols], name="TF/histone"),
+    )
+
+
+@dataclass(frozen=True)
+class Biclustering:
+    """Rows and columns of a block clustered separately.
+
+    Attributes
+    ----------
+    block : DataFrame
+        The block with rows and columns in dendrogram order.
+    row_linkage, col_linkage : ndarray, shape=(n - 1, 4)
+        scipy linkage matrices of the rows and the columns (in the input order).
+    """
+
+    block: pd.DataFrame
+    row_linkage: np.ndarray
+    col_linkage: np.ndarray
+
+
+def bicluster(
+    block: pd.DataFrame, *, method: str = "average", metric: str = "euclidean"
+) -> Biclustering:
+    """Cluster the rows and the columns of ``block`` (Figure 8A), seaborn's defaults.
+
+    Each row (DNase experiment) is described by its correlations with all columns, and each
+    column (TF/histone experiment) by its correlations with all rows; undefined (NaN)
+    correlations count as 0.
+    """
+    if block.shape[0] < 2 or block.shape[1] < 2:
+        raise ValueError(f"block: need at least 2 rows and 2 columns, got {block.shape}")
+    values = np.nan_to_num(block.to_numpy(dtype=np.float64), nan=0.0)
+    row_linkage = hierarchy.linkage(values, method=method, metric=metric)
+    col_linkage = hierarchy.linkage(values.T, method=method, metric=metric)
+    ordered = block.iloc[hierarchy.leaves_list(row_linkage), hierarchy.leaves_list(col_linkage)]
+    return Biclustering(ordered, row_linkage, col_linkage)
+
+
+def strong_correlation_counts(
+    block: pd.DataFrame, threshold: float = 0.5, table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per TF/histone experiment, the DNase experiments it correlates strongly with (Fig 8B).
+
+    Parameters
+    ----------
+    block : DataFrame, shape=(n_DNase, n_TF_histone)
+        :func:`dnase_block`.
+    threshold : float
+        "Strong": ``A >= threshold`` (positive) or ``A <= -threshold`` (negative); in (0, 1].
+        The paper does not state its value.
+    table : DataFrame, optional
+        Class table; adds ``cell``, ``assay``, ``group`` of each experiment (by label).
+
+    Returns
+    -------
+    DataFrame
+        One row per column of ``block`` (index ``label``), columns ``n_positive``,
+        ``n_negative``, ``net`` (= positive - negative), sorted by ``net`` (descending, stable).
+    """
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold: expected a value in (0, 1], got {threshold}")
+    values = block.to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        counts = pd.DataFrame(
+            {
+                "n_positive": (values >= threshold).sum(axis=0),
+                "n_negative": (values <= -threshold).sum(axis=0),
+            },
+            index=pd.Index(block.columns, name="label"),
+        )
+    counts["net"] = counts["n_positive"] - counts["n_negative"]
+    if table is not None:
+        columns = [c for c in ("cell", "assay", "group") if c in table.columns]
+        counts = counts.join(_check_table(table, ()).set_index("label")[columns])
+    return counts.sort_values("net", ascending=False, kind="stable")
+
+
+def factor_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`strong_correlation_counts` summed per factor (``assay``: CTCF, H3K27ac, ...).
+
+    Returns
+    -------
+    DataFrame
+        Index ``assay``; ``experiments``, ``n_positive``, ``n_negative``, ``net`` (sums), sorted
+        by ``net`` per experiment (descending).
+    """
+    if "assay" not in counts.columns:
+        raise ValueError("counts: no assay column; pass table= to strong_correlation_counts")
+    per_factor = counts.groupby("assay", observed=True).agg(
+        experiments=("net", "size"),
+        n_positive=("n_positive", "sum"),
+        n_negative=("n_negative", "sum"),
+        net=("net", "sum"),
+    )
+    order = (per_factor["net"] / per_factor["experiments"]).sort_values(
+        ascending=False, kind="stable"
+    )
+    return per_factor.loc[order.index]
+
+
+def _class_position(key, labels: list[str]) -> int:
+    if isinstance(key, str):
+        if key not in labels:
+            raise ValueError(f"unknown class {key!r}")
+        return labels.index(key)
+    index = int(key)
+    if not 0 <= index < len(labels):
+        raise ValueError(f"class index {index} out of range for {len(labels)} classes")
+    return index
+
+
+def class_difference_maps(oniv, pairs, labels=None) -> pd.DataFrame:
+    """Class difference maps ``ONIV_a - ONIV_b`` of chosen pairs (paper §4), long format.
+
+    Parameters
+    ----------
+    oniv : array, shape=(C, K)
+    pairs : sequence of (a, b)
+        Class indices or labels.
+    labels : sequence of C str, optional
+
+    Returns
+    -------
+    DataFrame
+        One row per pair and neuron: ``pair`` ("a - b"), ``class_a``, ``class_b`` (labels),
+        ``index_a``, ``index_b``, ``neuron``, ``oniv_a``, ``oniv_b``, ``difference``.
+    """
+    oniv = np.asarray(oniv, dtype=np.float64)
+    if oniv.ndim != 2:
+        raise ValueError(f"oniv: expected shape (C, K), got {oniv.shape}")
+    labels = _labels(labels, oniv.shape[0])
+    if not pairs:
+        raise ValueError("pairs: expected at least one pair of classes")
+    frames = []
+    neurons = np.arange(oniv.shape[1])
+    for pair in pairs:
+        if len(pair) != 2:
+            raise ValueError(f"pairs: expected (a, b), got {pair!r}")
+        a, b = (_class_position(key, labels) for key in pair)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "pair": f"{labels[a]} - {labels[b]}",
+                    "class_a": labels[a],
+                    "class_b": labels[b],
+                    "index_a": a,
+                    "index_b": b,
+                    "neuron": neurons,
+                    "oniv_a": oniv[a],
+                    "oniv_b": oniv[b],
+                    "difference": oniv[a] - oniv[b],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def feature_top_classes(oniv, labels=None, *, top: int = 5) -> pd.DataFrame:
+    """For each feature (neuron), the classes in which it is among the ``top`` ONIVs (§5.2).
+
+    The paper ranks the 480 features by ONIV in each experiment and, for each feature, takes the
+    experiments in which it ranks among the 5 most important.
+
+    Parameters
+    ----------
+    oniv : array, shape=(C, K)
+    labels : sequence of C str, optional
+    top : int
+        Ranks kept per class (ties broken by neuron index).
+
+    Returns
+    -------
+    DataFrame
+        One row per (feature, class) with the feature in the class's top ranks, sorted by
+        ``neuron`` then ``class_index``: ``neuron``, ``class_index``, ``label``, ``rank``
+        (1 = the class's largest ONIV), ``oniv``, ``n_classes`` (classes listing the feature).
+    """
+    oniv = np.asarray(oniv, dtype=np.float64)
+    if oniv.ndim != 2:
+        raise ValueError(f"oniv: expected shape (C, K), got {oniv.shape}")
+    if not 1 <= top <= oniv.shape[1]:
+        raise ValueError(f"top: expected 1 .. {oniv.shape[1]}, got {top}")
+    labels = _labels(labels, oniv.shape[0])
+    order = np.argsort(-oniv, axis=1, kind="stable")[:, :top]  # (C, top)
+    classes = np.repeat(np.arange(oniv.shape[0]), top)
+    neurons = order.ravel()
+    frame = pd.DataFrame(
+        {
+            "neuron": neurons,
+            "class_index": classes,
+            "label": np.asarray(labels)[classes],
+            "rank": np.tile(np.arange(1, top + 1), oniv.shape[0]),
+            "oniv": oniv[classes, neurons],
+        }
+    )
+    frame["n_classes"] = frame.groupby("neuron")["class_index"].transform("size")
+    return frame.sort_values(["neuron", "class_index"], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _detached(grid) -> Figure:
+    """The figure of a seaborn grid, closed in pyplot (still drawable and savable)."""
+    plt.close(grid.figure)
+    return grid.figure
+
+
+def _group_colors(table: pd.DataFrame, labels) -> pd.Series:
+    colors = table.set_index("label")["group"].astype(str).map(GROUP_COLORS).fillna("#bbbbbb")
+    return colors.loc[list(labels)].rename("group")
+
+
+def _group_legend(fig: Figure, groups) -> None:
+    handles = [Patch(color=GROUP_COLORS[g], label=g) for g in GROUP_COLORS if g in set(groups)]
+    fig.legend(handles=handles, loc="upper right", frameon=False, fontsize=8, title="class group")
+
+
+_HEATMAP = {"cmap": "RdBu_r", "vmin": -1.0, "vmax": 1.0}  # symmetric: centred at 0
+_MAX_TICK_LABELS = 60
+
+
+def figure_similarity_matrix(similarity, table: pd.DataFrame, title: str | None = None) -> Figure:
+    """Figure 7: the class similarity matrix in output order, the DNase x TF/histone block boxed.
+
+    Classes are drawn in table order (DeepSEA: DNase, TF, histone) with a colour strip per group;
+    the box marks the rows of the DNase classes and the columns of the TF/histone classes when
+    each of the two is one contiguous range.
+    """
+    table = _check_table(table)
+    similarity = _check_similarity(similarity, len(table))
+    n = len(table)
+    fig = Figure(figsize=(9, 8.4), layout="constrained")
+    grid = fig.add_gridspec(2, 2, width_ratios=(1, 30), height_ratios=(1, 30))
+    ax = fig.add_subplot(grid[1, 1])
+    image = ax.imshow(
+        np.ma.masked_invalid(similarity),
+        cmap=sns.color_palette("RdBu_r", as_cmap=True).with_extremes(bad="#dddddd"),
+        vmin=-1,
+        vmax=1,
+        interpolation="nearest",
+        aspect="auto",
+    )
+    colors = _group_colors(table, table["label"])
+    strip = np.array([[to_rgb(c) for c in colors]])
+    for position, data in ((grid[0, 1], strip), (grid[1, 0], strip.transpose(1, 0, 2))):
+        side = fig.add_subplot(position)
+        side.imshow(data, aspect="auto", interpolation="nearest")
+        side.set_axis_off()
+    group = np.asarray(table["group"].astype(str))
+    rows, cols = np.flatnonzero(group == "DNase"), np.flatnonzero(group != "DNase")
+    if rows.size and cols.size and np.ptp(rows) == rows.size - 1 and np.ptp(cols) == cols.size - 1:
+        ax.add_patch(
+            Rectangle(
+                (cols[0] - 0.5, rows[0] - 0.5),
+                cols.size,
+                rows.size,
+                fill=False,
+                edgecolor="red",
+                lw=2,
+                gid="dnase_block",
+            )
+        )
+    if n <= _MAX_TICK_LABELS:
+        ax.set_xticks(range(n), table["label"], rotation=90, fontsize=6)
+        ax.set_yticks(range(n), table["label"], fontsize=6)
+    else:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel(f"{n} classes (output order)")
+        ax.set_ylabel(f"{n} classes (output order)")
+    fig.colorbar(image, ax=ax, shrink=0.6, label="class similarity (Pearson, non-negative ONIV)")
+    _group_legend(fig, group)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def figure_class_clustering(
+    similarity, table: pd.DataFrame, linkage: np.ndarray, title: str | None = None
+) -> Figure:
+    """The class similarity matrix ordered by :func:`cluster_classes` (seaborn clustermap)."""
+    table = _check_table(table)
+    similarity = _check_similarity(similarity, len(table))
+    labels = table["label"].tolist()
+    frame = pd.DataFrame(similarity, index=labels, columns=labels)
+    show = len(labels) <= _MAX_TICK_LABELS
+    colors = _group_colors(table, labels)
+    grid = sns.clustermap(
+        frame,
+        row_linkage=linkage,
+        col_linkage=linkage,
+        row_colors=colors,
+        col_colors=colors,
+        mask=frame.isna(),
+        xticklabels=show,
+        yticklabels=show,
+        figsize=(10, 10),
+        cbar_kws={"label": "class similarity"},
+        rasterized=True,
+        **_HEATMAP,
+    )
+    _group_legend(grid.figure, table["group"].astype(str))
+    if title:
+        grid.figure.suptitle(title)
+    return _detached(grid)
+
+
+def figure_dnase_bicluster(
+    clustering: Biclustering, table: pd.DataFrame | None = None, title: str | None = None
+) -> Figure:
+    """Figure 8A: the DNase (rows) x TF/histone (columns) block, bi-clustered."""
+    block = clustering.block
+    # clustermap reorders the block itself from the linkages, so give it the input order.
+    rows = block.index[np.argsort(hierarchy.leaves_list(clustering.row_linkage))]
+    cols = block.columns[np.argsort(hierarchy.leaves_list(clustering.col_linkage))]
+    frame = block.loc[rows, cols]
+    options = {}
+    if table is not None:
+        options["col_colors"] = _group_colors(_check_table(table), frame.columns)
+    grid = sns.clustermap(
+        frame,
+        row_linkage=clustering.row_linkage,
+        col_linkage=clustering.col_linkage,
+        mask=frame.isna(),
+        xticklabels=frame.shape[1] <= _MAX_TICK_LABELS,
+        yticklabels=frame.shape[0] <= _MAX_TICK_LABELS,
+        figsize=(12, 6),
+        cbar_kws={"label": "class similarity"},
+        rasterized=True,
+        **_HEATMAP,
+        **options,
+    )
+    grid.ax_heatmap.set_xlabel(f"TF / histone mark experiments ({frame.shape[1]})")
+    grid.ax_heatmap.set_ylabel(f"DNase experiments ({frame.shape[0]})")
+    if table is not None:
+        _group_legend(grid.figure, ["TF", "histone"])
+    if title:
+        grid.figure.suptitle(title)
+    return _detached(grid)
+
+
+def figure_strong_correlation_counts(
+    counts: pd.DataFrame, threshold: float, order=None, title: str | None = None
+) -> Figure:
+    """Figure 8B: strong positive (red, up) and negative (blue, down) correlation counts.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        :func:`strong_correlation_counts` (or :func:`factor_counts`).
+    threshold : float
+        The threshold used, for the axis label.
+    order : sequence of labels, optional
+        Bar order, e.g. the bi-clustered columns; default: the order of ``counts``.
+    """
+    if order is not None:
+        counts = counts.loc[list(order)]
+    n = len(counts)
+    x = np.arange(n)
+    fig = Figure(figsize=(max(6.0, min(0.18 * n, 16.0)), 4.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.bar(x, counts["n_positive"], width=1.0, color=POSITIVE, label=f"A >= {threshold:g}")
+    ax.bar(x, -counts["n_negative"], width=1.0, color=NEGATIVE, label=f"A <= -{threshold:g}")
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xlim(-0.5, n - 0.5)
+    if n <= 80:
+        ax.set_xticks(x, counts.index.astype(str), rotation=90, fontsize=6)
+    else:
+        ax.set_xticks([])
+        ax.set_xlabel(f"TF / histone mark experiments ({n})")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{abs(value):g}"))
+    ax.set_ylabel("strongly correlated DNase experiments\n(negative: downwards)")
+    ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def figure_class_differences(differences: pd.DataFrame, title: str | None = None) -> Figure:
+    """Class difference maps (:func:`class_difference_maps`): one heatmap row per pair."""
+    matrix = differences.pivot(index="pair", columns="neuron", values="difference")
+    matrix = matrix.loc[differences["pair"].drop_duplicates()]
+    scale = float(np.nanmax(np.abs(matrix.to_numpy()))) or 1.0
+    fig = Figure(
+        figsize=(max(8.0, min(0.03 * matrix.shape[1], 16.0)), max(3.0, 1.6 + 0.35 * len(matrix))),
+        layout="constrained",
+    )
+    ax = fig.add_subplot()
+    sns.heatmap(
+        matrix,
+        ax=ax,
+        cmap="RdBu_r",
+        vmin=-scale,
+        vmax=scale,
+        xticklabels=matrix.shape[1] <= _MAX_TICK_LABELS,
+        cbar_kws={"label": "ONIV difference (a - b)"},
+    )
+    ax.set_xlabel("feature (neuron)")
+    ax.set_ylabel("")
+    if title:
+        ax.set_title(title)
+    return fig
