@@ -43,12 +43,15 @@ import logging
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 import pandas as pd
 
 from deepresolve.sequences import ALPHABET
+
+if TYPE_CHECKING:
+    import keras
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,8 @@ def build_deepsea(
         Input ``X: (n, sequence_length, 4)`` in DeepSEA base order, output ``(n, n_classes)``;
         layer names as in the module docstring.
     """
+    import keras  # here, so that reading class names needs no TensorFlow
+
     positions = conv_3_positions(sequence_length)
     if positions < 1:
         raise ValueError(
@@ -182,6 +187,7 @@ def use_acgt_input(model: keras.Model, layer: str = "conv_1") -> keras.Model:
     Permutes the base axis of ``layer``'s kernel, so that ``model(X_acgt)`` equals the original
     model applied to ``reorder_bases(X_acgt)``. Returns ``model``.
     """
+
     conv = model.get_layer(layer)
     kernel, *rest = conv.get_weights()
     if kernel.ndim != 3 or kernel.shape[1] != 4:

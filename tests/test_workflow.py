@@ -7,8 +7,10 @@ Runs the real Snakefile in a scratch copy of the workflow files, so the reposito
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from .workflow_helpers import ROOT, run_workflow
 
@@ -33,6 +35,34 @@ def test_every_target_and_log_exists(finished_run):
     claims = pd.read_csv(results / "claims.tsv", sep="\t")
     assert set(claims["dataset"]) == set(config_datasets)
     assert claims["passed"].isin([True, False]).all()
+
+
+def test_many_class_machinery_on_dataset_iv(finished_run):
+    """config/test.yaml runs the multiclass rules on dataset IV's 4-class model in chunks of 2:
+    the merged chunks equal a one-call FIM run of the same model and seed, and the similarity
+    and clustering outputs cover the 4 classes."""
+    import keras
+
+    from deepresolve.fim import FIMResult, feature_importance_maps
+
+    folder = finished_run / "results/multiclass/synthetic_IV"
+    assert len(list((folder / "fim_chunks").glob("*.npz"))) == 2
+    merged = FIMResult.load(folder / "fim.npz")
+    np.testing.assert_array_equal(merged.class_indices, [0, 1, 2, 3])
+    model = keras.models.load_model(finished_run / "results/synthetic/IV/model.keras")
+    settings = yaml.safe_load((ROOT / "config/test.yaml").read_text())
+    options = {
+        k: settings["deepresolve"][k]
+        for k in ("n_runs", "l2", "learning_rate", "patience", "max_steps", "lr_decay_start")
+    }
+    alone = feature_importance_maps(model, seed=settings["seed"], **options)
+    np.testing.assert_allclose(merged.fims, alone.fims, atol=1e-4)
+    similarity = pd.read_csv(folder / "similarity.tsv", sep="\t", index_col=0)
+    assert similarity.shape == (4, 4)
+    np.testing.assert_allclose(np.diag(similarity), 1.0)
+    assert len(pd.read_csv(folder / "clusters.tsv", sep="\t")) == 4
+    for figure in ["similarity", "clustering", "differences"]:
+        assert (folder / f"figures/{figure}.png").stat().st_size > 0
 
 
 def test_small_fast_models_learn_and_reproduce_figure_6_ordering(finished_run):
@@ -322,3 +352,14 @@ def test_chipseq_experiment_without_tf_fails_before_any_job(tmp_path):
     assert done.returncode != 0
     assert "mine: source fasta needs ['tf']" in done.stderr
     assert not (tmp_path / "bad/results").exists()
+
+
+def test_report_holds_every_figure_and_table(finished_run):
+    """`snakemake --report` on the finished run: one HTML with the figures, tables and their
+    captions (what the paper shows there)."""
+    done = run_workflow(finished_run, "--report", "report.html")
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = (finished_run / "report.html").read_text(errors="replace")
+    assert len(report) > 100_000
+    for name in ["similarity.png", "claims.tsv", "metrics.json", "feature_top_classes.tsv"]:
+        assert name in report, name

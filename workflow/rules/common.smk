@@ -131,6 +131,7 @@ def all_targets(wildcards):
         for name, spec in CHIPSEQ.items()
         if spec["model"] == "trained"
     ]
+    targets += multiclass_targets()
     for dataset in DATASETS:
         folder = f"results/synthetic/{dataset}"
         targets += [
@@ -272,3 +273,85 @@ def chipseq_tfs():
         or table.loc[CHIPSEQ[name].get("zeng_experiment", name), "tf"]
         for name in CHIPSEQ_TABLE1
     }
+
+
+def multiclass_table(mc):
+    """The class-names table of a many-class model (read at DAG time: one line per class)."""
+    from deepresolve.deepsea import read_class_names
+
+    return read_class_names(
+        config["multiclass"]["models"][mc]["class_names"], n_classes=None
+    )
+
+
+def multiclass_n_classes(mc):
+    return len(multiclass_table(mc))
+
+
+def multiclass_has_dnase(mc):
+    """Figure 8 needs DNase classes and TF/histone classes."""
+    groups = set(multiclass_table(mc)["group"].astype(str))
+    return "DNase" in groups and bool(groups - {"DNase"})
+
+
+def multiclass_model_file(wildcards):
+    model = config["multiclass"]["models"][wildcards.mc]["model"]
+    if model == "deepsea_random":
+        return f"results/multiclass/{wildcards.mc}/random_model.keras"
+    return model
+
+
+def multiclass_chunk_files(wildcards):
+    size = config["multiclass"]["chunk_size"]
+    n_chunks = -(
+        -multiclass_n_classes(wildcards.mc) // size
+    )  # as multiclass.class_chunks
+    return expand(
+        "results/multiclass/{mc}/fim_chunks/{chunk}.npz",
+        mc=wildcards.mc,
+        chunk=range(n_chunks),
+    )
+
+
+def multiclass_fim_settings():
+    """The deepresolve block with multiclass.n_runs / max_steps overriding it (when set); the
+    chunk job picks the gradient-ascent keys (deepresolve.fim.fim_options)."""
+    settings = dict(config["deepresolve"])
+    for key in ("n_runs", "max_steps"):
+        if config["multiclass"].get(key) is not None:
+            settings[key] = config["multiclass"][key]
+    return settings
+
+
+def multiclass_figure_inputs(wildcards):
+    folder = f"results/multiclass/{wildcards.mc}"
+    inputs = {
+        "similarity": f"{folder}/similarity.tsv",
+        "class_names": config["multiclass"]["models"][wildcards.mc]["class_names"],
+    }
+    if wildcards.mc_figure == "differences":
+        inputs["differences"] = f"{folder}/differences.tsv"
+    if wildcards.mc_figure == "strong_correlations":
+        inputs["counts"] = f"{folder}/strong_correlations.tsv"
+    return inputs
+
+
+def multiclass_targets():
+    targets = []
+    for mc, spec in config["multiclass"]["models"].items():
+        folder = f"results/multiclass/{mc}"
+        figures = ["similarity", "clustering"]
+        targets += [
+            f"{folder}/fim.npz",
+            f"{folder}/clusters.tsv",
+            f"{folder}/feature_top_classes.tsv",
+        ]
+        if spec.get("difference_pairs"):
+            figures.append("differences")
+        if multiclass_has_dnase(mc):
+            figures += ["dnase_bicluster", "strong_correlations"]
+            targets.append(f"{folder}/strong_correlations_per_factor.tsv")
+        targets += expand(
+            f"{folder}/figures/{{f}}.{{ext}}", f=figures, ext=["png", "pdf"]
+        )
+    return targets

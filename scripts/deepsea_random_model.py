@@ -1,0 +1,10 @@
+"""Snakemake script of rule `deepsea_random_model`: DeepSEA's architecture, seeded weights."""
+
+import keras
+
+from deepresolve.deepsea import build_deepsea
+from deepresolve.logs import setup_logging
+
+setup_logging(snakemake.log[0])
+keras.utils.set_random_seed(snakemake.params.seed)
+build_deepsea(n_classes=snakemake.params.n_classes).save(snakemake.output.model)

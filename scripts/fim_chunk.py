@@ -1,0 +1,42 @@
+"""Snakemake script of rule `fim_chunk`: FIMs of one chunk of classes of a many-class model."""
+
+import logging
+
+import keras
+
+from deepresolve.deepsea import read_class_names
+from deepresolve.device import configure_tensorflow
+from deepresolve.fim import fim_options
+from deepresolve.logs import setup_logging
+from deepresolve.multiclass import fim_chunk
+
+setup_logging(snakemake.log[0])
+configure_tensorflow()
+log = logging.getLogger("fim_chunk")
+
+table = read_class_names(snakemake.input.class_names, n_classes=None)
+model = keras.models.load_model(snakemake.input.model)
+n_outputs = int(model.outputs[0].shape[-1])
+if n_outputs != len(table):
+    raise ValueError(
+        f"{snakemake.input.model} has {n_outputs} outputs but {snakemake.input.class_names} "
+        f"names {len(table)} classes"
+    )
+result = fim_chunk(
+    model,
+    snakemake.params.layer,
+    chunk=snakemake.params.chunk,
+    chunk_size=snakemake.params.chunk_size,
+    seed=snakemake.params.seed,
+    **fim_options(snakemake.params.settings),
+)
+log.info(
+    "classes %s, FIMs %s, steps %d-%d, %d of %d runs stopped by patience",
+    result.class_indices.tolist(),
+    result.fims.shape,
+    result.steps.min(),
+    result.steps.max(),
+    result.converged.sum(),
+    result.converged.size,
+)
+result.save(snakemake.output.fim)

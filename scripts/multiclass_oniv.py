@@ -1,0 +1,27 @@
+"""Snakemake script of rule `multiclass_oniv`: ONIVs and class similarity of all classes."""
+
+import logging
+
+import pandas as pd
+
+from deepresolve.deepsea import read_class_names
+from deepresolve.importance import oniv
+from deepresolve.logs import setup_logging
+from deepresolve.multiclass import chunk_nivs
+from deepresolve.similarity import class_similarity
+from deepresolve.tables import oniv_table
+
+setup_logging(snakemake.log[0])
+log = logging.getLogger("multiclass_oniv")
+
+table = read_class_names(snakemake.input.class_names, n_classes=None)
+labels = table["label"].tolist()
+nivs = chunk_nivs(list(snakemake.input.chunks))  # one chunk's FIMs in memory at a time
+summary = oniv(nivs.nivs, nivs.scores, mode=snakemake.params.mode)
+log.info("ONIV mode %s; %d classes, %d features", summary.mode, *summary.oniv.shape)
+oniv_table(summary.oniv, summary.variance, summary.nonlinear, labels).to_csv(
+    snakemake.output.oniv, sep="\t", index=False
+)
+pd.DataFrame(class_similarity(summary.oniv), index=labels, columns=labels).to_csv(
+    snakemake.output.similarity, sep="\t"
+)

@@ -1,0 +1,33 @@
+"""Snakemake script of rule `multiclass_tables`: class clusters, difference maps, top classes."""
+
+import pandas as pd
+
+from deepresolve.deepsea import read_class_names
+from deepresolve.logs import setup_logging
+from deepresolve.multiclass import class_difference_maps, cluster_classes, feature_top_classes
+from deepresolve.tables import read_oniv_table
+
+setup_logging(snakemake.log[0])
+table = read_class_names(snakemake.input.class_names, n_classes=None)
+labels = table["label"].tolist()
+similarity = pd.read_csv(snakemake.input.similarity, sep="\t", index_col=0)
+_, clusters = cluster_classes(
+    similarity.to_numpy(),
+    labels,
+    method=snakemake.params.method,
+    n_clusters=snakemake.params.n_clusters,
+)
+clusters.join(table[["cell", "assay", "treatment", "group"]], on="class_index").to_csv(
+    snakemake.output.clusters, sep="\t", index=False
+)
+oniv = read_oniv_table(pd.read_csv(snakemake.input.oniv, sep="\t"))[0]
+pairs = snakemake.params.pairs
+differences = (
+    class_difference_maps(oniv, pairs, labels)
+    if pairs
+    else pd.DataFrame(columns=["pair", "class_a", "class_b", "neuron", "difference"])
+)
+differences.to_csv(snakemake.output.differences, sep="\t", index=False)
+feature_top_classes(oniv, labels, top=snakemake.params.top).to_csv(
+    snakemake.output.feature_top_classes, sep="\t", index=False
+)

@@ -1,0 +1,37 @@
+"""Snakemake script of rule `multiclass_figure`: Figures 7-8, class differences (PNG + PDF)."""
+
+import pandas as pd
+
+from deepresolve import multiclass as mc
+from deepresolve.deepsea import read_class_names
+from deepresolve.logs import setup_logging
+
+setup_logging(snakemake.log[0])
+kind = snakemake.wildcards.mc_figure
+name = snakemake.wildcards.mc
+table = read_class_names(snakemake.input.class_names, n_classes=None)
+similarity = pd.read_csv(snakemake.input.similarity, sep="\t", index_col=0).to_numpy()
+threshold = snakemake.params.threshold
+if kind == "similarity":
+    fig = mc.figure_similarity_matrix(similarity, table, title=f"{name}: class similarity")
+elif kind == "clustering":
+    linkage, _ = mc.cluster_classes(
+        similarity,
+        table["label"],
+        method=snakemake.params.method,
+        n_clusters=snakemake.params.n_clusters,
+    )
+    fig = mc.figure_class_clustering(similarity, table, linkage, title=name)
+elif kind == "dnase_bicluster":
+    fig = mc.figure_dnase_bicluster(mc.bicluster(mc.dnase_block(similarity, table)), table)
+elif kind == "strong_correlations":
+    clustering = mc.bicluster(mc.dnase_block(similarity, table))
+    counts = pd.read_csv(snakemake.input.counts, sep="\t", index_col=0)
+    fig = mc.figure_strong_correlation_counts(
+        counts, threshold, order=clustering.block.columns, title=name
+    )
+else:
+    differences = pd.read_csv(snakemake.input.differences, sep="\t")
+    fig = mc.figure_class_differences(differences, title=name)
+fig.savefig(snakemake.output.png, dpi=150)
+fig.savefig(snakemake.output.pdf)
