@@ -22,13 +22,15 @@ if n_outputs != len(table):
         f"{snakemake.input.model} has {n_outputs} outputs but {snakemake.input.class_names} "
         f"names {len(table)} classes"
     )
+options = fim_options(snakemake.params.settings)
+options.pop("layer", None)  # the model's own layer: params.layer
 result = fim_chunk(
     model,
     snakemake.params.layer,
     chunk=snakemake.params.chunk,
     chunk_size=snakemake.params.chunk_size,
     seed=snakemake.params.seed,
-    **fim_options(snakemake.params.settings),
+    **options,
 )
 log.info(
     "classes %s, FIMs %s, steps %d-%d, %d of %d runs stopped by patience",
