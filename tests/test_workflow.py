@@ -235,9 +235,14 @@ def test_gpu_config_file_requests_a_gpu_for_training_and_fim(tmp_path):
 
 def test_four_methods_on_the_ctcf_example_and_a_published_model(shared_data, tmp_path):
     """Table 1's four methods through the workflow: a CNN trained here on the CTCF example
-    (test AUC >= 0.9, its top DeepResolve filter is JASPAR's CTCF) and a published model on its
-    own Zeng test file."""
+    (training files given by URL and checksum, taken from the mirror; test AUC >= 0.9, its top
+    DeepResolve filter is JASPAR's CTCF) and a published model on its own Zeng test file."""
+    import hashlib
+
     example = shared_data / "chipseq-example"
+    # the training files by URL (an address nothing answers here), found in the mirror folder
+    url = "http://127.0.0.1:9/Keras-genomics/example"
+    sha = {"test.fa": hashlib.sha256((example / "test.fa").read_bytes()).hexdigest()}
     settings = tmp_path / "chipseq.yaml"
     settings.write_text(
         f"""
@@ -250,7 +255,11 @@ chipseq:
       source: fasta
       tf: CTCF
       model: trained
-      train: {{fasta: {example / "test.fa"}, targets: {example / "test.target"}}}
+      mirror: {example}
+      train:
+        fasta: {url}/test.fa
+        fasta_sha256: {sha["test.fa"]}
+        targets: {url}/test.target
       validation: {{fasta: {example / "valid.fa"}, targets: {example / "valid.target"}}}
 table1:
   models_mirror: {shared_data / "published-422tf-models"}
@@ -259,6 +268,8 @@ table1:
     workdir = tmp_path / "chip"
     done = run_workflow(workdir, str(settings), targets=("results/table1/methods.md",))
     assert done.returncode == 0, done.stderr[-5000:]
+    fetched = workdir / "resources/chipseq/ctcf_example/train.fasta"
+    assert fetched.read_bytes() == (example / "test.fa").read_bytes()
     metrics = json.loads((workdir / "results/chipseq/ctcf_example/metrics.json").read_text())
     assert metrics["test_auc"]["bound"] >= 0.9, metrics
     ranked = pd.read_csv(workdir / "results/chipseq/ctcf_example/methods_ranked.tsv", sep="\t")

@@ -19,6 +19,29 @@ rule download_zeng_file:
         "../../scripts/download_zeng_file.py"
 
 
+rule fetch_sequence_file:
+    """A FASTA or target file of an experiment given by URL, checked when the config gives its
+    SHA-256; taken from the experiment's mirror folder when that holds a file of the URL's name.
+    """
+    output:
+        "resources/chipseq/{chip}/{fasta_part}.{kind}",
+    log:
+        "logs/chipseq/fetch/{chip}_{fasta_part}_{kind}.log",
+    localrule: True
+    conda:
+        "../../envs/deepresolve.yaml"
+    params:
+        source=lambda wildcards: CHIPSEQ[wildcards.chip][wildcards.fasta_part][
+            wildcards.kind
+        ],
+        sha256=lambda wildcards: CHIPSEQ[wildcards.chip][wildcards.fasta_part].get(
+            f"{wildcards.kind}_sha256"
+        ),
+        mirror=lambda wildcards: CHIPSEQ[wildcards.chip].get("mirror"),
+    script:
+        "../../scripts/fetch_sequence_file.py"
+
+
 rule fetch_peaks_and_genome:
     """An experiment's narrowPeak file and genome FASTA (paths or URLs; gunzipped; indexed)."""
     output:

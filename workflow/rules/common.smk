@@ -92,6 +92,8 @@ wildcard_constraints:
     chip=r"[A-Za-z0-9_.-]+",
     zeng=r"[A-Za-z0-9_.-]+",
     part="train|test",
+    fasta_part="train|validation",
+    kind="fasta|targets",
 
 
 def gpu_resources():
@@ -240,10 +242,14 @@ def chipseq_inputs(wildcards):
         }
     files = {}
     for part in ("train", "validation"):
-        if part in spec:
-            files[f"{part}_fasta"] = spec[part]["fasta"]
-            if spec[part].get("targets"):
-                files[f"{part}_targets"] = spec[part]["targets"]
+        for kind in ("fasta", "targets"):
+            source = spec.get(part, {}).get(kind)
+            if source:  # a URL is fetched by rule fetch_sequence_file
+                files[f"{part}_{kind}"] = (
+                    f"resources/chipseq/{wildcards.chip}/{part}.{kind}"
+                    if "://" in source
+                    else source
+                )
     return files
 
 
