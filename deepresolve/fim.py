@@ -106,6 +106,14 @@ class FIMResult:
                 params=np.array(json.dumps(self.params, sort_keys=True)),
             )
 
+    def describe(self) -> str:
+        """One line for logs: layer, shape, steps taken, runs stopped by patience."""
+        return (
+            f"layer {self.layer_name}, FIMs {self.fims.shape}, steps {self.steps.min()}-"
+            f"{self.steps.max()}, {self.converged.sum()} of {self.converged.size} runs stopped "
+            "by patience"
+        )
+
     @classmethod
     def load(cls, path: str | os.PathLike) -> FIMResult:
         """Read a result written by :meth:`save`."""
@@ -342,14 +350,7 @@ def _result(found: dict, rows: slice, split: SplitModel, class_indices, params) 
         class_indices=class_indices.astype(np.int64),
         params=dict(params),
     )
-    log.info(
-        "%s done: steps %d-%d, %d of %d runs stopped by patience",
-        split.upper.name,
-        result.steps.min(),
-        result.steps.max(),
-        result.converged.sum(),
-        result.converged.size,
-    )
+    log.info("%s done: %s", split.upper.name, result.describe())
     return result
 
 

@@ -15,13 +15,5 @@ params = snakemake.params.deepresolve
 
 model = keras.models.load_model(snakemake.input.model)
 result = feature_importance_maps(model, seed=snakemake.params.seed, **fim_options(params))
-log.info(
-    "layer %s, FIMs %s, steps %d-%d, %d of %d runs stopped by patience",
-    result.layer_name,
-    result.fims.shape,
-    result.steps.min(),
-    result.steps.max(),
-    result.converged.sum(),
-    result.converged.size,
-)
+log.info("%s", result.describe())
 result.save(snakemake.output.fim)

@@ -32,13 +32,5 @@ result = fim_chunk(
     seed=snakemake.params.seed,
     **options,
 )
-log.info(
-    "classes %s, FIMs %s, steps %d-%d, %d of %d runs stopped by patience",
-    result.class_indices.tolist(),
-    result.fims.shape,
-    result.steps.min(),
-    result.steps.max(),
-    result.converged.sum(),
-    result.converged.size,
-)
+log.info("classes %s, %s", result.class_indices.tolist(), result.describe())
 result.save(snakemake.output.fim)
