@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -132,14 +133,9 @@ def assign_parts(
             part[order[n_test : n_test + n_validation]] = VALIDATION
     ordered = [sets[name] for name in ("train", "validation", "test") if name in sets]
     ids = [i for s in ordered for i in s.ids]
-    if len(set(ids)) != len(ids):
-        seen, dup = set(), None
-        for i in ids:
-            if i in seen:
-                dup = i
-                break
-            seen.add(i)
-        raise ValueError(f"sequence id {dup!r} occurs in more than one set (or twice)")
+    repeated = [i for i, count in Counter(ids).items() if count > 1]
+    if repeated:
+        raise ValueError(f"sequence id {repeated[0]!r} occurs in more than one set (or twice)")
     X = np.concatenate([s.X for s in ordered])
     labels = np.concatenate([np.asarray(s.labels, dtype=np.int64) for s in ordered])
     return ExperimentSequences(ids=ids, X=X, labels=labels, part=part)

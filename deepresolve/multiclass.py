@@ -40,11 +40,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import keras
 import matplotlib.pyplot as plt
@@ -58,6 +56,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
+from deepresolve.files import atomic_write
 from deepresolve.fim import FIMResult, feature_importance_maps
 from deepresolve.importance import niv
 from deepresolve.network import SplitModel, split_model
@@ -231,32 +230,26 @@ def merge_fim_chunk_files(
     )
     dtype = shapes[0][1]
     total = (sum(s[0] for s, _ in shapes), *shapes[0][0][1:])
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as out:
-            with out.open("fims.npy", "w", force_zip64=True) as stream:
-                header = {
-                    "descr": np.lib.format.dtype_to_descr(dtype),
-                    "fortran_order": False,
-                    "shape": total,
-                }
-                np.lib.format.write_array_header_2_0(stream, header)
-                for path in paths:
-                    with np.load(path, allow_pickle=False) as data:
-                        stream.write(np.ascontiguousarray(data["fims"], dtype=dtype).data)
-            arrays = {key: np.concatenate([s[key] for s in small]) for key in _SMALL_KEYS}
-            arrays["layer_name"] = np.array(layers[0])
-            arrays["params"] = np.array(json.dumps(params[0], sort_keys=True))
-            for key, value in arrays.items():
-                with out.open(f"{key}.npy", "w", force_zip64=True) as stream:
-                    np.lib.format.write_array(stream, value, allow_pickle=False)
-        os.replace(tmp, out_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with (
+        atomic_write(out_path, "wb") as handle,
+        zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as out,
+    ):
+        with out.open("fims.npy", "w", force_zip64=True) as stream:
+            header = {
+                "descr": np.lib.format.dtype_to_descr(dtype),
+                "fortran_order": False,
+                "shape": total,
+            }
+            np.lib.format.write_array_header_2_0(stream, header)
+            for path in paths:
+                with np.load(path, allow_pickle=False) as data:
+                    stream.write(np.ascontiguousarray(data["fims"], dtype=dtype).data)
+        arrays = {key: np.concatenate([s[key] for s in small]) for key in _SMALL_KEYS}
+        arrays["layer_name"] = np.array(layers[0])
+        arrays["params"] = np.array(json.dumps(params[0], sort_keys=True))
+        for key, value in arrays.items():
+            with out.open(f"{key}.npy", "w", force_zip64=True) as stream:
+                np.lib.format.write_array(stream, value, allow_pickle=False)
     log.info("merged %d chunk files into %s: FIMs %s", len(paths), out_path, total)
 
 

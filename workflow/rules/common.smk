@@ -1,3 +1,4 @@
+import functools
 import shlex
 import sys
 from pathlib import Path
@@ -5,6 +6,7 @@ from pathlib import Path
 from snakemake.utils import validate
 
 from deepresolve.config import check_config, model_config
+from deepresolve.jaspar import read_tf_motifs
 from deepresolve.tomtom import MEME_CONTAINER, tomtom_command
 
 try:
@@ -14,15 +16,19 @@ except ValueError as error:
 validate(config, "../schemas/config.schema.yaml")
 
 DATASETS = config["datasets"]
+# experiment -> TF -> JASPAR IDs of the 422 published models, read once for the DAG
+TF_MOTIFS = read_tf_motifs("config/tf_motifs.tsv")
+
+
+def published_model_files(experiment):
+    """Where rule download_published_model puts one published model: [JSON, HDF5]."""
+    folder = f"resources/published_models/{experiment}"
+    return [f"{folder}/16_G_best_archit.json", f"{folder}/16_G_bestmodel_weights.h5"]
 
 
 def table1_experiments():
     """Experiments of config ``table1.experiments`` ("all" = every one with a known motif)."""
-    import pandas as pd
-
-    table = pd.read_csv(
-        "config/tf_motifs.tsv", sep="\t", dtype=str, keep_default_na=False
-    )
+    table = TF_MOTIFS
     usable = table.loc[table["jaspar_ids"] != "", "experiment"].tolist()
     wanted = config["table1"]["experiments"]
     if wanted == "all":
@@ -47,14 +53,9 @@ TABLE1_EXPERIMENTS = table1_experiments()
 
 def table1_no_motif():
     """(experiment, reason) of the published models left out of "all" for want of a motif."""
-    import pandas as pd
-
     if config["table1"]["experiments"] != "all":
         return []
-    table = pd.read_csv(
-        "config/tf_motifs.tsv", sep="\t", dtype=str, keep_default_na=False
-    )
-    missing = table[table["jaspar_ids"] == ""]
+    missing = TF_MOTIFS[TF_MOTIFS["jaspar_ids"] == ""]
     return [[row.experiment, row.reason] for row in missing.itertuples()]
 
 
@@ -73,15 +74,10 @@ BATCH_OF = {e: b for b, batch in enumerate(TABLE1_BATCHES) for e in batch}
 
 def batch_models(wildcards):
     """Model files of the experiments of one Table 1 batch."""
-    experiments = TABLE1_BATCHES[int(wildcards.batch)]
-    folder = "resources/published_models/{experiment}"
+    files = [published_model_files(e) for e in TABLE1_BATCHES[int(wildcards.batch)]]
     return {
-        "architectures": expand(
-            f"{folder}/16_G_best_archit.json", experiment=experiments
-        ),
-        "weights": expand(
-            f"{folder}/16_G_bestmodel_weights.h5", experiment=experiments
-        ),
+        "architectures": [json for json, _ in files],
+        "weights": [h5 for _, h5 in files],
     }
 
 
@@ -172,13 +168,9 @@ CHIPSEQ_TABLE1 = [n for n, spec in CHIPSEQ.items() if spec.get("in_table1", True
 
 def check_chipseq_experiments():
     """Every experiment names what its source needs; a published model exists (fails early)."""
-    import pandas as pd
-
     from deepresolve.download import read_checksums
 
-    published = set(
-        pd.read_csv("config/tf_motifs.tsv", sep="\t", dtype=str)["experiment"]
-    )
+    published = set(TF_MOTIFS["experiment"])
     pinned = read_checksums("config/zeng_motif_discovery.sha256")
     needs = {
         "zeng": ["parts"],
@@ -257,23 +249,13 @@ def chipseq_model(wildcards):
     """The model one experiment's methods run on: published (Keras 1 files) or trained here."""
     spec = CHIPSEQ[wildcards.chip]
     if spec["model"] == "published":
-        folder = (
-            f"resources/published_models/{spec.get('zeng_experiment', wildcards.chip)}"
-        )
-        return [
-            f"{folder}/16_G_best_archit.json",
-            f"{folder}/16_G_bestmodel_weights.h5",
-        ]
+        return published_model_files(spec.get("zeng_experiment", wildcards.chip))
     return [f"results/chipseq/{wildcards.chip}/model.keras"]
 
 
 def chipseq_tfs():
     """Experiment -> TF symbol: from the config, else from config/tf_motifs.tsv."""
-    import pandas as pd
-
-    table = pd.read_csv("config/tf_motifs.tsv", sep="\t", dtype=str).set_index(
-        "experiment"
-    )
+    table = TF_MOTIFS.set_index("experiment")
     return {
         name: CHIPSEQ[name].get("tf")
         or table.loc[CHIPSEQ[name].get("zeng_experiment", name), "tf"]
@@ -281,6 +263,7 @@ def chipseq_tfs():
     }
 
 
+@functools.cache
 def multiclass_table(mc):
     """The class-names table of a many-class model (read at DAG time: one line per class)."""
     from deepresolve.deepsea import read_class_names
