@@ -1,4 +1,3 @@
-import functools
 import shlex
 import sys
 from pathlib import Path
@@ -20,8 +19,8 @@ DATASETS = config["datasets"]
 TF_MOTIFS = read_tf_motifs("config/tf_motifs.tsv")
 
 
-def published_model_files(experiment):
-    """Where rule download_published_model puts one published model: [JSON, HDF5]."""
+def published_model_paths(experiment):
+    """The two files of one published model (JSON, HDF5) as download_published_model writes them."""
     folder = f"resources/published_models/{experiment}"
     return [f"{folder}/16_G_best_archit.json", f"{folder}/16_G_bestmodel_weights.h5"]
 
@@ -74,7 +73,7 @@ BATCH_OF = {e: b for b, batch in enumerate(TABLE1_BATCHES) for e in batch}
 
 def batch_models(wildcards):
     """Model files of the experiments of one Table 1 batch."""
-    files = [published_model_files(e) for e in TABLE1_BATCHES[int(wildcards.batch)]]
+    files = [published_model_paths(e) for e in TABLE1_BATCHES[int(wildcards.batch)]]
     return {
         "architectures": [json for json, _ in files],
         "weights": [h5 for _, h5 in files],
@@ -249,7 +248,7 @@ def chipseq_model(wildcards):
     """The model one experiment's methods run on: published (Keras 1 files) or trained here."""
     spec = CHIPSEQ[wildcards.chip]
     if spec["model"] == "published":
-        return published_model_files(spec.get("zeng_experiment", wildcards.chip))
+        return published_model_paths(spec.get("zeng_experiment", wildcards.chip))
     return [f"results/chipseq/{wildcards.chip}/model.keras"]
 
 
@@ -263,23 +262,26 @@ def chipseq_tfs():
     }
 
 
-@functools.cache
-def multiclass_table(mc):
-    """The class-names table of a many-class model (read at DAG time: one line per class)."""
+def multiclass_tables():
+    """The class-names table of every many-class model, read once for the DAG."""
     from deepresolve.deepsea import read_class_names
 
-    return read_class_names(
-        config["multiclass"]["models"][mc]["class_names"], n_classes=None
-    )
+    return {
+        mc: read_class_names(spec["class_names"], n_classes=None)
+        for mc, spec in config["multiclass"]["models"].items()
+    }
+
+
+MULTICLASS_TABLES = multiclass_tables()
 
 
 def multiclass_n_classes(mc):
-    return len(multiclass_table(mc))
+    return len(MULTICLASS_TABLES[mc])
 
 
 def multiclass_has_dnase(mc):
     """Figure 8 needs DNase classes and TF/histone classes."""
-    groups = set(multiclass_table(mc)["group"].astype(str))
+    groups = set(MULTICLASS_TABLES[mc]["group"].astype(str))
     return "DNase" in groups and bool(groups - {"DNase"})
 
 
