@@ -24,3 +24,23 @@ def require_shared_data(subfolder: str = "") -> Path:
 @pytest.fixture
 def shared_data() -> Path:
     return require_shared_data()
+
+
+def system_installs_allowed() -> bool:
+    """Whether a test may install Debian packages or write outside the checkout.
+
+    Only in CI (``CI=true``, set by the CI runner) or when a user asks for it with
+    ``DEEPRESOLVE_SYSTEM_TESTS=1``: a user's ``make test`` never runs apt-get or writes ``/etc``.
+    """
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get(
+        "DEEPRESOLVE_SYSTEM_TESTS", ""
+    ) in {"1", "true", "yes"}
+
+
+def require_system_installs(what: str) -> None:
+    """Skip a test that would install system packages unless :func:`system_installs_allowed`."""
+    if not system_installs_allowed():
+        pytest.skip(
+            f"{what} installs Debian packages; runs in CI (CI=true) or with "
+            "DEEPRESOLVE_SYSTEM_TESTS=1"
+        )
