@@ -94,7 +94,8 @@ rule train_chipseq:
         "benchmarks/results/chipseq/{chip}/train.tsv"
     conda:
         "../../envs/deepresolve.yaml"
-    threads: min(workflow.cores or 4, 4)
+    # Snakemake caps a rule's threads at --cores (local and cluster runs alike)
+    threads: 4
     resources:
         **gpu_resources(),
         runtime=120,
