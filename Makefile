@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` (the default workflow) and `make test`.
-# Both create the virtual environment .venv on first use (Python 3.11, CPU TensorFlow).
+# Both create the virtual environment .venv on first use (Python 3.11 to 3.13, CPU TensorFlow);
+# another Python stops with the versions that work (scripts/check_python.py).
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,6 +12,7 @@ PYTEST_ARGS ?=
 .PHONY: run test lint venv clean
 
 $(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) scripts/check_python.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[cpu,workflow,dev]'

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Map ENCODE TFBS experiments to the JASPAR CORE vertebrates matrices of their TF (TSV).
 
 Command line (offline, pyjaspar's bundled database)::

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Write the SHA-256 checksums of the published models (``config/published_models.sha256``).
 
 Command line, from the repository root (plain CLI, not a Snakemake script)::

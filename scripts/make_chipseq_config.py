@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Write a config that runs Table 1's four methods on all 422 published models with their Zeng
 et al. test sequences (for a machine with internet; plain CLI, not a Snakemake script)::
 
