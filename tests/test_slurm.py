@@ -4,8 +4,10 @@
 packages first if needed, as root) and ``.ci/slurm/down.sh`` stops exactly those daemons again.
 The workflow runs through ``snakemake --profile profiles/slurm-ci`` with GPUs switched on, so the
 training and FIM jobs ask SLURM for the fake GPU, and must give the numbers of a local run with
-the same seed. Where SLURM cannot be set up here (not root, no apt-get, a SLURM of its own
-already configured) every test skips, saying why; ``-m "not slurm"`` deselects them.
+the same seed. The tests run only in CI (``CI=true``) or on request
+(``DEEPRESOLVE_SYSTEM_TESTS=1``), since they install packages and write ``/etc/slurm``: a user's
+``make test`` skips them, saying so. Where SLURM cannot be set up (not root, no apt-get, a SLURM
+of its own already configured) every test skips, saying why; ``-m "not slurm"`` deselects them.
 """
 
 import json
@@ -19,6 +21,7 @@ import numpy as np
 import pytest
 import yaml
 
+from .conftest import require_system_installs
 from .workflow_helpers import ROOT, run_workflow
 
 pytestmark = pytest.mark.slurm
@@ -43,6 +46,12 @@ gpu: {enabled: true, per_job: 1}
 # A layer name the schema accepts but the model lacks: the FIM job fails at run time.
 BAD_LAYER = "deepresolve: {layer: no_such_layer}\n"
 TARGETS = ("results/synthetic/I/metrics.json", "results/synthetic/I/fim.npz")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def system_installs_allowed_here():
+    """Skip every test of this module before any fixture starts a cluster or a local run."""
+    require_system_installs("the SLURM cluster test (.ci/slurm/up.sh also writes /etc/slurm)")
 
 
 @pytest.fixture(scope="module")
