@@ -1,4 +1,6 @@
-"""Snakemake script of rule `download_zeng_file`: one Zeng et al. motif_discovery file."""
+"""Snakemake script of rules `download_zeng_file` and `download_deepbind_file`: one file of a
+pinned public collection (``<url>/<relpath>``), checked against its committed SHA-256, taken
+from the mirror folder (same layout) when that holds it."""
 
 import logging
 from pathlib import Path
@@ -8,13 +10,13 @@ from deepresolve.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("download")
-relpath = f"{snakemake.wildcards.zeng}/{snakemake.wildcards.part}.data"
+relpath = snakemake.params.relpath
 expected = read_checksums(snakemake.input.checksums).get(relpath)
 if expected is None:
     if snakemake.params.unpinned != "warn":
         raise ValueError(
             f"{relpath} has no checksum in {snakemake.input.checksums}: add its line, or set "
-            "chipseq.zeng_unpinned: warn"
+            f"{snakemake.params.unpinned_key}: warn"
         )
     log.warning("%s is not pinned: downloading it unverified", relpath)
 path = fetch(

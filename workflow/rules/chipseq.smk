@@ -1,5 +1,10 @@
 # ChIP-seq experiments with sequences (paper section 5.1): data in, training, and the four
 # methods of Table 1 on each experiment's model.
+wildcard_constraints:
+    deepbind=r"[A-Za-z0-9_().-]+",
+    deepbind_part="AC|B",
+
+
 rule download_zeng_file:
     """One Zeng et al. motif_discovery file (train.data / test.data), checksummed."""
     input:
@@ -13,10 +18,34 @@ rule download_zeng_file:
         "../../envs/deepresolve.yaml"
     params:
         url=config["chipseq"]["zeng_url"],
+        relpath=lambda wildcards: f"{wildcards.zeng}/{wildcards.part}.data",
         mirror=config["chipseq"]["zeng_mirror"],
         unpinned=config["chipseq"]["zeng_unpinned"],
+        unpinned_key="chipseq.zeng_unpinned",
     script:
-        "../../scripts/download_zeng_file.py"
+        "../../scripts/download_pinned_file.py"
+
+
+rule download_deepbind_file:
+    """One DeepBind ENCODE file (<name>_AC.seq.gz training peaks, <name>_B.seq.gz test),
+    checked against config/deepbind_encode.sha256."""
+    input:
+        checksums="config/deepbind_encode.sha256",
+    output:
+        "resources/deepbind/{deepbind}_{deepbind_part}.seq.gz",
+    log:
+        "logs/chipseq/download/deepbind_{deepbind}_{deepbind_part}.log",
+    localrule: True
+    conda:
+        "../../envs/deepresolve.yaml"
+    params:
+        url=config["chipseq"]["deepbind_url"],
+        relpath=lambda wildcards: f"{wildcards.deepbind}_{wildcards.deepbind_part}.seq.gz",
+        mirror=config["chipseq"]["deepbind_mirror"],
+        unpinned=config["chipseq"]["deepbind_unpinned"],
+        unpinned_key="chipseq.deepbind_unpinned",
+    script:
+        "../../scripts/download_pinned_file.py"
 
 
 rule fetch_sequence_file:
