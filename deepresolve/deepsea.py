@@ -78,6 +78,11 @@ def build_deepsea(
     *,
     sigmoid: bool = True,
     name: str = "deepsea",
+    conv_filters: tuple[int, int, int] = CONV_FILTERS,
+    conv_width: int = CONV_WIDTH,
+    pool_size: int = POOL_SIZE,
+    dense_units: int = DENSE_UNITS,
+    dropout: tuple[float, float, float] = DROPOUT,
 ) -> keras.Model:
     """The DeepSEA architecture with fresh (Glorot-uniform) weights.
 
@@ -92,6 +97,11 @@ def build_deepsea(
         End in a ``sigmoid`` Activation layer (probabilities, as DeepSEA); ``False`` ends at
         ``logits``. Either way :func:`deepresolve.network.split_model` scores the logits.
     name : str
+    conv_filters, conv_width, pool_size, dense_units, dropout
+        Sizes of the three convolutions (filters each, one kernel width), of the two max-pools
+        (size = stride), of dense_1 and the three dropout rates; DeepSEA's by default. Other
+        values give a DeepSEA-like network with the same layer names, e.g. for 101 bp
+        (:mod:`deepresolve.multitask`).
 
     Returns
     -------
@@ -101,47 +111,60 @@ def build_deepsea(
     """
     import keras  # here, so that reading class names needs no TensorFlow
 
-    positions = conv_3_positions(sequence_length)
+    positions = conv_3_positions(sequence_length, conv_width=conv_width, pool_size=pool_size)
     if positions < 1:
         raise ValueError(
-            f"sequence_length {sequence_length} is too short for DeepSEA's three convolutions; "
-            "use at least 163"
+            f"sequence_length {sequence_length} is too short for three convolutions of width "
+            f"{conv_width} with max-pools of {pool_size}; use a longer input or smaller sizes "
+            "(DeepSEA's need at least 163)"
         )
     inputs = keras.Input(shape=(sequence_length, 4), name="sequence")
     h = inputs
-    for i, filters in enumerate(CONV_FILTERS, start=1):
-        h = keras.layers.Conv1D(filters, CONV_WIDTH, activation="relu", name=f"conv_{i}")(h)
-        if i < len(CONV_FILTERS):
-            h = keras.layers.MaxPooling1D(POOL_SIZE, strides=POOL_SIZE, name=f"pool_{i}")(h)
-        h = keras.layers.Dropout(DROPOUT[i - 1], name=f"dropout_{i}")(h)
+    for i, filters in enumerate(conv_filters, start=1):
+        h = keras.layers.Conv1D(filters, conv_width, activation="relu", name=f"conv_{i}")(h)
+        if i < len(conv_filters):
+            h = keras.layers.MaxPooling1D(pool_size, strides=pool_size, name=f"pool_{i}")(h)
+        h = keras.layers.Dropout(dropout[i - 1], name=f"dropout_{i}")(h)
     h = keras.layers.Flatten(name="flatten")(h)
-    h = keras.layers.Dense(DENSE_UNITS, activation="relu", name="dense_1")(h)
+    h = keras.layers.Dense(dense_units, activation="relu", name="dense_1")(h)
     outputs = keras.layers.Dense(n_classes, name="logits")(h)
     if sigmoid:
         outputs = keras.layers.Activation("sigmoid", name="sigmoid")(outputs)
     return keras.Model(inputs, outputs, name=name)
 
 
-def _conv(length: int) -> int:
-    return length - CONV_WIDTH + 1
+def fim_shape(
+    sequence_length: int = SEQUENCE_LENGTH,
+    *,
+    conv_width: int = CONV_WIDTH,
+    pool_size: int = POOL_SIZE,
+    conv_filters: tuple[int, ...] = CONV_FILTERS,
+) -> tuple[int, int]:
+    """Shape of ``H`` at :data:`FIM_LAYER` (the input of conv_3): ``(60, 480)`` for 1000 bp.
+
+    The keyword arguments are those of :func:`build_deepsea` (DeepSEA's by default).
+    """
+    after_pool_1 = (sequence_length - conv_width + 1) // pool_size
+    return (after_pool_1 - conv_width + 1) // pool_size, conv_filters[1]
 
 
-def fim_shape(sequence_length: int = SEQUENCE_LENGTH) -> tuple[int, int]:
-    """Shape of ``H`` at :data:`FIM_LAYER` (the input of conv_3): ``(60, 480)`` for 1000 bp."""
-    return _conv(_conv(sequence_length) // POOL_SIZE) // POOL_SIZE, CONV_FILTERS[1]
-
-
-def conv_3_positions(sequence_length: int = SEQUENCE_LENGTH) -> int:
+def conv_3_positions(
+    sequence_length: int = SEQUENCE_LENGTH,
+    *,
+    conv_width: int = CONV_WIDTH,
+    pool_size: int = POOL_SIZE,
+) -> int:
     """Positions of conv_3's output: 53 for 1000 bp (53 x 960 = 50,880 inputs of dense_1)."""
-    return _conv(fim_shape(sequence_length)[0])
+    positions = fim_shape(sequence_length, conv_width=conv_width, pool_size=pool_size)[0]
+    return positions - conv_width + 1
 
 
-def receptive_field() -> int:
+def receptive_field(*, conv_width: int = CONV_WIDTH, pool_size: int = POOL_SIZE) -> int:
     """Input bases seen by one neuron of :data:`FIM_LAYER`: 51 (the paper's "51bp")."""
-    after_conv_1 = CONV_WIDTH
-    after_pool_1 = after_conv_1 + (POOL_SIZE - 1)
-    after_conv_2 = after_pool_1 + (CONV_WIDTH - 1) * POOL_SIZE
-    return after_conv_2 + (POOL_SIZE - 1) * POOL_SIZE
+    after_conv_1 = conv_width
+    after_pool_1 = after_conv_1 + (pool_size - 1)
+    after_conv_2 = after_pool_1 + (conv_width - 1) * pool_size
+    return after_conv_2 + (pool_size - 1) * pool_size
 
 
 def _permutation(source: str, target: str) -> np.ndarray:
@@ -243,7 +266,18 @@ def read_class_names(path: str | os.PathLike, *, n_classes: int | None = N_CLASS
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"class names table {path} not found")
-    lines = path.read_text().splitlines()
+    return class_names_table(path.read_text().splitlines(), n_classes=n_classes, source=path)
+
+
+def class_names_table(
+    lines: list[str], *, n_classes: int | None = None, source: str | os.PathLike = "class names"
+) -> pd.DataFrame:
+    """The table of :func:`read_class_names` from ``Cell|Assay|Treatment`` lines in memory.
+
+    ``source`` names them in error messages (the file, or where the lines come from).
+    """
+    path = source
+    lines = list(lines)
     while lines and not lines[-1].strip():
         lines.pop()
     rows = []
