@@ -55,3 +55,38 @@ def model_config(config: dict, dataset: str) -> dict:
     base = {k: v for k, v in config["model"].items() if k != "per_dataset"}
     base.update(config["model"].get("per_dataset", {}).get(dataset, {}))
     return base
+
+
+#: Where each analysis keeps its gradient-ascent settings in the workflow config (a path of
+#: keys). Each analysis has its own block, so a config file that tunes one analysis never
+#: changes another's; config/README.md says why each block has the values it has.
+FIM_BLOCKS = {
+    "synthetic": ("deepresolve",),  # datasets I-IV (the paper's section 3 CNNs)
+    "table1": ("table1", "fim"),  # the authors' 422 published models (the authors' lambda)
+    "chipseq": ("chipseq", "fim"),  # ChIP-seq models trained here (chipseq model: trained)
+    "multiclass": ("multiclass", "fim"),  # many-class models (DeepSEA-like)
+}
+
+
+def fim_settings(config: dict, analysis: str) -> dict:
+    """The gradient-ascent and ONIV settings of one analysis (:data:`FIM_BLOCKS`).
+
+    Parameters
+    ----------
+    config : dict
+        The validated workflow config.
+    analysis : {"synthetic", "table1", "chipseq", "multiclass"}
+
+    Returns
+    -------
+    dict
+        A copy of the block: ``layer``, ``n_runs``, ``l2``, ``learning_rate``, ``patience``,
+        ``max_steps``, ``lr_decay_start`` and ``oniv_mode``
+        (:func:`deepresolve.fim.fim_options` picks the gradient-ascent keys).
+    """
+    if analysis not in FIM_BLOCKS:
+        raise ValueError(f"analysis: expected one of {sorted(FIM_BLOCKS)}, got {analysis!r}")
+    block = config
+    for key in FIM_BLOCKS[analysis]:
+        block = block[key]
+    return dict(block)

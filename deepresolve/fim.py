@@ -49,8 +49,9 @@ OPTION_NAMES = ("layer", "n_runs", "l2", "learning_rate", "patience", "max_steps
 
 
 def fim_options(settings: Mapping) -> dict:
-    """The keyword arguments of :func:`feature_importance_maps` found in ``settings`` (e.g. the
-    workflow config's ``deepresolve`` block, which also holds keys for later steps)."""
+    """The keyword arguments of :func:`feature_importance_maps` found in ``settings``: one
+    analysis's block of the workflow config (:func:`deepresolve.config.fim_settings`), which
+    also holds keys for later steps such as ``oniv_mode``."""
     return {name: settings[name] for name in OPTION_NAMES if name in settings}
 
 

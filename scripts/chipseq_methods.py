@@ -23,7 +23,7 @@ sequences = ExperimentSequences.load(snakemake.input.sequences)
 auc = held_out_auc(model, sequences)
 log.info("%s: test AUC %.4f", experiment, auc)
 
-params, methods = snakemake.params.deepresolve, snakemake.params.methods
+params, methods = snakemake.params.fim, snakemake.params.methods
 ranked, edm_pwms = compare_methods(
     experiment,
     model,

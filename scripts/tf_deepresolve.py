@@ -25,7 +25,7 @@ from deepresolve.tf_models import (
 setup_logging(snakemake.log[0])
 log = logging.getLogger("tf_deepresolve")
 experiments = snakemake.params.experiments
-params = snakemake.params.deepresolve
+params = snakemake.params.fim
 batch = "excluded" in snakemake.output.keys()
 
 sources = zip(snakemake.input.architectures, snakemake.input.weights, strict=True)

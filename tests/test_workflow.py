@@ -52,7 +52,7 @@ def test_many_class_machinery_on_dataset_iv(finished_run):
     model = keras.models.load_model(finished_run / "results/synthetic/IV/model.keras")
     settings = yaml.safe_load((ROOT / "config/test.yaml").read_text())
     options = {
-        k: settings["deepresolve"][k]
+        k: settings["multiclass"]["fim"][k]
         for k in ("n_runs", "l2", "learning_rate", "patience", "max_steps", "lr_decay_start")
     }
     alone = feature_importance_maps(model, seed=settings["seed"], **options)

@@ -173,7 +173,7 @@ rule chipseq_methods:
         runtime=30,
         mem_mb=4000,
     params:
-        deepresolve=config["deepresolve"],
+        fim=chipseq_fim,
         methods=config["chipseq"]["methods"],
         seed=config["seed"],
     script:

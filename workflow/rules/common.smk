@@ -4,7 +4,7 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-from deepresolve.config import check_config, model_config
+from deepresolve.config import check_config, fim_settings, model_config
 from deepresolve.jaspar import read_tf_motifs
 from deepresolve.tomtom import MEME_CONTAINER, tomtom_command
 
@@ -246,6 +246,13 @@ def chipseq_model(wildcards):
     return [f"results/chipseq/{wildcards.chip}/model.keras"]
 
 
+def chipseq_fim(wildcards):
+    """FIM settings of one ChIP-seq experiment's model: a published model takes Table 1's
+    (table1.fim), a model trained here chipseq.fim."""
+    published = CHIPSEQ[wildcards.chip]["model"] == "published"
+    return fim_settings(config, "table1" if published else "chipseq")
+
+
 def chipseq_tfs():
     """Experiment -> TF symbol: from the config, else from config/tf_motifs.tsv."""
     table = TF_MOTIFS.set_index("experiment")
@@ -296,16 +303,6 @@ def multiclass_chunk_files(wildcards):
         mc=wildcards.mc,
         chunk=range(n_chunks),
     )
-
-
-def multiclass_fim_settings():
-    """The deepresolve block with multiclass.n_runs / max_steps overriding it (when set); the
-    chunk job picks the gradient-ascent keys (deepresolve.fim.fim_options)."""
-    settings = dict(config["deepresolve"])
-    for key in ("n_runs", "max_steps"):
-        if config["multiclass"].get(key) is not None:
-            settings[key] = config["multiclass"][key]
-    return settings
 
 
 def multiclass_figure_inputs(wildcards):

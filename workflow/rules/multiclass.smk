@@ -57,7 +57,7 @@ rule fim_chunk:
         chunk=lambda wildcards: int(wildcards.chunk),
         chunk_size=config["multiclass"]["chunk_size"],
         layer=lambda wildcards: MULTICLASS[wildcards.mc].get("layer"),
-        settings=multiclass_fim_settings(),
+        settings=fim_settings(config, "multiclass"),
         seed=config["seed"],
     script:
         "../../scripts/fim_chunk.py"
@@ -110,7 +110,7 @@ rule multiclass_oniv:
         runtime=30,
         mem_mb=4000,
     params:
-        mode=config["deepresolve"]["oniv_mode"],
+        mode=fim_settings(config, "multiclass")["oniv_mode"],
     script:
         "../../scripts/multiclass_oniv.py"
 

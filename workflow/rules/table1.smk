@@ -61,7 +61,7 @@ rule tf_deepresolve:
         mem_mb=3000,
     params:
         experiments=lambda wildcards: [wildcards.experiment],
-        deepresolve=config["deepresolve"],
+        fim=fim_settings(config, "table1"),
         seed=config["seed"],
     script:
         "../../scripts/tf_deepresolve.py"
@@ -92,7 +92,7 @@ rule table1_batch:
         mem_mb=6000,
     params:
         experiments=lambda wildcards: TABLE1_BATCHES[int(wildcards.batch)],
-        deepresolve=config["deepresolve"],
+        fim=fim_settings(config, "table1"),
         seed=config["seed"],
     script:
         "../../scripts/tf_deepresolve.py"
