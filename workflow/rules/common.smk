@@ -318,6 +318,21 @@ def multiclass_figure_inputs(wildcards):
     return inputs
 
 
+def named_target(name, files, config_key, example):
+    """Input function of the named target ``name``: ``files()``, or an error naming the empty key."""
+
+    def target_files(wildcards):
+        targets = files()
+        if not targets:
+            raise WorkflowError(
+                f"target '{name}' has nothing to build: config key {config_key} is empty; "
+                f"give a config that sets it, e.g. `snakemake {name} --cores 2 --configfile {example}`"
+            )
+        return targets
+
+    return target_files
+
+
 def chipseq_targets():
     """Table 1's four-method table and every trained experiment's test AUC (chipseq.experiments)."""
     targets = []
