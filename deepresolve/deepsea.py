@@ -230,7 +230,9 @@ def class_group(assay: str) -> str | None:
     return "histone" if _HISTONE.match(assay) else "TF"
 
 
-def read_class_names(path: str | os.PathLike, *, n_classes: int | None = N_CLASSES) -> pd.DataFrame:
+def read_class_names(
+    path: str | os.PathLike, *, n_classes: int | None = N_CLASSES, warn_placeholders: bool = True
+) -> pd.DataFrame:
     """Read a ``Cell|Assay|Treatment`` class-names table (DeepSEA's ``predictor.names``).
 
     Parameters
@@ -239,6 +241,9 @@ def read_class_names(path: str | os.PathLike, *, n_classes: int | None = N_CLASS
         One line per model output, in output order.
     n_classes : int, optional
         Expected number of lines (919 for DeepSEA); ``None`` = any.
+    warn_placeholders : bool
+        Log each placeholder line as a warning (default), or at debug level: the workflow's jobs
+        pass ``False``, since the table's read at DAG time has warned once for the whole run.
 
     Returns
     -------
@@ -266,11 +271,20 @@ def read_class_names(path: str | os.PathLike, *, n_classes: int | None = N_CLASS
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"class names table {path} not found")
-    return class_names_table(path.read_text().splitlines(), n_classes=n_classes, source=path)
+    return class_names_table(
+        path.read_text().splitlines(),
+        n_classes=n_classes,
+        source=path,
+        warn_placeholders=warn_placeholders,
+    )
 
 
 def class_names_table(
-    lines: list[str], *, n_classes: int | None = None, source: str | os.PathLike = "class names"
+    lines: list[str],
+    *,
+    n_classes: int | None = None,
+    source: str | os.PathLike = "class names",
+    warn_placeholders: bool = True,
 ) -> pd.DataFrame:
     """The table of :func:`read_class_names` from ``Cell|Assay|Treatment`` lines in memory.
 
@@ -308,6 +322,13 @@ def class_names_table(
                 f"neighbours' groups {sorted(neighbours)} do not name one"
             )
         groups[i] = neighbours.pop()
-        log.warning("%s line %d %r: group %s from its neighbours", path, i + 1, lines[i], groups[i])
+        log.log(
+            logging.WARNING if warn_placeholders else logging.DEBUG,
+            "%s line %d %r: group %s from its neighbours",
+            path,
+            i + 1,
+            lines[i],
+            groups[i],
+        )
     table["group"] = pd.Categorical(groups, categories=GROUPS)
     return table

@@ -14,7 +14,7 @@ setup_logging(snakemake.log[0])
 configure_tensorflow()
 log = logging.getLogger("fim_chunk")
 
-table = read_class_names(snakemake.input.class_names, n_classes=None)
+table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
 model = keras.models.load_model(snakemake.input.model)
 n_outputs = int(model.outputs[0].shape[-1])
 if n_outputs != len(table):

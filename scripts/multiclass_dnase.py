@@ -7,7 +7,7 @@ from deepresolve.logs import setup_logging
 from deepresolve.multiclass import bicluster, dnase_block, factor_counts, strong_correlation_counts
 
 setup_logging(snakemake.log[0])
-table = read_class_names(snakemake.input.class_names, n_classes=None)
+table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
 similarity = pd.read_csv(snakemake.input.similarity, sep="\t", index_col=0).to_numpy()
 block = dnase_block(similarity, table)
 bicluster(block).block.to_csv(snakemake.output.block, sep="\t")

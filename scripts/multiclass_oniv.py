@@ -14,7 +14,7 @@ from deepresolve.tables import oniv_table
 setup_logging(snakemake.log[0])
 log = logging.getLogger("multiclass_oniv")
 
-table = read_class_names(snakemake.input.class_names, n_classes=None)
+table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
 labels = table["label"].tolist()
 nivs = chunk_nivs(list(snakemake.input.chunks))  # one chunk's FIMs in memory at a time
 summary = oniv(nivs.nivs, nivs.scores, mode=snakemake.params.mode)

@@ -8,7 +8,7 @@ from deepresolve.multiclass import class_difference_maps, cluster_classes, featu
 from deepresolve.tables import read_oniv_table
 
 setup_logging(snakemake.log[0])
-table = read_class_names(snakemake.input.class_names, n_classes=None)
+table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
 labels = table["label"].tolist()
 similarity = pd.read_csv(snakemake.input.similarity, sep="\t", index_col=0)
 _, clusters = cluster_classes(

@@ -9,7 +9,7 @@ from deepresolve.logs import setup_logging
 setup_logging(snakemake.log[0])
 kind = snakemake.wildcards.mc_figure
 name = snakemake.wildcards.mc
-table = read_class_names(snakemake.input.class_names, n_classes=None)
+table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
 similarity = pd.read_csv(snakemake.input.similarity, sep="\t", index_col=0).to_numpy()
 threshold = snakemake.params.threshold
 if kind == "similarity":

@@ -1,3 +1,5 @@
+import logging
+
 import keras
 import numpy as np
 import pytest
@@ -117,6 +119,18 @@ def test_read_predictor_names():
     assert placeholder["group"].tolist() == ["TF"]
     assert table["label"].is_unique
     assert table.loc[262, "label"] == "H1-hESC|CTCF|None (2)"
+
+
+def test_placeholder_warned_at_dag_time_only(tmp_path, caplog):
+    """A placeholder line is a warning where the workflow reads the table for the DAG (once per
+    run) and a debug message in the jobs, which read it again (warn_placeholders=False)."""
+    names = tmp_path / "p.names"
+    names.write_text("K562|CTCF|None\nNA|NA|NA\nK562|EZH2|None\n")
+    with caplog.at_level(logging.DEBUG, logger="deepresolve.deepsea"):
+        read_class_names(names, n_classes=None)
+        read_class_names(names, n_classes=None, warn_placeholders=False)
+    levels = [r.levelno for r in caplog.records if "line 2 'NA|NA|NA'" in r.getMessage()]
+    assert levels == [logging.WARNING, logging.DEBUG]
 
 
 def test_read_class_names_errors(tmp_path):
