@@ -65,6 +65,7 @@ FIM_BLOCKS = {
     "table1": ("table1", "fim"),  # the authors' 422 published models (the authors' lambda)
     "chipseq": ("chipseq", "fim"),  # ChIP-seq models trained here (chipseq model: trained)
     "multiclass": ("multiclass", "fim"),  # many-class models (DeepSEA-like)
+    "multitask": ("multitask", "fim"),  # the multi-task TF model trained here (issue 16)
 }
 
 

@@ -662,8 +662,9 @@ def figure_similarity_matrix(similarity, table: pd.DataFrame, title: str | None 
             )
         )
     if n <= _MAX_TICK_LABELS:
-        ax.set_xticks(range(n), table["label"], rotation=90, fontsize=6)
-        ax.set_yticks(range(n), table["label"], fontsize=6)
+        size = 9 if n <= 20 else 6  # e.g. 12 experiments of a multi-task TF model
+        ax.set_xticks(range(n), table["label"], rotation=90, fontsize=size)
+        ax.set_yticks(range(n), table["label"], fontsize=size)
     else:
         ax.set_xticks([])
         ax.set_yticks([])

@@ -57,7 +57,11 @@ rule fim_chunk:
         chunk=lambda wildcards: int(wildcards.chunk),
         chunk_size=config["multiclass"]["chunk_size"],
         layer=lambda wildcards: MULTICLASS[wildcards.mc].get("layer"),
-        settings=fim_settings(config, "multiclass"),
+        # multiclass.fim, or the block of the analysis that trained the model (its "fim" key,
+        # set where multitask_config.smk registers its models)
+        settings=lambda wildcards: fim_settings(
+            config, MULTICLASS[wildcards.mc].get("fim", "multiclass")
+        ),
         seed=config["seed"],
     script:
         "../../scripts/fim_chunk.py"
@@ -110,7 +114,9 @@ rule multiclass_oniv:
         runtime=30,
         mem_mb=4000,
     params:
-        mode=fim_settings(config, "multiclass")["oniv_mode"],
+        mode=lambda wildcards: fim_settings(
+            config, MULTICLASS[wildcards.mc].get("fim", "multiclass")
+        )["oniv_mode"],
     script:
         "../../scripts/multiclass_oniv.py"
 

@@ -1,0 +1,93 @@
+"""Snakemake script of rule `multitask_check`: the pre-stated check (deepresolve.family_check)
+on every replicate's non-negative-ONIV class similarity and on the last-layer-weight
+baselines; per-output test AUCs; the figure of all pair similarities."""
+
+import json
+
+import keras
+import pandas as pd
+
+from deepresolve.deepsea import read_class_names
+from deepresolve.family_check import check_similarity, figure_pair_similarities
+from deepresolve.files import atomic_write
+from deepresolve.logs import setup_logging
+from deepresolve.similarity import figure6_matrices
+from deepresolve.tables import read_oniv_table
+from deepresolve.weights import output_kernel
+
+setup_logging(snakemake.log[0])
+check = snakemake.params.check
+table = read_class_names(snakemake.input.class_names, n_classes=None)
+labels = table["label"].tolist()
+tfs = table["assay"].tolist()
+claims, pairs, aucs = [], [], []
+for seed, oniv_file, model_file, metrics_file in zip(
+    snakemake.params.seeds,
+    snakemake.input.onivs,
+    snakemake.input.models,
+    snakemake.input.metrics,
+    strict=True,
+):
+    oniv = read_oniv_table(pd.read_csv(oniv_file, sep="\t"))[0]
+    kernel = output_kernel(keras.models.load_model(model_file, compile=False))
+    matrices = figure6_matrices(oniv, kernel)
+    for method in check["methods"]:
+        summary, pair_table = check_similarity(
+            matrices[method],
+            labels,
+            tfs,
+            families=check["families"],
+            n_permutations=check["n_permutations"],
+            alpha=check["alpha"],
+            seed=snakemake.params.seed,
+        )
+        claims.append({"replicate": seed, "method": method, **summary})
+        pairs.append(pair_table.assign(replicate=seed, method=method))
+    metrics = json.loads(open(metrics_file).read())
+    aucs += [
+        {"replicate": seed, "class_name": label, "experiment": name, "test_auc": auc}
+        for label, (name, auc) in zip(labels, metrics["test_auc"].items(), strict=True)
+    ]
+claims = pd.DataFrame(claims)
+verdicts = {
+    method: {
+        "passed_replicates": int(group["passed"].sum()),
+        "replicates": len(group),
+        "rate": float(group["passed"].mean()),
+        "passed": bool(group["passed"].all()),
+    }
+    for method, group in claims.groupby("method", sort=False)
+}
+with atomic_write(snakemake.output.json) as stream:
+    json.dump(
+        {
+            "claim": check["claim"],
+            "criterion": (
+                f"permutation p-value <= {check['alpha']} ({check['n_permutations']} class "
+                "relabellings, statistic = mean similarity of the designated pairs) in every "
+                "replicate"
+            ),
+            "families": check["families"],
+            "verdicts": verdicts,
+            "replicates": claims.to_dict(orient="records"),
+        },
+        stream,
+        indent=2,
+    )
+flat = claims.drop(columns="designated_ranks").assign(
+    designated_ranks=[
+        "; ".join(f"{pair}: {rank}" for pair, rank in ranks.items())
+        for ranks in claims["designated_ranks"]
+    ]
+)
+flat.to_csv(snakemake.output.tsv, sep="\t", index=False)
+pairs = pd.concat(pairs, ignore_index=True)
+pairs.to_csv(snakemake.output.pairs, sep="\t", index=False)
+aucs = pd.DataFrame(aucs)
+order = list(dict.fromkeys(aucs["experiment"]))  # output order
+aucs.pivot(index=["experiment", "class_name"], columns="replicate", values="test_auc").reindex(
+    order, level="experiment"
+).to_csv(snakemake.output.auc, sep="\t")
+figure = figure_pair_similarities(pairs, claims)
+figure.savefig(snakemake.output.png, dpi=150)
+figure.savefig(snakemake.output.pdf)

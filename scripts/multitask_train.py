@@ -1,0 +1,25 @@
+"""Snakemake script of rule `multitask_train`: the multi-task model of one training seed."""
+
+import json
+
+from deepresolve.device import configure_tensorflow
+from deepresolve.files import atomic_write
+from deepresolve.logs import setup_logging
+from deepresolve.multitask import MultitaskData, train_multitask
+
+setup_logging(snakemake.log[0])
+configure_tensorflow()
+training = snakemake.params.training
+result = train_multitask(
+    MultitaskData.load(snakemake.input.dataset),
+    architecture=snakemake.params.architecture,
+    batch_size=training["batch_size"],
+    learning_rate=training["learning_rate"],
+    max_epochs=training["max_epochs"],
+    patience=training["patience"],
+    seed=snakemake.params.seed,
+)
+result.model.save(snakemake.output.model)
+result.history.to_csv(snakemake.output.history, sep="\t", index=False)
+with atomic_write(snakemake.output.metrics) as stream:
+    json.dump(result.metrics, stream, indent=2)
