@@ -13,7 +13,7 @@ import pandas as pd
 
 from deepresolve.fim import fim_options
 from deepresolve.logs import setup_logging
-from deepresolve.motifs import plot_logo_sheet, write_meme
+from deepresolve.motifs import write_meme
 from deepresolve.tf_models import (
     analyse_models,
     filter_names,
@@ -21,6 +21,7 @@ from deepresolve.tf_models import (
     read_motif_collection,
     results_tables,
 )
+from deepresolve.tf_plot import figure_top_filters
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("tf_deepresolve")
@@ -34,9 +35,10 @@ models, excluded = load_published_models(
 )
 log.info("%d models read, %d excluded", len(models), len(excluded))
 
+motifs = read_motif_collection(snakemake.input.motifs)
 results = analyse_models(
     models,
-    read_motif_collection(snakemake.input.motifs),
+    motifs,
     fim_options=fim_options(params),
     oniv_mode=params["oniv_mode"],
     seed=snakemake.params.seed,
@@ -60,10 +62,11 @@ if batch:
 else:
     (result,) = results.values()
     write_meme(snakemake.output.meme, result.pwms, filter_names(len(result.pwms)))
-    top = result.ranked.head(5)
-    titles = [
-        f"#{r.rank} filter {r.filter}: ONIV {r.oniv:.2g}, p {r.known_p:.1e}, {r.jaspar_name}"
-        for r in top.itertuples()
-    ]
-    figure = plot_logo_sheet(result.pwms[top["filter"].to_numpy()], titles, n_cols=5)
+    figure = figure_top_filters(
+        result.pwms,
+        result.ranked,
+        experiment=result.experiment,
+        tf=motifs.experiments[result.experiment]["tf"],
+        known_names=motifs.names,
+    )
     figure.savefig(snakemake.output.logos, dpi=120, bbox_inches="tight")
