@@ -52,6 +52,64 @@ def split_indices(n: int, test_fraction: float, validation_fraction: float, seed
     )
 
 
+def batches(x: np.ndarray, y: np.ndarray | None = None, batch_size: int = 1024) -> tf.data.Dataset:
+    """Consecutive batches of ``x (N, L, 4)`` (and ``y (N, C)``) in row order, as a dataset
+    (the batches Keras cuts from arrays for evaluation and prediction; see
+    :func:`shuffled_batches` for why not Keras's own pipeline)."""
+    data = (x,) if y is None else (x, y)
+    return tf.data.Dataset.from_tensor_slices(data).batch(batch_size)
+
+
+def shuffled_batches(x: np.ndarray, y: np.ndarray, batch_size: int) -> tf.data.Dataset:
+    """Training batches of ``x (N, L, 4)``, ``y (N, C)``, a new permutation every epoch.
+
+    The same batches, in the same order, as Keras 3 cuts from arrays with ``shuffle=True``
+    (its ``ArrayDataAdapter``: one ``tf.random.shuffle`` of the row indices per epoch, seeded
+    by :func:`seed_everything`), but gathered by a sequential map. Keras gathers them by a
+    parallel map; under ``enable_op_determinism`` TensorFlow's ``make_deterministic``
+    rewrite turns that into a sequential ``MapDataset`` and keeps the parallel op's
+    ``use_unbounded_threadpool`` attribute, which ``MapDataset`` lacks, so TensorFlow 2.18 and
+    later log ``E0000 ... NodeDef mentions attribute use_unbounded_threadpool which is not in
+    the op definition`` on every training (a bug of that rewrite, not a version mismatch).
+    Building the sequential pipeline here gives the same numbers without the rewrite.
+    """
+    n = len(x)
+    n_full = n // batch_size
+    n_rest = n - n_full * batch_size
+
+    def permutation(_):
+        return tf.random.shuffle(tf.range(n, dtype=tf.int64))
+
+    def batch_indices(indices):
+        full = tf.reshape(tf.slice(indices, [0], [n_full * batch_size]), [n_full, batch_size])
+        flat = tf.data.Dataset.from_tensor_slices(full)
+        if n_rest:
+            rest = tf.data.Dataset.from_tensors(tf.slice(indices, [n_full * batch_size], [n_rest]))
+            flat = flat.concatenate(rest)
+        return flat
+
+    indices = tf.data.Dataset.range(1).map(permutation).prefetch(1).flat_map(batch_indices)
+    data = tf.data.Dataset.from_tensors((tf.convert_to_tensor(x), tf.convert_to_tensor(y)))
+    dataset = tf.data.Dataset.zip((indices, data.repeat())).map(
+        lambda rows, arrays: tuple(tf.gather(a, rows, axis=0) for a in arrays)
+    )
+    options = tf.data.Options()
+    options.experimental_optimization.apply_default_optimizations = False
+    options.experimental_external_state_policy = tf.data.experimental.ExternalStatePolicy.IGNORE
+    # a known length makes Keras start a new pass (a new permutation) every epoch, as for arrays
+    n_batches = n_full + (1 if n_rest else 0)
+    return (
+        dataset.with_options(options)
+        .prefetch(tf.data.AUTOTUNE)
+        .apply(tf.data.experimental.assert_cardinality(n_batches))
+    )
+
+
+def predict(model: keras.Model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """``model``'s outputs for ``x (N, L, 4)`` as float32, batch by batch (:func:`batches`)."""
+    return model.predict(batches(np.asarray(x, dtype=np.float32), batch_size=batch_size), verbose=0)
+
+
 def per_class_auc(y_true: np.ndarray, scores: np.ndarray) -> list[float]:
     """ROC AUC of every class: ``y_true, scores: (N, C)`` -> list of C floats (NaN when a
     class has only one label value in ``y_true``)."""
@@ -76,7 +134,7 @@ class _EpochLog(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
-        scores = self.model.predict(self.x_validation, batch_size=1024, verbose=0)
+        scores = predict(self.model, self.x_validation)
         aucs = per_class_auc(self.y_validation, scores)
         logs["val_mean_auc"] = float(np.nanmean(aucs))
         log.info(
@@ -162,12 +220,10 @@ def train_classifier(
         y.shape[1],
     )
     fitted = model.fit(
-        x[split.train],
-        y[split.train],
-        validation_data=(x_val, y_val),
-        batch_size=batch_size,
+        shuffled_batches(x[split.train], y[split.train], batch_size),
+        validation_data=batches(x_val, y_val, batch_size),
         epochs=max_epochs,
-        shuffle=True,
+        shuffle=False,  # shuffled_batches draws a new permutation every epoch
         verbose=0,
         callbacks=[
             _EpochLog(x_val, y_val, max_epochs),
@@ -179,7 +235,7 @@ def train_classifier(
     history = pd.DataFrame(fitted.history)
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
     best_epoch = int(history["val_loss"].idxmin()) + 1
-    test_scores = model.predict(x[split.test], batch_size=1024, verbose=0)
+    test_scores = predict(model, x[split.test])
     aucs = per_class_auc(y[split.test], test_scores)
     metrics = {
         "test_auc": dict(zip(class_names, aucs, strict=True)),
