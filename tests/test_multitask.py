@@ -1,0 +1,231 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from deepresolve.chipseq import TEST, TRAIN, VALIDATION
+from deepresolve.deepsea import FIM_LAYER
+from deepresolve.fim import feature_importance_maps
+from deepresolve.importance import niv, oniv
+from deepresolve.multitask import (
+    MISSING,
+    MultitaskData,
+    assemble,
+    build_multitask,
+    experiment_parts,
+    masked_auc,
+    masked_binary_crossentropy,
+    train_multitask,
+)
+from deepresolve.sequences import decode
+from deepresolve.shuffle import dinucleotide_counts
+from deepresolve.similarity import class_similarity
+from tests.conftest import ROOT, require_shared_data
+
+PARTS = {"validation_fraction": 0.2, "test_fraction": 0.25, "n_shuffles": 1, "seed": 3}
+
+
+def _random(rng, n, length=101, motif=None):
+    sequences = ["".join(rng.choice(list("ACGT"), length)) for _ in range(n)]
+    if motif:
+        sequences = [s[:40] + motif + s[40 + len(motif) :] for s in sequences]
+    return sequences
+
+
+def _frame(sequences, label):
+    return pd.DataFrame({"sequence": sequences, "label": label})
+
+
+def test_training_negatives_are_shuffles_of_the_capped_peaks_and_test_is_given():
+    rng = np.random.default_rng(0)
+    train = pd.concat([_frame(_random(rng, 50), 1), _frame(_random(rng, 30), 0)])
+    test = pd.concat([_frame(_random(rng, 10), 1), _frame(_random(rng, 10), 0)])
+    table = experiment_parts(train, test, max_positives=40, **PARTS)
+    fitting = table[table["part"] != TEST]
+    peaks = fitting[fitting["label"] == 1]
+    negatives = fitting[fitting["label"] == 0]
+    assert len(peaks) == len(negatives) == 40  # capped; the file's own negatives unused
+    assert set(peaks["sequence"]) <= set(train.loc[train["label"] == 1, "sequence"])
+    assert not set(negatives["sequence"]) & set(train["sequence"])
+    for peak, shuffle in zip(peaks["sequence"], negatives["sequence"], strict=True):
+        assert dinucleotide_counts(peak) == dinucleotide_counts(shuffle)
+    assert (peaks["part"].to_numpy() == negatives["part"].to_numpy()).all()
+    assert (peaks["part"] == VALIDATION).sum() == 8
+    held = table[table["part"] == TEST]
+    assert held["sequence"].tolist() == test["sequence"].tolist()
+
+
+def test_without_a_test_file_a_stratified_fraction_is_held_out_first():
+    rng = np.random.default_rng(1)
+    train = pd.concat([_frame(_random(rng, 80), 1), _frame(_random(rng, 40), 0)])
+    table = experiment_parts(train, None, max_positives=None, **PARTS)
+    held = table[table["part"] == TEST]
+    assert (held["label"] == 1).sum() == 20 and (held["label"] == 0).sum() == 10
+    fitting = table[table["part"] != TEST]
+    assert not set(fitting["sequence"]) & set(held["sequence"])
+    assert (fitting["label"] == 1).sum() == 60
+
+
+def test_shared_peak_is_labelled_for_both_experiments_and_test_sequences_never_train():
+    shared, leak = _random(np.random.default_rng(2), 2)
+    rng = np.random.default_rng(3)
+    a = pd.DataFrame(
+        {
+            "sequence": [shared, *_random(rng, 3), leak],
+            "label": [1, 1, 0, 1, 1],
+            "part": [TRAIN, TRAIN, TRAIN, TEST, TRAIN],
+        }
+    )
+    b = pd.DataFrame(
+        {
+            "sequence": [shared, *_random(rng, 2), leak],
+            "label": [1, 0, 1, 0],
+            "part": [TRAIN, TRAIN, VALIDATION, TEST],
+        }
+    )
+    data = assemble({"A": a, "B": b})
+    rows = {s: i for i, s in enumerate(decode(data.X))}
+    assert data.labels[rows[shared]].tolist() == [1, 1]  # one row, a peak for both
+    assert data.labels[rows[leak]].tolist() == [MISSING, 0]  # only B's test row remains
+    assert data.part[rows[leak]] == TEST
+    assert (data.labels == MISSING).sum() == len(data.X) * 2 - 2 - 1 - 7 + 2
+    counts = data.counts()
+    assert counts.loc["A", "train_peaks"] == 2 and counts.loc["A", "test_peaks"] == 1
+    assert counts.loc["B", "validation_peaks"] == 1
+
+
+def test_masked_loss_is_the_mean_cross_entropy_of_the_labelled_entries_only():
+    import tensorflow as tf
+
+    rng = np.random.default_rng(4)
+    logits = rng.normal(size=(6, 3)).astype(np.float32)
+    labels = np.array(
+        [[1, -1, -1], [0, -1, -1], [-1, 1, -1], [-1, 0, 1], [1, 1, 0], [-1, -1, -1]], np.float32
+    )
+    labelled = labels >= 0
+    p = 1 / (1 + np.exp(-logits))
+    expected = -(labels * np.log(p) + (1 - labels) * np.log(1 - p))[labelled].mean()
+    assert float(masked_binary_crossentropy(labels, logits)) == pytest.approx(expected, rel=1e-5)
+    x = tf.Variable(logits)
+    with tf.GradientTape() as tape:
+        loss = masked_binary_crossentropy(labels, x)
+    gradient = tape.gradient(loss, x).numpy()
+    assert (gradient[~labelled] == 0).all() and (gradient[labelled] != 0).all()
+    assert float(masked_binary_crossentropy(np.full((2, 3), -1.0), logits[:2])) == 0.0
+
+
+def test_masked_auc_uses_each_outputs_labelled_rows():
+    labels = np.array([[1, -1], [0, -1], [1, 1], [0, 1]])
+    scores = np.array([[0.9, 5.0], [0.1, 9.0], [0.8, 0.3], [0.7, 0.1]])
+    aucs = masked_auc(labels, scores)
+    assert aucs[0] == 1.0 and np.isnan(aucs[1])
+
+
+def _planted_experiment(rng, motif, n):
+    peaks = _random(rng, n, motif=motif)
+    test = pd.concat(
+        [_frame(_random(rng, 60, motif=motif), 1), _frame(_random(rng, 60), 0)],
+        ignore_index=True,
+    )
+    return experiment_parts(_frame(peaks, 1), test, max_positives=None, **PARTS)
+
+
+def test_each_output_learns_its_own_planted_motif_and_the_chain_runs_on_the_fim_layer():
+    rng = np.random.default_rng(5)
+    data = assemble(
+        {
+            "CACGTG": _planted_experiment(rng, "CACGTGCACGTG", 200),
+            "CCCTC": _planted_experiment(rng, "CCGCGAGGGCGC", 200),
+        }
+    )
+    result = train_multitask(
+        data, batch_size=32, learning_rate=0.003, max_epochs=4, patience=2, seed=1
+    )
+    aucs = result.metrics["test_auc"]
+    assert min(aucs.values()) > 0.9, aucs
+    assert result.metrics["test_peaks"] == {"CACGTG": 60, "CCCTC": 60}
+    model = result.model
+    assert model.get_layer(FIM_LAYER).output.shape[1:] == (9, 96)
+    fims = feature_importance_maps(model, FIM_LAYER, n_runs=2, max_steps=20, seed=0)
+    summary = oniv(niv(fims.fims), fims.scores)
+    assert class_similarity(summary.oniv).shape == (2, 2)
+
+
+def test_architecture_is_deepsea_like_for_101_bp():
+    model = build_multitask(12)
+    names = [layer.name for layer in model.layers]
+    assert names[1:] == [
+        "conv_1", "pool_1", "dropout_1", "conv_2", "pool_2", "dropout_2",
+        "conv_3", "dropout_3", "flatten", "dense_1", "logits",
+    ]  # fmt: skip
+    assert model.output.shape[1:] == (12,)
+    assert model.get_layer("conv_3").output.shape[1:] == (4, 128)
+
+
+def test_real_subset_from_the_shared_files(tmp_path):
+    """Three DeepBind sets (USF1, MYC, REST), 100 peaks each, one epoch: every output has a
+    test AUC on its own 1,000-sequence B file."""
+    from deepresolve.deepbind import read_deepbind
+
+    folder = require_shared_data("deepbind-encode") / "deepbind-encode"
+    tables = {}
+    for name in (
+        "USF1_HepG2_USF-1_HudsonAlpha",
+        "MYC_H1-hESC_c-Myc_Stanford",
+        "REST_GM12878_NRSF_HudsonAlpha",
+    ):
+        train, test = (
+            read_deepbind(folder / f"{name}_{part}.seq.gz").rename(columns={"bound": "label"})
+            for part in ("AC", "B")
+        )
+        tables[name] = experiment_parts(train, test, max_positives=100, **PARTS)
+    data = assemble(tables)
+    data.save(tmp_path / "data.npz")
+    data = MultitaskData.load(tmp_path / "data.npz")
+    assert data.counts()["test_peaks"].tolist() == [500, 500, 500]
+    result = train_multitask(
+        data, batch_size=64, learning_rate=0.001, max_epochs=1, patience=1, seed=1
+    )
+    aucs = np.array(list(result.metrics["test_auc"].values()))
+    assert np.isfinite(aucs).all() and ((aucs > 0) & (aucs < 1)).all()
+
+
+def test_config_names_every_reachable_experiment():
+    import yaml
+
+    experiments = yaml.safe_load((ROOT / "config/multitask.yaml").read_text())["multitask"][
+        "experiments"
+    ]
+    tfs = [spec["tf"] for spec in experiments.values()]
+    assert len(experiments) == 12 and tfs.count("CTCF") == 3
+    assert {"USF1", "MYC", "EZH2", "REST", "SP1", "FOXA1", "ZBTB7A", "ELK1", "ARID3A"} <= set(tfs)
+
+
+def test_workflow_plans_the_whole_chain_for_every_seed(tmp_path):
+    """`snakemake multitask` on config/multitask.yaml (dry run): data, one training and one
+    many-class chain per seed (12 classes in two FIM chunks), the check."""
+    from tests.workflow_helpers import run_workflow
+
+    run = run_workflow(
+        tmp_path, "config/multitask.yaml", "-n", "--quiet", "rules", targets=("multitask",)
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    jobs = dict(
+        line.split()[:2]
+        for line in run.stdout.splitlines()
+        if len(line.split()) == 2 and line.split()[1].isdigit()
+    )
+    assert jobs["multitask_train"] == "3" and jobs["fim_chunk"] == "6"
+    assert jobs["multiclass_oniv"] == "3" and jobs["multitask_check"] == "1"
+    assert jobs["download_deepbind_file"] == "16"
+
+
+def test_unknown_deepbind_set_fails_before_any_job(tmp_path):
+    from tests.workflow_helpers import run_workflow
+
+    (tmp_path / "bad.yaml").write_text(
+        "multitask:\n  experiments:\n    X: {source: deepbind, deepbind_name: NOPE, tf: X, "
+        "cell: C, lab: L}\n"
+    )
+    run = run_workflow(tmp_path, "bad.yaml", "-n", targets=("multitask",))
+    assert run.returncode != 0
+    assert "X: NOPE_AC.seq.gz is not among DeepBind's pinned files" in run.stderr
