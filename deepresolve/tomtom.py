@@ -194,7 +194,11 @@ def _run_memelite(
     top: int | None = None,
     **options,
 ) -> pd.DataFrame:
-    import memelite  # numba compiles on first use (about a minute cold, then cached)
+    import memelite
+
+    from deepresolve.numba_cache import announce_memelite_compile
+
+    announce_memelite_compile()  # numba compiles on first use (about a minute cold, then cached)
 
     if min_overlap != 1:
         raise ValueError("memelite engine: min_overlap > 1 is not supported (use engine='meme')")
