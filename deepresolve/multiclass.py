@@ -65,6 +65,7 @@ from deepresolve.plot import NEGATIVE, POSITIVE
 log = logging.getLogger(__name__)
 
 GROUP_COLORS = {"DNase": "#2ca02c", "TF": "#9467bd", "histone": "#ff7f0e"}
+_COLOR_GROUPS = {color: group for group, color in GROUP_COLORS.items()}
 
 
 # --------------------------------------------------------------------------- FIMs in chunks
@@ -611,9 +612,22 @@ def _group_colors(table: pd.DataFrame, labels) -> pd.Series:
     return colors.loc[list(labels)].rename("group")
 
 
-def _group_legend(fig: Figure, groups) -> None:
+def _group_legend(fig: Figure, groups, **where) -> None:
     handles = [Patch(color=GROUP_COLORS[g], label=g) for g in GROUP_COLORS if g in set(groups)]
-    fig.legend(handles=handles, loc="upper right", frameon=False, fontsize=8, title="class group")
+    where = where or {"loc": "upper right"}
+    fig.legend(handles=handles, frameon=False, fontsize=8, title="class group", **where)
+
+
+def _clustermap_margins(grid, groups, title: str | None) -> None:
+    """Title and group legend of a seaborn clustermap in margins of their own: the grid shrinks
+    to leave the top 10% for the title and the right 15% for the legend, so neither is drawn over
+    the column dendrogram."""
+    grid.gs.update(top=0.9, right=0.85)
+    # the colour bar is not on the grid: back into the top-left corner, clear of the dendrograms
+    grid.ax_cbar.set_position((0.03, 0.75, 0.02, 0.14))
+    _group_legend(grid.figure, groups, loc="upper left", bbox_to_anchor=(0.86, 0.9))
+    if title:
+        grid.figure.suptitle(title, y=0.97)
 
 
 _HEATMAP = {"cmap": "RdBu_r", "vmin": -1.0, "vmax": 1.0}  # symmetric: centred at 0
@@ -701,16 +715,17 @@ def figure_class_clustering(
         rasterized=True,
         **_HEATMAP,
     )
-    _group_legend(grid.figure, table["group"].astype(str))
-    if title:
-        grid.figure.suptitle(title)
+    _clustermap_margins(grid, table["group"].astype(str), title)
     return _detached(grid)
 
 
 def figure_dnase_bicluster(
     clustering: Biclustering, table: pd.DataFrame | None = None, title: str | None = None
 ) -> Figure:
-    """Figure 8A: the DNase (rows) x TF/histone (columns) block, bi-clustered."""
+    """Figure 8A: the DNase (rows) x TF/histone (columns) block, bi-clustered.
+
+    With ``table``, colour strips mark the rows (DNase) and columns (TF or histone) by group.
+    """
     block = clustering.block
     # clustermap reorders the block itself from the linkages, so give it the input order.
     rows = block.index[np.argsort(hierarchy.leaves_list(clustering.row_linkage))]
@@ -718,6 +733,7 @@ def figure_dnase_bicluster(
     frame = block.loc[rows, cols]
     options = {}
     if table is not None:
+        options["row_colors"] = _group_colors(_check_table(table), frame.index)
         options["col_colors"] = _group_colors(_check_table(table), frame.columns)
     grid = sns.clustermap(
         frame,
@@ -726,7 +742,7 @@ def figure_dnase_bicluster(
         mask=frame.isna(),
         xticklabels=frame.shape[1] <= _MAX_TICK_LABELS,
         yticklabels=frame.shape[0] <= _MAX_TICK_LABELS,
-        figsize=(12, 6),
+        figsize=(12, 6.5),
         cbar_kws={"label": "class similarity"},
         rasterized=True,
         **_HEATMAP,
@@ -734,10 +750,10 @@ def figure_dnase_bicluster(
     )
     grid.ax_heatmap.set_xlabel(f"TF / histone mark experiments ({frame.shape[1]})")
     grid.ax_heatmap.set_ylabel(f"DNase experiments ({frame.shape[0]})")
-    if table is not None:
-        _group_legend(grid.figure, ["TF", "histone"])
-    if title:
-        grid.figure.suptitle(title)
+    groups = []
+    if table is not None:  # the groups of the two colour strips: rows DNase, columns TF/histone
+        groups = ["DNase", *options["col_colors"].map(_COLOR_GROUPS)]
+    _clustermap_margins(grid, groups, title)
     return _detached(grid)
 
 
@@ -770,6 +786,17 @@ def figure_strong_correlation_counts(
     else:
         ax.set_xticks([])
         ax.set_xlabel(f"TF / histone mark experiments ({n})")
+    if not (counts["n_positive"].any() or counts["n_negative"].any()):
+        ax.set_ylim(-1, 1)  # integer ticks -1, 0, 1 rather than matplotlib's +-0.05 default
+        ax.text(
+            0.5,
+            0.75,
+            f"none at A >= {threshold:g} or A <= -{threshold:g}",
+            transform=ax.transAxes,
+            ha="center",
+            fontsize=11,
+            gid="no_strong_correlations",
+        )
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{abs(value):g}"))
     ax.set_ylabel("strongly correlated DNase experiments\n(negative: downwards)")
@@ -798,7 +825,12 @@ def figure_class_differences(differences: pd.DataFrame, title: str | None = None
         xticklabels=matrix.shape[1] <= _MAX_TICK_LABELS,
         cbar_kws={"label": "ONIV difference (a - b)"},
     )
-    ax.set_xlabel("feature (neuron)")
+    if matrix.shape[1] > _MAX_TICK_LABELS:
+        steps = [s for s in (10, 20, 50, 100, 200, 500, 1000) if matrix.shape[1] / s <= 16]
+        step = steps[0] if steps else matrix.shape[1] // 10
+        ticks = np.arange(0, matrix.shape[1], step)
+        ax.set_xticks(ticks + 0.5, matrix.columns[ticks].astype(str), rotation=0)
+    ax.set_xlabel(f"feature (neuron index, 0-based; {matrix.shape[1]} features)")
     ax.set_ylabel("")
     if title:
         ax.set_title(title)

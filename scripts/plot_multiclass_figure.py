@@ -21,17 +21,29 @@ elif kind == "clustering":
         method=snakemake.params.method,
         n_clusters=snakemake.params.n_clusters,
     )
-    fig = mc.figure_class_clustering(similarity, table, linkage, title=name)
+    fig = mc.figure_class_clustering(
+        similarity,
+        table,
+        linkage,
+        title=f"{name}: classes clustered on 1 - similarity ({snakemake.params.method} linkage)",
+    )
 elif kind == "dnase_bicluster":
-    fig = mc.figure_dnase_bicluster(mc.bicluster(mc.dnase_block(similarity, table)), table)
+    fig = mc.figure_dnase_bicluster(
+        mc.bicluster(mc.dnase_block(similarity, table)),
+        table,
+        title=f"{name}: DNase x TF / histone mark class similarity, bi-clustered",
+    )
 elif kind == "strong_correlations":
     clustering = mc.bicluster(mc.dnase_block(similarity, table))
     counts = pd.read_csv(snakemake.input.counts, sep="\t", index_col=0)
     fig = mc.figure_strong_correlation_counts(
-        counts, threshold, order=clustering.block.columns, title=name
+        counts,
+        threshold,
+        order=clustering.block.columns,
+        title=f"{name}: DNase experiments strongly correlated with each TF / histone experiment",
     )
 else:
     differences = pd.read_csv(snakemake.input.differences, sep="\t")
-    fig = mc.figure_class_differences(differences, title=name)
+    fig = mc.figure_class_differences(differences, title=f"{name}: class difference maps")
 fig.savefig(snakemake.output.png, dpi=150)
 fig.savefig(snakemake.output.pdf)

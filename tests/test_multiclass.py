@@ -343,3 +343,62 @@ def test_figures(tmp_path):
     heights = [bar.get_height() for bar in ax.patches]
     ordered = counts.loc[clustering.block.columns]
     assert heights == ordered["n_positive"].tolist() + (-ordered["n_negative"]).tolist()
+
+
+def overlapping_axes(fig, artist) -> list:
+    """Axes (colour bars aside) whose drawn area overlaps ``artist`` once the figure is drawn."""
+    fig.draw_without_rendering()
+    box = artist.get_window_extent()
+    return [
+        ax
+        for ax in fig.axes
+        if ax.get_label() != "<colorbar>" and ax.get_window_extent().overlaps(box)
+    ]
+
+
+def test_clustermap_title_and_legend_clear_of_the_dendrograms(tmp_path):
+    table = small_table(tmp_path)
+    similarity = hand_made_similarity()
+    linkage, _ = cluster_classes(similarity, table["label"])
+    figures = {
+        "clustering": figure_class_clustering(similarity, table, linkage, title="clustered"),
+        "bicluster": figure_dnase_bicluster(
+            bicluster(dnase_block(similarity, table)), table, title="DNase x TF / histone"
+        ),
+    }
+    for name, fig in figures.items():
+        (legend,) = fig.legends
+        (title,) = [t for t in fig.texts if t.get_text() == fig.get_suptitle()]
+        assert overlapping_axes(fig, title) == [], name
+        assert overlapping_axes(fig, legend) == [], name
+    bicluster_groups = [t.get_text() for t in figures["bicluster"].legends[0].get_texts()]
+    assert bicluster_groups == ["DNase", "TF", "histone"]  # rows are DNase, columns TF/histone
+    assert figures["bicluster"].get_suptitle() == "DNase x TF / histone"
+
+
+def test_empty_strong_correlations_say_none_on_integer_ticks(tmp_path):
+    table = small_table(tmp_path)
+    counts = strong_correlation_counts(
+        dnase_block(hand_made_similarity(), table), threshold=0.95, table=table
+    )
+    assert counts[["n_positive", "n_negative"]].to_numpy().sum() == 0
+    ax = figure_strong_correlation_counts(counts, 0.95).axes[0]
+    ticks = ax.get_yticks()
+    assert len(ticks) >= 3 and np.array_equal(ticks, np.round(ticks))
+    (note,) = [t for t in ax.texts if t.get_gid() == "no_strong_correlations"]
+    assert note.get_text() == "none at A >= 0.95 or A <= -0.95"
+    full = figure_strong_correlation_counts(
+        strong_correlation_counts(dnase_block(hand_made_similarity(), table), 0.5, table), 0.5
+    )
+    assert not [t for t in full.axes[0].texts if t.get_gid() == "no_strong_correlations"]
+
+
+def test_difference_map_of_480_features_has_feature_ticks():
+    labels = [f"class {i}" for i in range(3)]
+    oniv = np.random.default_rng(0).normal(size=(3, 480))
+    fig = figure_class_differences(class_difference_maps(oniv, [(0, 1), (1, 2)], labels))
+    ax = fig.axes[0]
+    ticks = [int(t.get_text()) for t in ax.get_xticklabels()]
+    assert ticks == list(range(0, 480, 50))
+    assert np.allclose(ax.get_xticks(), np.array(ticks) + 0.5)  # centred on their cells
+    assert "0-based" in ax.get_xlabel() and "480" in ax.get_xlabel()
