@@ -56,13 +56,14 @@ Results are deterministic for a given ``seed`` on CPU.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from deepresolve.fim import ascend, ascent_settings
+from deepresolve.fim import architecture_signature, ascend, ascent_settings, stacked_outputs
 from deepresolve.motifs import information_content
 from deepresolve.network import SplitModel, split_model
 from deepresolve.sequences import ALPHABET
@@ -457,35 +458,151 @@ def enhanced_deepmotif(
     deepresolve.fim.FIMDivergenceError
         A run produced a non-finite objective (lower ``learning_rate`` or raise ``l2``).
     """
-    length, _ = _input_shape(model)
-    if width is None:
-        width = int(model.get_layer(last_conv_layer(model)).kernel_size[0])
+    return enhanced_deepmotif_many(
+        [model],
+        class_index=class_index,
+        n_runs=n_runs,
+        n_best=n_best,
+        width=width,
+        l2=l2,
+        learning_rate=learning_rate,
+        init_scale=init_scale,
+        patience=patience,
+        max_steps=max_steps,
+        lr_decay_start=lr_decay_start,
+        seed=seed,
+        layer=layer,
+    )[0]
+
+
+#: Steps between two looks at which models have finished (they then leave the batch).
+DEEPMOTIF_CHUNK = 100
+
+
+def enhanced_deepmotif_many(
+    models: Sequence[keras.Model],
+    *,
+    names: Sequence[str] | None = None,
+    class_index: int = 0,
+    n_runs: int = 100,
+    n_best: int = 5,
+    width: int | None = None,
+    l2: float = 0.01,
+    learning_rate: float = 1.0,
+    init_scale: float = 3.0,
+    patience: int = 20,
+    max_steps: int = 2000,
+    lr_decay_start: int = 500,
+    seed: int = 0,
+    layer: str | None = None,
+) -> list[DeepMotifResult]:
+    """:func:`enhanced_deepmotif` of many models, those of one architecture in one batch.
+
+    Models whose lower and upper networks (split at ``layer``) have the same
+    :func:`deepresolve.fim.architecture_signature` (e.g. the 422 published TF models) go
+    through one compiled ascent: ``M x n_runs`` rows, each model's weights applied to its own
+    rows (:func:`deepresolve.fim.stacked_outputs`); every ``DEEPMOTIF_CHUNK`` steps the models
+    whose runs have all stopped leave the batch. Every model gets the starts
+    :func:`enhanced_deepmotif` draws for it from ``seed`` and the same stopping rule, so each
+    result equals that of :func:`enhanced_deepmotif` on the model alone up to float32 rounding.
+
+    Parameters
+    ----------
+    models : sequence of keras.Model
+        ``M`` models, inputs ``(n, length, 4)`` (lengths may differ between architectures).
+    names : sequence of str, optional
+        A name per model for log lines and errors (default: the model names).
+    Other parameters: as :func:`enhanced_deepmotif` (``width`` None = each model's kernel
+    width).
+
+    Returns
+    -------
+    list of DeepMotifResult
+        One per model, in input order.
+    """
     if not 1 <= n_best <= n_runs:
         raise ValueError(f"n_best ({n_best}) must be between 1 and n_runs ({n_runs})")
-    if not 1 <= width <= length:
-        raise ValueError(f"width {width} must be between 1 and the input length {length}")
     if init_scale <= 0:
         raise ValueError(f"init_scale must be positive, got {init_scale}")
+    names = list(names) if names is not None else [m.name for m in models]
+    if len(names) != len(models):
+        raise ValueError(f"names: expected {len(models)} names, got {len(names)}")
     params = ascent_settings(
         n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, 1e6
     )
-    params.update(n_best=n_best, width=width, init_scale=init_scale, class_index=class_index)
-    split = _split(model, layer, class_index)
-
-    def score(logits):
-        x = tf.nn.softmax(logits, axis=-1)
-        return split.upper(split.lower(x, training=False), training=False)[:, class_index]
-
-    rng = np.random.default_rng(seed)
-    starts = (init_scale * rng.standard_normal((n_runs, length, 4))).astype(np.float32)
-    found = ascend(score, starts, params, lambda row: f"enhanced DeepMotif run {row}")
-    run_scores = found["best_score"].astype(np.float64)
-    runs = np.argsort(-run_scores, kind="stable")[:n_best]
-    sequences = tf.nn.softmax(found["best_h"][runs], axis=-1).numpy()
-    windows = [most_informative_window(seq, width) for seq in sequences]
+    params.update(n_best=n_best, init_scale=init_scale, class_index=class_index)
+    splits, widths, groups = [], [], {}
+    for index, model in enumerate(models):
+        length, _ = _input_shape(model)
+        own = width or int(model.get_layer(last_conv_layer(model)).kernel_size[0])
+        if not 1 <= own <= length:
+            raise ValueError(f"width {own} must be between 1 and the input length {length}")
+        split = _split(model, layer, class_index)
+        splits.append(split)
+        widths.append(own)
+        signature = architecture_signature(split.lower) + architecture_signature(split.upper)
+        groups.setdefault(signature, []).append(index)
     log.info(
-        "enhanced DeepMotif: %d runs, steps %d-%d, best scores %s",
+        "enhanced DeepMotif of %d models (%d architecture group(s)) x %d runs, %s",
+        len(models),
+        len(groups),
         n_runs,
+        params,
+    )
+    results: list[DeepMotifResult | None] = [None] * len(models)
+    for members in groups.values():
+        length = _input_shape(models[members[0]])[0]
+        rng = np.random.default_rng(seed)
+        starts = (init_scale * rng.standard_normal((n_runs, length, 4))).astype(np.float32)
+        found = ascend(
+            _deepmotif_scores([splits[i] for i in members], class_index, n_runs),
+            np.concatenate([starts] * len(members)),
+            params,
+            lambda row, members=members: (
+                f"enhanced DeepMotif of {names[members[row // n_runs]]}, run {row % n_runs}"
+            ),
+            group_size=n_runs,
+            chunk=DEEPMOTIF_CHUNK,
+        )
+        for position, index in enumerate(members):
+            rows = slice(position * n_runs, (position + 1) * n_runs)
+            mine = {key: value[rows] for key, value in found.items()}
+            results[index] = _deepmotif_result(
+                mine, splits[index], dict(params, width=widths[index]), names[index]
+            )
+    return results
+
+
+def _deepmotif_scores(splits: Sequence[SplitModel], class_index: int, n_runs: int):
+    """``score(logits, groups)`` of the ascent: ``S_c(softmax(logits))`` of each row's model."""
+    if len(splits) == 1:
+        lower, upper = splits[0].lower, splits[0].upper
+
+        def score(logits, groups):
+            x = tf.nn.softmax(logits, axis=-1)
+            return upper(lower(x, training=False), training=False)[:, class_index]
+
+        return score
+    lower = stacked_outputs([s.lower for s in splits], n_runs)
+    upper = stacked_outputs([s.upper for s in splits], n_runs)
+
+    def stacked_score(logits, groups):
+        x = tf.nn.softmax(logits, axis=-1)
+        return upper(lower(x, groups), groups)[:, class_index]
+
+    return stacked_score
+
+
+def _deepmotif_result(found: dict, split: SplitModel, params: dict, name: str) -> DeepMotifResult:
+    """One model's :class:`DeepMotifResult` from its ``n_runs`` rows of the ascent."""
+    run_scores = found["best_score"].astype(np.float64)
+    runs = np.argsort(-run_scores, kind="stable")[: params["n_best"]]
+    sequences = tf.nn.softmax(found["best_h"][runs], axis=-1).numpy()
+    windows = [most_informative_window(seq, params["width"]) for seq in sequences]
+    log.info(
+        "enhanced DeepMotif %s: %d runs, steps %d-%d, best scores %s",
+        name,
+        len(run_scores),
         found["steps"].min(),
         found["steps"].max(),
         np.round(run_scores[runs], 3).tolist(),

@@ -161,7 +161,8 @@ def _check_params(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start
 def _make_chunk(score_fn, l2, learning_rate, patience, max_steps, lr_decay_start, max_abs):
     """Compile the gradient-ascent loop over one chunk of steps for all rows at once.
 
-    ``score_fn`` maps ``h: (N, *feature_shape)`` to the class score of every row, ``(N,)``.
+    ``score_fn(h, groups)`` maps ``h: (N, *feature_shape)`` to the class score of every row,
+    ``(N,)``; ``groups: (G,)`` int32 names the row groups present (see :func:`ascend`).
     State (N rows): ``step`` (scalar), ``h``, ``best_h`` ``(N, *feature_shape)``,
     ``best_obj``, ``best_score`` ``(N,)``, ``hold``, ``steps`` ``(N,)`` int32, ``active``,
     ``converged`` ``(N,)`` bool, ``failure`` ``(3,)`` int32 = (row, step, reason) of the first
@@ -177,11 +178,13 @@ def _make_chunk(score_fn, l2, learning_rate, patience, max_steps, lr_decay_start
     def expand(mask, like):
         return tf.reshape(mask, [-1] + [1] * (len(like.shape) - 1))
 
-    def body(step, h, best_h, best_obj, best_score, hold, steps, active, converged, failure):
+    def body(
+        groups, step, h, best_h, best_obj, best_score, hold, steps, active, converged, failure
+    ):
         axes = list(range(1, len(h.shape)))
         with tf.GradientTape() as tape:
             tape.watch(h)
-            score = score_fn(h)
+            score = score_fn(h, groups)
             objective = score - l2 * tf.reduce_sum(tf.square(h), axis=axes)
         grad = tape.gradient(objective, h)  # rows are independent: d(sum)/dH is per row
 
@@ -210,13 +213,14 @@ def _make_chunk(score_fn, l2, learning_rate, patience, max_steps, lr_decay_start
         h = h + tf.where(expand(active, h), lr * grad, tf.zeros_like(grad))
         return step + 1, h, best_h, best_obj, best_score, hold, steps, active, converged, failure
 
-    @tf.function
-    def run_chunk(end, *state):
+    # the row count shrinks when finished groups are dropped: one trace for every size
+    @tf.function(reduce_retracing=True)
+    def run_chunk(end, groups, *state):
         def cond(step, *rest):
             active, failure = rest[-3], rest[-1]
             return (step < end) & tf.reduce_any(active) & (failure[0] < 0)
 
-        return tf.while_loop(cond, body, state)
+        return tf.while_loop(cond, lambda *s: body(groups, *s), state)
 
     return run_chunk
 
@@ -225,40 +229,59 @@ def _single_model_scores(upper: keras.Model, class_of_row: np.ndarray):
     """``h: (N, *feature_shape)`` -> ``(N,)``: row i's score of class ``class_of_row[i]``."""
     rows = tf.constant(class_of_row, dtype=tf.int32)
 
-    def scores(h):
+    def scores(h, groups):
         return tf.gather(upper(h, training=False), rows, axis=1, batch_dims=1)
 
     return scores
 
 
-def _stacked_model_scores(uppers: list[keras.Model], class_of_row: np.ndarray):
-    """Scores of M upper networks of one architecture, evaluated side by side.
+def stacked_outputs(models: Sequence[keras.Model], rows_per_model: int):
+    """M networks of one architecture applied side by side, each to its own rows.
 
-    Rows are grouped by model: ``h: (M * R, *feature_shape)``, rows ``m*R .. (m+1)*R - 1``
-    belong to model ``m``; ``class_of_row: (M * R,)``. The first network is the template; the
-    weights of all M are stacked and applied with ``tf.vectorized_map`` over
-    :meth:`keras.Model.stateless_call` (one batched matmul per layer instead of M calls).
+    Returns ``apply(x, groups)``: ``x: (G * rows_per_model, *input_shape)`` holds the rows of
+    ``G`` models one model after another, ``groups: (G,)`` int32 says which of the ``M`` models
+    (their positions in ``models``); the result is ``(G * rows_per_model, *output_shape)``. The
+    first network is the template; the weights of all M are stacked and the selected ones
+    applied with ``tf.vectorized_map`` over :meth:`keras.Model.stateless_call` (one batched
+    operation per layer instead of G calls).
     """
-    template = uppers[0]
-    n_models = len(uppers)
-    rows = tf.constant(class_of_row, dtype=tf.int32)
-    per_model = len(class_of_row) // n_models
+    template = models[0]
     stacked = [
-        tf.constant(np.stack([u.trainable_variables[i].numpy() for u in uppers]))
+        tf.constant(np.stack([m.trainable_variables[i].numpy() for m in models]))
         for i in range(len(template.trainable_variables))
     ]
     fixed = [v.value for v in template.non_trainable_variables]  # e.g. dropout seed state
 
     def one_model(args):
-        weights, h = args
-        logits, _ = template.stateless_call(list(weights), fixed, h, training=False)
-        return logits
+        weights, x = args
+        out, _ = template.stateless_call(list(weights), fixed, x, training=False)
+        return out
 
-    def scores(h):
-        grouped = tf.reshape(h, [n_models, per_model, *h.shape[1:]])
-        logits = tf.vectorized_map(one_model, (stacked, grouped))
-        logits = tf.reshape(logits, [n_models * per_model, -1])
-        return tf.gather(logits, rows, axis=1, batch_dims=1)
+    def apply(x, groups):
+        grouped = tf.reshape(x, [-1, rows_per_model, *x.shape[1:]])
+        # one extra copy of the first model, dropped below: the gradient of vectorized_map
+        # over a single model of unknown count fails in TF 2.21 (bias broadcast in pfor)
+        grouped = tf.concat([grouped, grouped[:1]], axis=0)
+        weights = [tf.gather(w, tf.concat([groups, groups[:1]], axis=0)) for w in stacked]
+        out = tf.vectorized_map(one_model, (weights, grouped))[:-1]
+        return tf.reshape(out, [-1, *out.shape[2:]])
+
+    return apply
+
+
+def _stacked_model_scores(uppers: list[keras.Model], class_of_row: np.ndarray):
+    """Scores of M upper networks of one architecture, evaluated side by side.
+
+    Rows are grouped by model (:func:`stacked_outputs`): ``h: (G * R, *feature_shape)`` for
+    the ``G`` models in ``groups``; ``class_of_row: (R,)`` is the class of each of a model's
+    ``R`` rows, the same for every model.
+    """
+    pattern = tf.constant(class_of_row, dtype=tf.int32)
+    apply = stacked_outputs(uppers, len(class_of_row))
+
+    def scores(h, groups):
+        rows = tf.tile(pattern, tf.shape(groups))
+        return tf.gather(apply(h, groups), rows, axis=1, batch_dims=1)
 
     return scores
 
@@ -285,13 +308,26 @@ def _split(model: keras.Model | SplitModel, layer: str | None) -> SplitModel:
     return split_model(model, layer)
 
 
-def ascend(score_fn, starts: np.ndarray, params: dict, describe_row) -> dict[str, np.ndarray]:
+def ascend(
+    score_fn, starts: np.ndarray, params: dict, describe_row, *, group_size=None, chunk=_CHUNK
+) -> dict[str, np.ndarray]:
     """Run the compiled ascent from ``starts: (N, *feature_shape)`` until every row stops.
+
+    ``score_fn(h, groups)`` gives the score of every row of ``h``. With ``group_size``, the
+    rows come in groups of that many (e.g. one model's runs; ``N`` a multiple of it), and
+    every ``chunk`` steps the groups whose rows have all stopped leave the batch: the next
+    steps compute only the others, and ``groups`` (int32, the group numbers ``row //
+    group_size`` present, increasing) tells ``score_fn`` which remain. Rows are independent,
+    so a row's result does not depend on the others. Without ``group_size`` all rows are one
+    group (``groups = [0]``).
 
     Returns ``best_h (N, *feature_shape)``, ``best_score``, ``best_obj``, ``steps``,
     ``converged`` ``(N,)``. ``describe_row(i)`` names row ``i`` in a divergence error.
     """
     n_rows, max_steps = len(starts), params["max_steps"]
+    size = n_rows if group_size is None else int(group_size)
+    if size < 1 or n_rows % size:
+        raise ValueError(f"group_size {group_size} does not divide the {n_rows} rows")
     run_chunk = _make_chunk(
         score_fn,
         params["l2"],
@@ -314,11 +350,22 @@ def ascend(score_fn, starts: np.ndarray, params: dict, describe_row) -> dict[str
         tf.zeros([n_rows], tf.bool),
         tf.constant([-1, -1, 0], tf.int32),
     )
+    found = {
+        "best_h": np.empty(starts.shape, np.float32),
+        "best_score": np.empty(n_rows, np.float32),
+        "best_obj": np.empty(n_rows, np.float32),
+        "steps": np.empty(n_rows, np.int32),
+        "converged": np.empty(n_rows, bool),
+    }
+    fields = {"best_h": 2, "best_obj": 3, "best_score": 4, "steps": 6, "converged": 8}
+    groups = np.arange(n_rows // size)
     while True:
-        end = min(int(state[0]) + _CHUNK, max_steps + 1)
-        state = run_chunk(tf.constant(end, tf.int32), *state)
+        rows = (groups[:, None] * size + np.arange(size)).ravel()  # original row of each row
+        end = min(int(state[0]) + chunk, max_steps + 1)
+        state = run_chunk(tf.constant(end, tf.int32), tf.constant(groups, tf.int32), *state)
         step, active, failure = int(state[0]), state[7].numpy(), state[9].numpy()
         if failure[0] >= 0:
+            failure[0] = rows[failure[0]]
             _raise_divergence(failure, describe_row, params)
         log.info(
             "step %d: %d of %d runs active, mean best objective %.6g",
@@ -327,15 +374,20 @@ def ascend(score_fn, starts: np.ndarray, params: dict, describe_row) -> dict[str
             n_rows,
             float(np.mean(state[3].numpy())),
         )
-        if not active.any():
+        keep = active.reshape(-1, size).any(axis=1)
+        done = np.repeat(~keep, size)
+        for name, position in fields.items():
+            found[name][rows[done]] = state[position].numpy()[done]
+        if not keep.any():
             break
-    return {
-        "best_h": state[2].numpy(),
-        "best_score": state[4].numpy(),
-        "best_obj": state[3].numpy(),
-        "steps": state[6].numpy(),
-        "converged": state[8].numpy(),
-    }
+        if not keep.all():
+            kept = tf.constant(np.flatnonzero(~done), tf.int32)
+            state = tuple(
+                tf.gather(value, kept) if position not in (0, 9) else value
+                for position, value in enumerate(state)
+            )
+            groups = groups[keep]
+    return found
 
 
 def _result(found: dict, rows: slice, split: SplitModel, class_indices, params) -> FIMResult:
@@ -538,7 +590,7 @@ def feature_importance_maps_many(
         class_indices = _class_indices(classes, first.n_classes)
         per_model = len(class_indices) * n_runs
         model_starts = starts(seed, per_model, first.feature_shape)
-        class_of_row = np.tile(np.repeat(class_indices, n_runs), len(members))
+        class_of_row = np.repeat(class_indices, n_runs)
 
         def describe(row, members=members, class_indices=class_indices, per_model=per_model):
             model, rest = divmod(row, per_model)
@@ -555,6 +607,7 @@ def feature_importance_maps_many(
             np.concatenate([model_starts] * len(members)),
             params,
             describe,
+            group_size=per_model,
         )
         for position, index in enumerate(members):
             rows = slice(position * per_model, (position + 1) * per_model)

@@ -11,6 +11,7 @@ from deepresolve.attribution import (
     GRAD_CAM,
     GRADIENT_X_INPUT,
     enhanced_deepmotif,
+    enhanced_deepmotif_many,
     grad_cam,
     gradient_filter_scores,
     gradient_x_input,
@@ -293,3 +294,21 @@ def test_ctcf_enhanced_deepmotif_best_pwm_is_ctcf(ctcf):
     # match with p < 0.05, the other two runs stay in A/T-rich optima of score about 0
     assert p[0] < 1e-3, (result.consensus, p)
     assert (p < 0.05).sum() >= 2, (result.consensus, p)
+
+
+def test_enhanced_deepmotif_many_equals_each_model_alone():
+    # three models of one architecture share a batch; a shorter filter and a longer input make
+    # two more architecture groups; models leave the batch as their runs stop
+    motifs = ["GATTACA", "CCGGTAA", "TTTACGC", "ACGTAC"]
+    models = [motif_model(m) for m in motifs] + [motif_model("GGCATTA", length=40)]
+    names = [*motifs, "GGCATTA_40"]
+    settings = {"n_runs": 6, "n_best": 2, "max_steps": 400, "seed": 3}
+    many = enhanced_deepmotif_many(models, names=names, **settings)
+    for name, model, result in zip(names, models, many, strict=True):
+        alone = enhanced_deepmotif(model, **settings)
+        assert result.consensus == alone.consensus == [name.split("_")[0]] * 2
+        np.testing.assert_allclose(result.run_scores, alone.run_scores, rtol=1e-4, atol=1e-5)
+        np.testing.assert_array_equal(result.steps, alone.steps)
+        assert result.params["width"] == len(name.split("_")[0])
+    with pytest.raises(ValueError, match="names: expected 5 names, got 1"):
+        enhanced_deepmotif_many(models, names=["one"], **settings)
