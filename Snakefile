@@ -21,6 +21,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/table1.smk"
 include: "workflow/rules/chipseq.smk"
+include: "workflow/rules/table1_methods.smk"
 include: "workflow/rules/targets.smk"
 
 

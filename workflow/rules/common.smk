@@ -365,3 +365,63 @@ def multiclass_targets():
             f"{folder}/figures/{{f}}.{{ext}}", f=figures, ext=["png", "pdf"]
         )
     return targets
+
+# Table 1's four methods (workflow/rules/table1_methods.smk)
+TABLE1_METHODS = config["table1_methods"]
+
+
+def table1_sequence_experiments():
+    """Experiments of table1_methods.sequences that are in table1.experiments."""
+    specs = TABLE1_METHODS["sequences"]
+    unknown = [e for e in specs if e not in set(TF_MOTIFS["experiment"])]
+    if unknown:
+        sys.exit(
+            f"Error in the workflow config: table1_methods.sequences {unknown} are not among "
+            "the 422 published models (config/tf_motifs.tsv lists them)"
+        )
+    return [e for e in specs if e in set(TABLE1_EXPERIMENTS)]
+
+
+TABLE1_SEQUENCE_EXPERIMENTS = table1_sequence_experiments()
+EDM_BATCHES = [
+    TABLE1_EXPERIMENTS[start : start + TABLE1_METHODS["batch_size"]]
+    for start in range(0, len(TABLE1_EXPERIMENTS), TABLE1_METHODS["batch_size"])
+]
+
+
+def edm_batch_models(wildcards):
+    """Model files of the experiments of one enhanced-DeepMotif batch."""
+    files = [published_model_paths(e) for e in EDM_BATCHES[int(wildcards.batch)]]
+    return {
+        "architectures": [json for json, _ in files],
+        "weights": [h5 for _, h5 in files],
+    }
+
+
+def gradient_inputs(wildcards):
+    """Model, labelled sequences (AUC), positive pool, and DeepResolve's TOMTOM tables of the
+    experiment's filters (its table1_batch)."""
+    spec = TABLE1_METHODS["sequences"][wildcards.experiment]
+    batch = f"results/table1/batches/{BATCH_OF[wildcards.experiment]}"
+    inputs = {
+        "model": published_model_paths(wildcards.experiment),
+        "hits": f"{batch}/hits.tsv",
+        "jaspar": f"{batch}/jaspar_hits.tsv",
+        "motifs": "results/table1/known_motifs.json",
+    }
+    if spec["source"] == "zeng":
+        inputs["labelled"] = (
+            f"resources/zeng/{wildcards.experiment}/{spec['part']}.data"
+        )
+    else:
+        inputs["labelled"] = f"resources/deepbind/{spec['name']}_B.seq.gz"
+        if TABLE1_METHODS["deepbind_positives"] == "AC":
+            inputs["pool"] = f"resources/deepbind/{spec['name']}_AC.seq.gz"
+    return inputs
+
+
+def positive_pool_label(wildcards):
+    spec = TABLE1_METHODS["sequences"][wildcards.experiment]
+    if spec["source"] == "zeng":
+        return f"zeng {spec['part']}.data positives"
+    return f"deepbind {TABLE1_METHODS['deepbind_positives']} positives"

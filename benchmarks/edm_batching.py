@@ -1,0 +1,72 @@
+"""Benchmark: Table 1's enhanced-DeepMotif row, models one at a time vs. all in one batch.
+
+Times, side by side in one process, :func:`deepresolve.attribution.enhanced_deepmotif` called
+once per published TF model (the per-model loop) and
+:func:`deepresolve.attribution.enhanced_deepmotif_many` on the same models (one compiled
+input-space ascent, models leaving the batch as their runs stop), with the settings of
+``table1_methods.deepmotif`` in config/config.yaml. Prints both times, the ratio, and how many
+models got the same best class score (within 1e-3 relative) and the same best PWM consensus
+both ways (float32 rounding differs between batched and single products, and a run's path can
+branch on it). Report the load (`uptime`) beside the numbers: the CPUs may be shared.
+
+Needs the published models (../shared/data/published-422tf-models or --models-dir).
+
+    .venv/bin/python benchmarks/edm_batching.py [--n-models 24] [--all]
+
+--all also times the batched path on all 422 models (the whole eDM row's ascent).
+"""
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import yaml
+from table1_row import load, timed  # benchmarks/ is the script's folder, first on sys.path
+
+from deepresolve.attribution import enhanced_deepmotif, enhanced_deepmotif_many
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-models", type=int, default=24)
+    parser.add_argument("--all", action="store_true", help="also time all models batched")
+    parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument(
+        "--models-dir", type=Path, default=ROOT.parent / "shared/data/published-422tf-models"
+    )
+    args = parser.parse_args()
+    settings = yaml.safe_load((ROOT / "config/config.yaml").read_text())["table1_methods"]
+    options = dict(settings["deepmotif"], seed=args.seed)
+    experiments = sorted(p.name for p in args.models_dir.iterdir() if p.is_dir())
+    models = load(experiments[: args.n_models], args.models_dir)
+
+    enhanced_deepmotif_many(list(models.values())[:2], **dict(options, max_steps=5))  # compile
+    alone, t_alone = timed(lambda: [enhanced_deepmotif(m, **options) for m in models.values()])
+    batched, t_batched = timed(
+        lambda: enhanced_deepmotif_many(list(models.values()), names=list(models), **options)
+    )
+    same_score = sum(
+        np.allclose(a.scores[0], b.scores[0], rtol=1e-3, atol=1e-3)
+        for a, b in zip(alone, batched, strict=True)
+    )
+    same_pwm = sum(a.consensus[0] == b.consensus[0] for a, b in zip(alone, batched, strict=True))
+    print(f"{len(models)} published models, enhanced DeepMotif {options}")
+    print(f"one model a time : {t_alone:8.2f} s")
+    print(f"one batch        : {t_batched:8.2f} s")
+    print(f"speed-up         : {t_alone / t_batched:8.2f} x")
+    print(f"same best score  : {same_score} of {len(models)} models")
+    print(f"same best PWM    : {same_pwm} of {len(models)} models")
+    if args.all:
+        everything, t_load = timed(lambda: load(experiments, args.models_dir))
+        _, t_all = timed(
+            lambda: enhanced_deepmotif_many(
+                list(everything.values()), names=list(everything), **options
+            )
+        )
+        print(f"all {len(everything)} batched : {t_all:8.2f} s (+ {t_load:.1f} s to import them)")
+
+
+if __name__ == "__main__":
+    main()

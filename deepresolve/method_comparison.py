@@ -1,0 +1,358 @@
+"""Table 1's four methods side by side (paper §5.1), as far as the reachable data allows.
+
+- **DeepResolve** and **enhanced DeepMotif** need the model only: they run on every published
+  model (:func:`deepmotif_ranked` matches eDM's PWMs as :mod:`deepresolve.tf_models` matches
+  DeepResolve's filters).
+- **Grad-CAM** and **gradient x input** need bound sequences of the experiment: they run on the
+  experiments with sequences (:func:`experiment_sequences`: a Zeng ``motif_discovery`` file or a
+  DeepBind ENCODE file); their filter rankings reuse DeepResolve's per-filter TOMTOM matches
+  (:func:`filter_ranked`), the filters being the same.
+
+:func:`comparison_table` counts every method as Table 1 does, on all experiments it covers and
+on the experiments every method covers (equal ground); :func:`check_claims` tests the paper's
+sentences about Table 1 on equal ground; :func:`plot_comparison` draws ours beside the paper's.
+
+Per-experiment success tables are :func:`deepresolve.table1.experiment_detail` frames (one row
+per experiment, ``top{k}_p<{t}`` / ``top{k}_strict`` booleans and ``random_`` expectations).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from os import PathLike
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from deepresolve.attribution import (
+    ENHANCED_DEEPMOTIF,
+    GRAD_CAM,
+    GRADIENT_X_INPUT,
+    DeepMotifResult,
+    FilterScores,
+)
+from deepresolve.table1 import (
+    PAPER_N_EXPERIMENTS,
+    PAPER_TABLE1,
+    THRESHOLDS,
+    TOP_K,
+    column_name,
+    summarise,
+)
+from deepresolve.tf_models import (
+    MotifCollection,
+    jaspar_hits,
+    known_motif_hits,
+    ranked_table,
+)
+
+log = logging.getLogger(__name__)
+
+DEEPRESOLVE = "DeepResolve"
+METHODS = (DEEPRESOLVE, GRAD_CAM, GRADIENT_X_INPUT, ENHANCED_DEEPMOTIF)
+SEQUENCE_SOURCES = ("zeng", "deepbind")
+ALL = "all"  # coverage: every experiment the method ran on
+SHARED = "with sequences"  # coverage: the experiments all four methods ran on
+#: Columns of a claims table (:func:`check_claims`).
+CLAIM_COLUMNS = (
+    "claim",
+    "ground",
+    "n_experiments",
+    "k",
+    "threshold",
+    "deepresolve",
+    "other",
+    "required",
+    "passed",
+    "paper_deepresolve",
+    "paper_other",
+    "paper_passed",
+)
+
+
+def experiment_sequences(source: str, path: str | PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """One-hot sequences and labels of one experiment's file.
+
+    Parameters
+    ----------
+    source : {"zeng", "deepbind"}
+        A Zeng et al. ``motif_discovery`` ``*.data`` file (:func:`deepresolve.zeng.read_zeng`)
+        or a DeepBind ``*.seq(.gz)`` file (:func:`deepresolve.deepbind.read_deepbind`).
+    path : path
+
+    Returns
+    -------
+    (X, labels)
+        ``X: (n, length, 4)`` uint8 one-hot A, C, G, T; ``labels: (n,)`` int64, 1 = bound.
+    """
+    if source == "zeng":
+        from deepresolve.zeng import read_zeng
+
+        data = read_zeng(path)
+        return data.X, np.asarray(data.labels, dtype=np.int64)
+    if source == "deepbind":
+        from deepresolve.deepbind import read_deepbind
+        from deepresolve.sequences import one_hot
+
+        table = read_deepbind(path)
+        return one_hot(table["sequence"].tolist()), table["bound"].to_numpy(dtype=np.int64)
+    raise ValueError(f"sequence source {source!r} is not one of {SEQUENCE_SOURCES}")
+
+
+def model_auc(model, X: np.ndarray, labels: np.ndarray) -> float:
+    """ROC AUC of the model's output on ``X: (n, length, 4)`` against ``labels: (n,)`` 0/1."""
+    if len(np.unique(labels)) < 2:
+        raise ValueError(f"an AUC needs bound and unbound sequences, got labels {set(labels)}")
+    scores = np.asarray(model.predict(X.astype(np.float32), batch_size=1024, verbose=0))
+    return float(roc_auc_score(labels, scores.reshape(len(labels), -1)[:, 0]))
+
+
+def filter_ranked(
+    experiment: str,
+    scores: Mapping[str, FilterScores],
+    known_hits: pd.DataFrame,
+    jaspar: pd.DataFrame,
+    tf_matrices: set[str],
+) -> pd.DataFrame:
+    """Ranked-filter tables of the input-dependent methods of one experiment, stacked.
+
+    ``scores``: method -> :class:`~deepresolve.attribution.FilterScores`; ``known_hits`` and
+    ``jaspar``: this experiment's TOMTOM tables of its filters (DeepResolve's ``hits.tsv`` and
+    ``jaspar_hits.tsv`` rows, queries ``filter_<i>``). Columns of
+    :func:`deepresolve.tf_models.ranked_table` with ``score`` and a ``method`` column.
+    """
+    tables = [
+        ranked_table(
+            experiment, s.ranking, {"score": s.scores}, known_hits, jaspar, tf_matrices
+        ).assign(method=method)
+        for method, s in scores.items()
+    ]
+    return pd.concat(tables, ignore_index=True)
+
+
+def deepmotif_ranked(
+    results: Mapping[str, DeepMotifResult], motifs: MotifCollection
+) -> pd.DataFrame:
+    """Enhanced DeepMotif's PWMs of many experiments matched as DeepResolve's filters are.
+
+    ``results``: experiment -> :class:`~deepresolve.attribution.DeepMotifResult` (PWMs best
+    class score first, which is their rank). One TOMTOM call per experiment against its known
+    motif(s) (the paper's statistic) and few against all of JASPAR (the strict statistic).
+    Columns of :func:`deepresolve.tf_models.ranked_table` (``filter`` = the PWM's index)
+    with ``score`` = its class score.
+    """
+    if not results:
+        return pd.DataFrame()
+    jaspar = jaspar_hits({e: r.pwms for e, r in results.items()}, motifs)
+    tables = []
+    for experiment, result in results.items():
+        known = known_motif_hits(result.pwms, experiment, motifs)
+        hits = jaspar[jaspar["experiment"] == experiment].drop(columns="experiment")
+        order = np.arange(len(result.pwms))
+        tables.append(
+            ranked_table(
+                experiment,
+                order,
+                {"score": result.scores},
+                known,
+                hits,
+                motifs.tf_matrices(experiment),
+            )
+        )
+    return pd.concat(tables, ignore_index=True)
+
+
+def comparison_table(
+    details: Mapping[str, pd.DataFrame], shared: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Table 1 of every method, on all its experiments and on the shared ones.
+
+    Parameters
+    ----------
+    details : dict of str -> DataFrame
+        Method (one of :data:`METHODS`) -> its :func:`deepresolve.table1.experiment_detail`.
+    shared : sequence of str, optional
+        Experiments for equal ground; default those every method covers.
+
+    Returns
+    -------
+    DataFrame
+        :func:`deepresolve.table1.summarise` rows of each method with a first column
+        ``coverage``: :data:`ALL` (the method's own experiments) and :data:`SHARED` (only the
+        shared experiments).
+        Random-order rows name the method they belong to (``random order (Grad-CAM)``).
+    """
+    shared = set(shared_experiments(details) if shared is None else shared)
+    parts = []
+    for method, detail in details.items():
+        label = f"random order ({method})"
+        parts.append(summarise(detail, method=method, random_label=label).assign(coverage=ALL))
+        on_shared = detail[detail["experiment"].isin(shared)]
+        table = summarise(on_shared, method=method, random_label=label)
+        parts.append(table.assign(coverage=SHARED))
+    table = pd.concat(parts, ignore_index=True)
+    return table[["coverage", *[c for c in table.columns if c != "coverage"]]]
+
+
+def shared_experiments(details: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Experiments present in every method's detail, in the first method's order."""
+    common = set.intersection(*(set(d["experiment"]) for d in details.values()))
+    first = next(iter(details.values()))
+    return [e for e in first["experiment"] if e in common]
+
+
+def check_claims(
+    details: Mapping[str, pd.DataFrame], shared: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The paper's sentences about Table 1, tested on our counts (:data:`CLAIM_COLUMNS`).
+
+    - DeepResolve >= Grad-CAM at top-1, top-3 and top-5 (both thresholds), on the experiments
+      both cover;
+    - DeepResolve >= gradient x input at top-1 (both thresholds), likewise;
+    - DeepResolve's top-5 count at p < 0.05 at least six times enhanced DeepMotif's ("outperforms
+      DeepMotif by six times"), on all experiments both cover, and again on ``shared``.
+
+    Every claim gets a row, passed or not, with the paper's own counts and whether they pass.
+    Methods missing from ``details`` give rows with ``passed`` empty (not tested).
+    """
+    shared = list(shared_experiments(details) if shared is None else shared)
+    rows = []
+
+    def count(method, experiments, k, threshold):
+        detail = details[method]
+        return int(
+            detail.loc[detail["experiment"].isin(experiments), column_name(k, threshold)].sum()
+        )
+
+    def row(claim, other, ground, experiments, k, threshold, factor):
+        paper_dr = PAPER_TABLE1[DEEPRESOLVE][(k, threshold)]
+        paper_other = PAPER_TABLE1[other][(k, threshold)]
+        record = {
+            "claim": claim,
+            "ground": ground,
+            "n_experiments": len(experiments),
+            "k": k,
+            "threshold": threshold,
+            "deepresolve": np.nan,
+            "other": np.nan,
+            "required": "",
+            "passed": "",
+            "paper_deepresolve": paper_dr,
+            "paper_other": paper_other,
+            "paper_passed": bool(paper_dr >= factor * paper_other),
+        }
+        if DEEPRESOLVE in details and other in details and experiments:
+            dr, theirs = (
+                count(DEEPRESOLVE, experiments, k, threshold),
+                count(other, experiments, k, threshold),
+            )
+            record.update(
+                deepresolve=dr,
+                other=theirs,
+                required=f">= {factor:g} x {theirs} = {factor * theirs:g}",
+                passed=bool(dr >= factor * theirs),
+            )
+        rows.append(record)
+
+    def covered(*methods):
+        present = [set(details[m]["experiment"]) for m in methods if m in details]
+        if len(present) < len(methods):
+            return []
+        common = set.intersection(*present)
+        return [e for e in details[methods[0]]["experiment"] if e in common]
+
+    for k in TOP_K:
+        for t in THRESHOLDS:
+            claim = f"DeepResolve >= Grad-CAM at top-{k}"
+            row(claim, GRAD_CAM, SHARED, covered(DEEPRESOLVE, GRAD_CAM), k, t, 1)
+    for t in THRESHOLDS:
+        claim = "DeepResolve >= gradient x input at top-1"
+        row(claim, GRADIENT_X_INPUT, SHARED, covered(DEEPRESOLVE, GRADIENT_X_INPUT), 1, t, 1)
+    claim = "DeepResolve's top-5 count at p < 0.05 is at least six times enhanced DeepMotif's"
+    row(claim, ENHANCED_DEEPMOTIF, ALL, covered(DEEPRESOLVE, ENHANCED_DEEPMOTIF), 5, 0.05, 6)
+    on_shared = [e for e in covered(DEEPRESOLVE, ENHANCED_DEEPMOTIF) if e in set(shared)]
+    row(claim, ENHANCED_DEEPMOTIF, SHARED, on_shared, 5, 0.05, 6)
+    return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
+
+
+def to_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> str:
+    """:func:`comparison_table` as Markdown: per coverage, the paper's layout and the strict
+    statistic (:func:`deepresolve.table1.to_markdown`)."""
+    from deepresolve.table1 import to_markdown as table1_markdown
+
+    titles = {ALL: "every experiment a method ran on", SHARED: "the experiments with sequences"}
+    lines = []
+    for coverage, title in titles.items():
+        part = table[table["coverage"] == coverage].drop(columns="coverage")
+        lines += [f"## Coverage: {title}", "", table1_markdown(part)]
+    for key, text in (notes or {}).items():
+        lines += [f"{key}: {text}", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def plot_comparison(table: pd.DataFrame):
+    """Bars of ours beside the paper's, as % of experiments, per top-k and threshold.
+
+    Left: DeepResolve and enhanced DeepMotif on every experiment they cover; right: the four
+    methods on the experiments with sequences. Open bars: the paper (out of 422).
+    Returns the matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    cells = [(k, t) for k in TOP_K for t in THRESHOLDS]
+    labels = [f"top-{k}\np<{t:g}" for k, t in cells]
+    colours = dict(zip(METHODS, ("#1b6ca8", "#e07b00", "#3a9d3a", "#b02a2a"), strict=True))
+    known = table[table["statistic"] == "known"]
+    panels = [
+        (ALL, [DEEPRESOLVE, ENHANCED_DEEPMOTIF], "every experiment the method ran on"),
+        (SHARED, list(METHODS), "experiments with sequences"),
+    ]
+    figure, axes = plt.subplots(1, 2, figsize=(13, 4.6), sharey=True)
+    for axis, (coverage, methods, title) in zip(axes, panels, strict=True):
+        present = [
+            m for m in methods if _row(known, m, "ours", coverage, THRESHOLDS[0]) is not None
+        ]
+        width = 0.8 / max(len(present), 1)
+        n_experiments = set()
+        for i, method in enumerate(present):
+            ours, paper = [], []
+            for k, t in cells:
+                mine = _row(known, method, "ours", coverage, t)
+                n_experiments.add(int(mine["n_experiments"]))
+                ours.append(100 * mine[f"top{k}"] / mine["n_experiments"])
+                paper.append(100 * PAPER_TABLE1[method][(k, t)] / PAPER_N_EXPERIMENTS)
+            x = np.arange(len(cells)) + (i - (len(present) - 1) / 2) * width
+            axis.bar(x, ours, width * 0.9, color=colours[method], label=f"{method} (ours)")
+            axis.bar(
+                x, paper, width * 0.9, fill=False, edgecolor="black", linewidth=0.8,
+                label="paper (out of 422)" if i == 0 else None,
+            )  # fmt: skip
+        counts = ", ".join(str(n) for n in sorted(n_experiments))
+        axis.set_title(f"{title} (n = {counts})", fontsize=11)
+        axis.set_xticks(np.arange(len(cells)), labels)
+        axis.set_ylim(0, 105)
+        axis.grid(axis="y", alpha=0.3)
+    axes[0].set_ylabel("experiments with a match to the TF's motif (%)")
+    handles = {}
+    for axis in axes:
+        for handle, label in zip(*axis.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    figure.legend(handles.values(), handles.keys(), loc="lower center", ncol=5, frameon=False)
+    figure.suptitle(
+        "Table 1: a top-k filter (eDM: PWM) matches the known motif by TOMTOM, ours vs. the paper",
+        fontsize=12,
+    )
+    figure.tight_layout(rect=(0, 0.08, 1, 0.95))
+    return figure
+
+
+def _row(known: pd.DataFrame, method: str, source: str, coverage: str, threshold: float):
+    rows = known[
+        (known["method"] == method)
+        & (known["source"] == source)
+        & (known["coverage"] == coverage)
+        & np.isclose(known["threshold"], threshold)
+    ]
+    return None if rows.empty else rows.iloc[0]

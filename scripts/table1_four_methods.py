@@ -1,0 +1,85 @@
+"""Snakemake script of rule `table1_four_methods`: Table 1 with the paper's four methods, each
+on the experiments it can cover and all four on the experiments with sequences, beside the
+paper's rows; the paper's claims about the table checked; a figure of ours vs. the paper's."""
+
+import json
+import logging
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pandas as pd  # noqa: E402
+
+from deepresolve.attribution import ENHANCED_DEEPMOTIF, GRAD_CAM, GRADIENT_X_INPUT  # noqa: E402
+from deepresolve.files import atomic_write  # noqa: E402
+from deepresolve.logs import setup_logging  # noqa: E402
+from deepresolve.method_comparison import (  # noqa: E402
+    DEEPRESOLVE,
+    check_claims,
+    comparison_table,
+    plot_comparison,
+    to_markdown,
+)
+from deepresolve.table1 import experiment_detail  # noqa: E402
+
+setup_logging(snakemake.log[0])
+log = logging.getLogger("table1_four_methods")
+
+
+def read_tables(paths):
+    frames = [pd.read_csv(p, sep="\t", keep_default_na=False) for p in paths]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+details = {DEEPRESOLVE: pd.read_csv(snakemake.input.dr_detail, sep="\t", keep_default_na=False)}
+gradients = read_tables(snakemake.input.gradients)
+for method in (GRAD_CAM, GRADIENT_X_INPUT):
+    if not gradients.empty:
+        details[method] = experiment_detail(gradients[gradients["method"] == method])
+details[ENHANCED_DEEPMOTIF] = experiment_detail(read_tables(snakemake.input.edm_ranked))
+sequences = pd.DataFrame([json.loads(Path(p).read_text()) for p in snakemake.input.summaries])
+shared = [e for e in sequences.get("experiment", []) if all(
+    e in set(d["experiment"]) for d in details.values())]  # fmt: skip
+excluded = read_tables(snakemake.input.edm_excluded)
+
+table = comparison_table(details, shared)
+claims = check_claims(details, shared)
+for method, detail in details.items():
+    top = detail.set_index("experiment")["top_known_p"]
+    sequences[f"top1_known_p {method}"] = sequences["experiment"].map(top)
+long_detail = pd.concat([d.assign(method=m) for m, d in details.items()], ignore_index=True)
+notes = {
+    "coverage": (
+        f"DeepResolve {len(details[DEEPRESOLVE])} and enhanced DeepMotif "
+        f"{len(details[ENHANCED_DEEPMOTIF])} experiments (every published model of "
+        f"table1.experiments that could be read); Grad-CAM and gradient x input "
+        f"{len(shared)}, the experiments with bound sequences here; the paper: 422 for all four"
+    ),
+    "experiments with sequences": "; ".join(
+        f"{r.experiment} ({r.sequences}, AUC {r.auc:.3f}, {r.n_positives_used} positives)"
+        for r in sequences.itertuples()
+    )
+    or "none",
+    "enhanced DeepMotif": "its PWMs, best class score first, take the place of ranked filters",
+    "enhanced DeepMotif excluded": "none"
+    if excluded.empty
+    else "; ".join(f"{r.experiment} ({r.reason})" for r in excluded.itertuples()),
+}
+for name, frame in (
+    ("tsv", table),
+    ("detail", long_detail),
+    ("sequences", sequences),
+    ("claims", claims),
+):
+    with atomic_write(snakemake.output[name]) as handle:
+        frame.to_csv(handle, sep="\t", index=False)
+with atomic_write(snakemake.output.md) as handle:
+    handle.write(to_markdown(table, notes))
+figure = plot_comparison(table)
+for name in ("png", "pdf"):
+    with atomic_write(snakemake.output[name], "wb") as handle:
+        figure.savefig(handle, format=name, dpi=150, bbox_inches="tight")
+log.info("\n%s", table.to_string(index=False))
+log.info("claims:\n%s", claims.to_string(index=False))

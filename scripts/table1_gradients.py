@@ -1,0 +1,76 @@
+"""Snakemake script of rule `table1_gradients`: Grad-CAM and gradient x input on one published
+TF model with its experiment's bound sequences, the filters ranked by each and matched through
+DeepResolve's TOMTOM tables of the same filters; the model's AUC on its labelled sequences."""
+
+import json
+import logging
+
+import pandas as pd
+
+from deepresolve.attribution import gradient_filter_scores
+from deepresolve.device import configure_tensorflow
+from deepresolve.files import atomic_write
+from deepresolve.keras1 import load_keras1_model
+from deepresolve.logs import setup_logging
+from deepresolve.method_comparison import experiment_sequences, filter_ranked, model_auc
+from deepresolve.tf_models import read_motif_collection
+
+setup_logging(snakemake.log[0])
+configure_tensorflow()
+log = logging.getLogger("table1_gradients")
+experiment = snakemake.wildcards.experiment
+spec = snakemake.params.spec
+model = load_keras1_model(tuple(snakemake.input.model), name=experiment)
+
+X_auc, labels_auc = experiment_sequences(spec["source"], snakemake.input.labelled)
+auc = model_auc(model, X_auc, labels_auc)
+if "pool" in snakemake.input.keys():
+    X_pool, labels_pool = experiment_sequences(spec["source"], snakemake.input.pool)
+else:
+    X_pool, labels_pool = X_auc, labels_auc
+n_positives = int((labels_pool == 1).sum())
+scores = gradient_filter_scores(
+    model,
+    X_pool,
+    labels_pool,
+    n_sequences=snakemake.params.n_sequences,
+    seed=snakemake.params.seed,
+)
+n_used = len(next(iter(scores.values())).sequence_indices)
+log.info(
+    "%s: AUC %.4f on %d sequences; %d of %d positives scored",
+    experiment,
+    auc,
+    len(labels_auc),
+    n_used,
+    n_positives,
+)
+
+known = pd.read_csv(snakemake.input.hits, sep="\t", keep_default_na=False)
+jaspar = pd.read_csv(snakemake.input.jaspar, sep="\t", keep_default_na=False)
+motifs = read_motif_collection(snakemake.input.motifs)
+
+
+def mine(table):
+    return table[table["experiment"] == experiment].drop(columns="experiment")
+
+
+ranked = filter_ranked(
+    experiment, scores, mine(known), mine(jaspar), motifs.tf_matrices(experiment)
+)
+with atomic_write(snakemake.output.ranked) as handle:
+    ranked.to_csv(handle, sep="\t", index=False)
+summary = {
+    "experiment": experiment,
+    "source": spec["source"],
+    "sequences": spec.get("name") or spec.get("part"),
+    "positive_pool": snakemake.params.pool_label,
+    "n_positives_available": n_positives,
+    "n_positives_used": n_used,
+    "auc": round(auc, 4),
+    "auc_bound": int((labels_auc == 1).sum()),
+    "auc_unbound": int((labels_auc == 0).sum()),
+    "seed": snakemake.params.seed,
+}
+with atomic_write(snakemake.output.summary) as handle:
+    json.dump(summary, handle, indent=2)

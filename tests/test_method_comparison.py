@@ -1,0 +1,169 @@
+"""Table 1's four methods side by side (deepresolve.method_comparison, paper §5.1)."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from deepresolve.attribution import ENHANCED_DEEPMOTIF, GRAD_CAM, GRADIENT_X_INPUT
+from deepresolve.method_comparison import (
+    ALL,
+    CLAIM_COLUMNS,
+    DEEPRESOLVE,
+    SHARED,
+    check_claims,
+    comparison_table,
+    experiment_sequences,
+    model_auc,
+    plot_comparison,
+    to_markdown,
+)
+from deepresolve.table1 import experiment_detail
+
+from .conftest import require_shared_data
+
+REST = "wgEncodeAwgTfbsHaibGm12878NrsfPcr1xUniPk"
+REST_DEEPBIND = "REST_GM12878_NRSF_HudsonAlpha"
+
+
+def ranked_rows(experiment: str, known_p: list[float], order: list[int]) -> pd.DataFrame:
+    """A ranked-filter table of one experiment: filter i has TOMTOM p ``known_p[i]``; ``order``
+    lists the filters best first. Strict hits are the filters with p < 1e-4."""
+    known_p = np.asarray(known_p)
+    ranks = np.empty(len(order), dtype=int)
+    ranks[np.asarray(order)] = np.arange(1, len(order) + 1)
+    return pd.DataFrame(
+        {
+            "experiment": experiment,
+            "rank": ranks,
+            "filter": np.arange(len(known_p)),
+            "known_p": known_p,
+            "known_target": "MA0001.1",
+            "jaspar_E": np.where(known_p < 1e-4, 1e-3, 1.0),
+            "jaspar_name": "TF",
+            "tf_is_best_jaspar": known_p < 1e-4,
+        }
+    ).sort_values("rank")
+
+
+# filters 0..5 per experiment; filter 0 matches at p 1e-6, filter 1 at 0.01, filter 2 at 0.2
+P = [1e-6, 0.01, 0.2, 0.9, 0.9, 0.9]
+
+
+def details() -> dict[str, pd.DataFrame]:
+    """Four methods on planted rankings.
+
+    DeepResolve ranks the match first in e1..e4 (and on e5, e6 that only it and eDM cover);
+    Grad-CAM ranks it first in e1, e2 and fourth (p 0.9 filters first) in e3, e4; gradient x
+    input ranks filter 1 (p 0.01) first everywhere; eDM's PWMs match in e1 only.
+    """
+    with_sequences = ["e1", "e2", "e3", "e4"]
+    everything = [*with_sequences, "e5", "e6"]
+    tables = {
+        DEEPRESOLVE: [ranked_rows(e, P, [0, 1, 2, 3, 4, 5]) for e in everything],
+        GRAD_CAM: [
+            ranked_rows(e, P, [0, 1, 2, 3, 4, 5] if e in ("e1", "e2") else [3, 4, 5, 0, 1, 2])
+            for e in with_sequences
+        ],
+        GRADIENT_X_INPUT: [ranked_rows(e, P, [1, 0, 2, 3, 4, 5]) for e in with_sequences],
+        ENHANCED_DEEPMOTIF: [
+            ranked_rows(e, P[:5] if e == "e1" else [0.9] * 5, [0, 1, 2, 3, 4]) for e in everything
+        ],
+    }
+    return {m: experiment_detail(pd.concat(t, ignore_index=True)) for m, t in tables.items()}
+
+
+def test_comparison_table_counts_every_method_on_its_own_and_on_shared_experiments():
+    table = comparison_table(details())
+    ours = table[(table["source"] == "ours") & (table["statistic"] == "known")]
+
+    def cell(method, coverage, threshold, k):
+        row = ours[
+            (ours["method"] == method)
+            & (ours["coverage"] == coverage)
+            & np.isclose(ours["threshold"], threshold)
+        ]
+        assert len(row) == 1, (method, coverage, threshold)
+        return int(row.iloc[0][f"top{k}"]), int(row.iloc[0]["n_experiments"])
+
+    assert cell(DEEPRESOLVE, ALL, 0.05, 1) == (6, 6)
+    assert cell(DEEPRESOLVE, SHARED, 0.05, 1) == (4, 4)
+    assert cell(GRAD_CAM, SHARED, 0.05, 1) == (2, 4)
+    assert cell(GRAD_CAM, SHARED, 0.05, 3) == (2, 4)
+    assert cell(GRAD_CAM, SHARED, 0.05, 5) == (4, 4)
+    assert cell(GRADIENT_X_INPUT, SHARED, 0.05, 1) == (4, 4)  # p 0.01 < 0.05 counts
+    assert cell(ENHANCED_DEEPMOTIF, ALL, 0.05, 5) == (1, 6)
+    assert cell(ENHANCED_DEEPMOTIF, SHARED, 0.5, 3) == (1, 4)
+    strict = table[(table["statistic"] == "strict") & (table["source"] == "ours")]
+    gxi = strict[(strict["method"] == GRADIENT_X_INPUT) & (strict["coverage"] == SHARED)]
+    assert gxi[["top1", "top3"]].iloc[0].tolist() == [0, 4]  # the strict hit is second
+    # random order: 1 strict hit among 6 filters, top-1 -> 1/6 per experiment
+    random_rows = table[table["method"] == f"random order ({DEEPRESOLVE})"]
+    strict_random = random_rows[(random_rows["statistic"] == "strict")]
+    assert strict_random.set_index("coverage").loc[ALL, "top1"] == pytest.approx(1.0, abs=0.01)
+    paper = table[(table["source"] == "paper") & (table["method"] == ENHANCED_DEEPMOTIF)]
+    assert set(paper["top1"]) == {120, 42}
+    markdown = to_markdown(table, {"note": "planted"})
+    assert "## Coverage: the experiments with sequences" in markdown
+    assert "note: planted" in markdown
+
+
+def test_claims_pass_and_fail_with_numbers_on_equal_ground():
+    claims = check_claims(details())
+    assert list(claims.columns) == list(CLAIM_COLUMNS)
+    assert len(claims) == 10  # 6 Grad-CAM, 2 gradient x input, 2 eDM: none dropped
+    grad_cam = claims[claims["claim"].str.contains("Grad-CAM")]
+    assert grad_cam["n_experiments"].eq(4).all()
+    assert grad_cam["passed"].tolist() == [True] * 6  # 4 >= 2, 4 >= 2, 4 >= 4
+    gxi = claims[claims["claim"].str.contains("gradient x input")].set_index("threshold")
+    assert gxi.loc[0.5, "passed"] and gxi.loc[0.05, "passed"]
+    edm = claims[claims["claim"].str.contains("six times")].set_index("ground")
+    assert edm.loc[ALL, ["n_experiments", "deepresolve", "other"]].tolist() == [6, 6, 1]
+    assert edm.loc[ALL, "passed"]  # 6 >= 6 x 1
+    assert not edm.loc[SHARED, "passed"]  # 4 < 6 x 1
+    assert edm.loc[ALL, "required"] == ">= 6 x 1 = 6"
+    # the paper's own numbers: 419 >= 6 x 69 and 368 >= 353 hold
+    assert claims["paper_passed"].all()
+
+    without_edm = {m: d for m, d in details().items() if m != ENHANCED_DEEPMOTIF}
+    untested = check_claims(without_edm)
+    assert len(untested) == 10
+    assert untested.loc[untested["claim"].str.contains("six times"), "passed"].eq("").all()
+
+
+def test_comparison_figure_has_both_panels():
+    figure = plot_comparison(comparison_table(details()))
+    left, right = figure.axes
+    assert "n = 6" in left.get_title() and "n = 4" in right.get_title()
+    # left: DeepResolve and eDM, ours + paper bars for 6 cells each; right: four methods
+    assert len(left.patches) == 2 * 2 * 6
+    assert len(right.patches) == 4 * 2 * 6
+
+
+def test_experiment_sequences_errors(tmp_path):
+    with pytest.raises(ValueError, match="sequence source 'fasta' is not one of"):
+        experiment_sequences("fasta", tmp_path / "x")
+    bad = tmp_path / "bad_B.seq.gz"
+    with gzip.open(bad, "wt") as handle:
+        handle.write("FoldID\tEventID\tseq\tBound\nA\tseq_1_peak\tACGN\t1\n")
+    with pytest.raises(ValueError, match=r"bad_B.seq.gz, line 2: letter 'N'"):
+        experiment_sequences("deepbind", bad)
+
+
+@pytest.mark.shared_data
+def test_published_rest_model_separates_its_deepbind_test_set():
+    from deepresolve.keras1 import load_keras1_model
+
+    data = require_shared_data("deepbind-encode")
+    X, labels = experiment_sequences(
+        "deepbind", data / "deepbind-encode" / f"{REST_DEEPBIND}_B.seq.gz"
+    )
+    assert X.shape == (1000, 101, 4) and labels.sum() == 500
+    model = load_keras1_model(data / "published-422tf-models" / REST, name=REST)
+    # mapping.tsv of the shared data: 0.9645
+    assert model_auc(model, X, labels) == pytest.approx(0.9645, abs=0.002)
+    with pytest.raises(ValueError, match="needs bound and unbound sequences"):
+        model_auc(model, X[labels == 1], labels[labels == 1])

@@ -1,0 +1,112 @@
+# Table 1's four methods (paper section 5.1) as far as the reachable data allows: enhanced
+# DeepMotif on every published model of table1.experiments (batched), Grad-CAM and gradient x
+# input on the experiments with bound sequences (table1_methods.sequences), DeepResolve from
+# rule table1; one table with coverage per row, the paper's claims, a figure.
+rule table1_deepmotif_batch:
+    """Enhanced DeepMotif on a batch of published models: one batched input-space ascent, the
+    5 best sequences' most informative windows as PWMs, TOMTOM as for DeepResolve's filters.
+    """
+    input:
+        unpack(edm_batch_models),
+        motifs="results/table1/known_motifs.json",
+    output:
+        ranked="results/table1/deepmotif/{batch}/ranked_pwms.tsv",
+        runs="results/table1/deepmotif/{batch}/runs.tsv",
+        excluded="results/table1/deepmotif/{batch}/excluded.tsv",
+        pwms=directory("results/table1/deepmotif/{batch}/pwms"),
+    log:
+        "logs/table1/deepmotif/{batch}.log",
+    benchmark:
+        "benchmarks/results/table1/deepmotif/{batch}.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    resources:
+        **gpu_resources(),
+        runtime=60,
+        mem_mb=4000,
+    params:
+        experiments=lambda wildcards: EDM_BATCHES[int(wildcards.batch)],
+        deepmotif=TABLE1_METHODS["deepmotif"],
+        seed=config["seed"],
+    script:
+        "../../scripts/table1_deepmotif.py"
+
+
+rule table1_gradients:
+    """Grad-CAM and gradient x input on one published model with its experiment's bound
+    sequences (table1_methods.n_sequences sampled positives); the model's AUC on them.
+    """
+    input:
+        unpack(gradient_inputs),
+    output:
+        ranked="results/table1/gradients/{experiment}/ranked_filters.tsv",
+        summary="results/table1/gradients/{experiment}/summary.json",
+    log:
+        "logs/table1/gradients/{experiment}.log",
+    benchmark:
+        "benchmarks/results/table1/gradients/{experiment}.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    resources:
+        **gpu_resources(),
+        runtime=15,
+        mem_mb=3000,
+    params:
+        spec=lambda wildcards: TABLE1_METHODS["sequences"][wildcards.experiment],
+        pool_label=positive_pool_label,
+        n_sequences=TABLE1_METHODS["n_sequences"],
+        seed=config["seed"],
+    script:
+        "../../scripts/table1_gradients.py"
+
+
+rule table1_four_methods:
+    """Table 1 with the four methods, coverage per row, beside the paper's; claims; figure."""
+    input:
+        dr_detail="results/table1/detail.tsv",
+        edm_ranked=expand(
+            "results/table1/deepmotif/{batch}/ranked_pwms.tsv",
+            batch=range(len(EDM_BATCHES)),
+        ),
+        edm_excluded=expand(
+            "results/table1/deepmotif/{batch}/excluded.tsv",
+            batch=range(len(EDM_BATCHES)),
+        ),
+        gradients=expand(
+            "results/table1/gradients/{experiment}/ranked_filters.tsv",
+            experiment=TABLE1_SEQUENCE_EXPERIMENTS,
+        ),
+        summaries=expand(
+            "results/table1/gradients/{experiment}/summary.json",
+            experiment=TABLE1_SEQUENCE_EXPERIMENTS,
+        ),
+    output:
+        tsv=report(
+            "results/table1/methods_table.tsv",
+            caption="../report/table1_four_methods.rst",
+            category="Table 1",
+        ),
+        md="results/table1/methods_table.md",
+        detail="results/table1/methods_table_detail.tsv",
+        sequences=report(
+            "results/table1/sequence_experiments.tsv",
+            caption="../report/table1_sequence_experiments.rst",
+            category="Table 1",
+        ),
+        claims=report(
+            "results/table1/claims.tsv",
+            caption="../report/table1_claims.rst",
+            category="Table 1",
+        ),
+        png=report(
+            "results/table1/methods_comparison.png",
+            caption="../report/table1_methods_figure.rst",
+            category="Table 1",
+        ),
+        pdf="results/table1/methods_comparison.pdf",
+    log:
+        "logs/table1/four_methods.log",
+    conda:
+        "../../envs/deepresolve.yaml"
+    script:
+        "../../scripts/table1_four_methods.py"
