@@ -8,7 +8,9 @@ unbound (shuffled); ``part: (n,)`` 0 = train, 1 = validation, 2 = test.
 from __future__ import annotations
 
 import logging
+import math
 import os
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,7 +25,8 @@ from deepresolve.attribution import (
     enhanced_deepmotif,
     gradient_filter_scores,
 )
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, unreadable_file
+from deepresolve.shuffle import dinucleotide_shuffle
 from deepresolve.tf_models import (
     MotifCollection,
     analyse_models,
@@ -31,7 +34,7 @@ from deepresolve.tf_models import (
     known_motif_hits,
     ranked_table,
 )
-from deepresolve.training import Split
+from deepresolve.training import Split, predict
 from deepresolve.zeng import ZengSequences
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,11 @@ PRESETS = {
     },
 }
 TRAIN, VALIDATION, TEST = 0, 1, 2
+PART_NAMES = {TRAIN: "train", VALIDATION: "validation", TEST: "test"}
+#: id suffixes that pair a peak with its shuffle (Zeng: ``<id>`` / ``<id>_shuf``; DeepBind:
+#: ``seq_N_peak`` / ``seq_N_shuf``); a pair always lands in one part
+PAIR_SUFFIXES = ("_shuf", "_peak")
+AUC_FAILURE = ("error", "exclude")
 DEEPRESOLVE = "DeepResolve"
 
 
@@ -91,10 +99,20 @@ class ExperimentSequences:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExperimentSequences:
-        with np.load(path, allow_pickle=False) as data:
-            return cls(
-                ids=data["ids"].tolist(), X=data["X"], labels=data["labels"], part=data["part"]
-            )
+        """Read a file of :meth:`save`; a truncated or corrupt one raises ``ValueError``
+        naming it and rule ``chipseq_sequences`` (:func:`deepresolve.files.unreadable_file`)."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return cls(
+                    ids=data["ids"].tolist(),
+                    X=data["X"],
+                    labels=data["labels"],
+                    part=data["part"],
+                )
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+            raise unreadable_file(path, "chipseq_sequences", err) from err
 
 
 def assign_parts(
@@ -124,13 +142,16 @@ def assign_parts(
             parts.append(np.full(len(sets[name].ids), code, dtype=np.int8))
     part = np.concatenate(parts)
     if "train" in sets:
-        train_rows = np.flatnonzero(part == TRAIN)
-        order = rng.permutation(train_rows)
+        # draw pairs (a peak and its shuffle), not rows: both always land in one part
+        groups, first = pair_groups(sets["train"].ids)
+        order = rng.permutation(len(first))
         n_test = 0 if "test" in sets else int(round(len(order) * test_fraction))
-        part[order[:n_test]] = TEST
+        drawn = np.zeros(len(first), dtype=np.int8)
+        drawn[order[:n_test]] = TEST
         if "validation" not in sets:
             n_validation = int(round(len(order) * validation_fraction))
-            part[order[n_test : n_test + n_validation]] = VALIDATION
+            drawn[order[n_test : n_test + n_validation]] = VALIDATION
+        part[: len(groups)] = drawn[groups]
     ordered = [sets[name] for name in ("train", "validation", "test") if name in sets]
     ids = [i for s in ordered for i in s.ids]
     repeated = [i for i, count in Counter(ids).items() if count > 1]
@@ -139,6 +160,180 @@ def assign_parts(
     X = np.concatenate([s.X for s in ordered])
     labels = np.concatenate([np.asarray(s.labels, dtype=np.int64) for s in ordered])
     return ExperimentSequences(ids=ids, X=X, labels=labels, part=part)
+
+
+def pair_groups(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Group ids that differ only by a suffix of :data:`PAIR_SUFFIXES` (a peak, its shuffle).
+
+    Returns ``(groups, first)``: ``groups: array, shape=(n,)`` the group of each id, numbered
+    in order of first appearance; ``first: array, shape=(n_groups,)`` each group's first row.
+    """
+    keys = [_pair_key(i) for i in ids]
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    # renumber by first appearance, so the numbering does not depend on how ids sort
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inverse], np.sort(first)
+
+
+def _pair_key(seq_id: str) -> str:
+    # "x_peak_shuf" (a shuffle made here of DeepBind's peak "x_peak") -> "x", like "x_shuf"
+    for suffix in PAIR_SUFFIXES:
+        seq_id = seq_id.removesuffix(suffix)
+    return seq_id
+
+
+def with_shuffled_negatives(sequences: ZengSequences, *, seed: int, source: str) -> ZengSequences:
+    """A set of positives only gets one dinucleotide-shuffled negative per positive.
+
+    The shuffles (:func:`deepresolve.shuffle.dinucleotide_shuffle`, seeded) follow the
+    positives, with ids ``<id>_shuf`` and label 0, as rule ``chipseq_sequences`` makes them
+    for peaks. A set with both labels is returned as it is.
+
+    Raises
+    ------
+    ValueError
+        Every label is 0 (``source`` names the file): there is nothing to learn from.
+    """
+    labels = np.asarray(sequences.labels)
+    if labels.size and (labels == 0).all():
+        raise ValueError(
+            f"{source}: all {labels.size} sequences are labelled 0 (unbound), none bound; give "
+            "the file of bound sequences (peaks), alone or with negatives"
+        )
+    if labels.size == 0 or (labels == 0).any():
+        return sequences
+    shuffles = dinucleotide_shuffle(np.asarray(sequences.X), seed=seed)
+    log.info("%s: positives only; %d dinucleotide-shuffled negatives added", source, len(labels))
+    return ZengSequences(
+        list(sequences.ids) + [f"{i}_shuf" for i in sequences.ids],
+        np.concatenate([sequences.X, shuffles]),
+        np.concatenate([labels, np.zeros_like(labels)]),
+    )
+
+
+def cap_positives(sequences: ZengSequences, max_positives: int | None, *, seed: int):
+    """At most ``max_positives`` positives (with their shuffles), a seeded sample in file order.
+
+    Negatives without a positive in their pair are kept in the same proportion. ``None``, or
+    no more positives than that, returns ``sequences`` unchanged.
+    """
+    labels = np.asarray(sequences.labels)
+    groups, first = pair_groups(list(sequences.ids))
+    positive = np.zeros(len(first), dtype=bool)
+    positive[groups[labels == 1]] = True
+    n_positive = int(positive.sum())
+    if max_positives is None or n_positive <= max_positives:
+        return sequences
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 4]))
+    keep = np.zeros(len(first), dtype=bool)
+    keep[rng.choice(np.flatnonzero(positive), max_positives, replace=False)] = True
+    others = np.flatnonzero(~positive)
+    n_others = int(round(len(others) * max_positives / n_positive))
+    keep[rng.choice(others, n_others, replace=False)] = True
+    rows = np.flatnonzero(keep[groups])
+    log.info(
+        "kept %d of %d positives (max_positives), %d rows", max_positives, n_positive, len(rows)
+    )
+    return ZengSequences([sequences.ids[r] for r in rows], sequences.X[rows], labels[rows])
+
+
+def check_parts(experiment: str, sequences: ExperimentSequences, needed: Iterable[int]) -> None:
+    """Each part of ``needed`` must hold both labels; raise ``ValueError`` saying which not.
+
+    ``needed``: :data:`TRAIN`, :data:`VALIDATION`, :data:`TEST` codes (a published model needs
+    the test part only).
+    """
+    for code in needed:
+        labels = sequences.labels[sequences.part == code]
+        counts = {label: int((labels == label).sum()) for label in (0, 1)}
+        if labels.size == 0 or min(counts.values()) == 0:
+            raise ValueError(
+                f"experiment {experiment}: the {PART_NAMES[code]} part holds "
+                f"{counts[1]} bound and {counts[0]} unbound sequences; it needs both. Give "
+                f"that part's file with both labels, or positives only (shuffled negatives "
+                "are then added), or more sequences to draw it from"
+            )
+
+
+def check_test_auc(experiment: str, auc: float, policy: str) -> str | None:
+    """``None`` for a usable test AUC; otherwise raise (``policy="error"``) or return the
+    reason to list the experiment as excluded (``policy="exclude"``).
+
+    Unusable: NaN (one label in the test part) or below 0.5 (worse than chance: labels
+    swapped, or the model did not learn).
+    """
+    if policy not in AUC_FAILURE:
+        raise ValueError(f"chipseq.auc_failure must be one of {AUC_FAILURE}, got {policy!r}")
+    if math.isnan(auc):
+        reason = "test AUC is NaN (the test part has one label only)"
+    elif auc < 0.5:
+        reason = f"test AUC {auc:.3f} is below 0.5 (labels swapped, or the model learnt nothing)"
+    else:
+        return None
+    if policy == "error":
+        raise ValueError(
+            f"experiment {experiment}: {reason}; it is not counted. Check its files and labels, "
+            "or set chipseq.auc_failure: exclude to list it as excluded and go on"
+        )
+    log.warning("experiment %s excluded: %s", experiment, reason)
+    return reason
+
+
+def load_trained_model(path: str | os.PathLike) -> keras.Model:
+    """A model written by rule ``train_chipseq``; a broken file raises ``ValueError`` saying
+    so, with the rule that makes it (Keras itself says "File not found" for a cut file)."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{path}: no such model file")
+    try:
+        return keras.models.load_model(path)
+    except Exception as err:  # noqa: BLE001 - Keras raises many types for a broken archive
+        raise ValueError(
+            f"{path}: not a readable Keras 3 file ({type(err).__name__}: {err}). It is made by "
+            "rule train_chipseq: delete it, or add `--forcerun train_chipseq` to the snakemake "
+            "command, to train it again"
+        ) from err
+
+
+def prepare_sequences(
+    sets: Mapping[str, ZengSequences],
+    *,
+    origin: Mapping[str, str],
+    max_positives: int | None,
+    validation_fraction: float,
+    test_fraction: float,
+    seed: int,
+) -> ExperimentSequences:
+    """An experiment's sequences from its sets: negatives for positives-only sets, the train
+    set capped, then the parts (:func:`assign_parts`).
+
+    Parameters
+    ----------
+    sets : mapping
+        ``train`` / ``validation`` / ``test`` -> sequences as read.
+    origin : mapping
+        The same keys -> the file each set comes from (named in messages).
+    max_positives : int or None
+        Cap of the train set's positives (:func:`cap_positives`).
+    validation_fraction, test_fraction, seed
+        As for :func:`assign_parts`; each set's shuffles get their own seed from ``seed``.
+    """
+    ready = {}
+    for index, part in enumerate(("train", "validation", "test")):
+        if part not in sets:
+            continue
+        part_seed = int(np.random.SeedSequence([seed, 3, index]).generate_state(1)[0])
+        ready[part] = with_shuffled_negatives(
+            sets[part], seed=part_seed, source=str(origin.get(part, part))
+        )
+    if "train" in ready:
+        ready["train"] = cap_positives(ready["train"], max_positives, seed=seed)
+    return assign_parts(
+        ready,
+        validation_fraction=validation_fraction,
+        test_fraction=test_fraction,
+        seed=seed,
+    )
 
 
 def tf_motif_rows(tfs: Mapping[str, str], motifs: Iterable, release: str) -> pd.DataFrame:
@@ -174,7 +369,7 @@ def held_out_auc(model: keras.Model, sequences: ExperimentSequences) -> float:
     y = sequences.labels[rows]
     if len(np.unique(y)) < 2:
         return float("nan")
-    scores = model.predict(sequences.X[rows].astype(np.float32), batch_size=1024, verbose=0)
+    scores = predict(model, sequences.X[rows])
     return float(roc_auc_score(y, np.asarray(scores).reshape(len(y), -1)[:, 0]))
 
 

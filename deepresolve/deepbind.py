@@ -19,9 +19,11 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from deepresolve.files import read_lines
+from deepresolve.zeng import ZengSequences, encode
 
 DEEPBIND_COMMIT = "a9bbf5ffcdf62f2832b0bbdede43a36f4dc19426"
 DEEPBIND_URL = f"https://raw.githubusercontent.com/jisraeli/DeepBind/{DEEPBIND_COMMIT}/data/encode"
@@ -125,4 +127,25 @@ def read_deepbind(path: str | os.PathLike) -> pd.DataFrame:
             "sequence": pd.Series(sequences, dtype=object),
             "bound": pd.Series(bound, dtype="int64"),
         }
+    )
+
+
+def deepbind_sequences(path: str | os.PathLike) -> ZengSequences:
+    """A DeepBind file as :class:`deepresolve.zeng.ZengSequences` (what the workflow joins).
+
+    ``ids`` are the ``EventID``s, ``X: array, shape=(n, length, 4), uint8`` one-hot (A, C, G,
+    T), ``labels: array, shape=(n,), int64`` the ``Bound`` column. A repeated ``EventID``
+    raises ``ValueError`` naming the file.
+    """
+    table = read_deepbind(path)
+    repeated = table["event_id"][table["event_id"].duplicated()]
+    if len(repeated):
+        raise ValueError(
+            f"{path}: EventID {repeated.iloc[0]!r} occurs more than once; every EventID must be "
+            "unique (it pairs a peak with its shuffle)"
+        )
+    return ZengSequences(
+        table["event_id"].tolist(),
+        encode(table["sequence"].tolist()),
+        table["bound"].to_numpy(dtype=np.int64),
     )

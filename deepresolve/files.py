@@ -76,3 +76,16 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def unreadable_file(path: str | os.PathLike, rule: str, error: BaseException) -> ValueError:
+    """The error for a workflow file that exists but cannot be read (truncated, corrupt).
+
+    Names the file, the rule that makes it and how to remake it: Snakemake does not remake a
+    file by itself when its content is broken but its time stamp is fine.
+    """
+    return ValueError(
+        f"{path}: cannot read it ({type(error).__name__}: {error}); the file is truncated or "
+        f"corrupt. It is made by rule {rule}: delete it, or add `--forcerun {rule}` to the "
+        "snakemake command, to make it again"
+    )

@@ -30,7 +30,10 @@ from deepresolve.sequences import encode_indices, indices_to_one_hot
 N_POLICIES = ("error", "uniform")
 _NOT_ACGT = re.compile(r"[^ACGTacgt]")
 _NOT_ACGTN = re.compile(r"[^ACGTNacgtn]")
-_N_HINT = "; pass n_policy='uniform' to encode N as 0.25 per base"
+_N_HINT = (
+    "; to keep such sequences with N as 0.25 per base, set chipseq.n_policy: uniform in the "
+    "workflow config (n_policy='uniform' in Python), or remove them from the file"
+)
 
 
 class ZengSequences(NamedTuple):

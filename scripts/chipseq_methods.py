@@ -3,10 +3,16 @@
 import json
 import logging
 
-import keras
-
-from deepresolve.chipseq import ExperimentSequences, compare_methods, held_out_auc
+from deepresolve.chipseq import (
+    TEST,
+    ExperimentSequences,
+    check_test_auc,
+    compare_methods,
+    held_out_auc,
+    load_trained_model,
+)
 from deepresolve.device import configure_tensorflow
+from deepresolve.files import atomic_write
 from deepresolve.fim import fim_options
 from deepresolve.keras1 import load_keras1_model
 from deepresolve.logs import setup_logging
@@ -18,10 +24,26 @@ configure_tensorflow()
 log = logging.getLogger("chipseq_methods")
 experiment = snakemake.wildcards.chip
 files = list(snakemake.input.model)
-model = keras.models.load_model(files[0]) if len(files) == 1 else load_keras1_model(tuple(files))
+model = load_trained_model(files[0]) if len(files) == 1 else load_keras1_model(tuple(files))
 sequences = ExperimentSequences.load(snakemake.input.sequences)
 auc = held_out_auc(model, sequences)
 log.info("%s: test AUC %.4f", experiment, auc)
+evaluation = {
+    "experiment": experiment,
+    "model": "published" if len(files) == 2 else "trained",
+    "test_auc": auc,
+    "n_test": int((sequences.part == TEST).sum()),
+}
+# NaN or below 0.5: stop (chipseq.auc_failure: error), or list it as excluded, count it nowhere
+excluded = check_test_auc(experiment, auc, snakemake.params.auc_failure)
+if excluded:
+    with atomic_write(snakemake.output.ranked) as handle:
+        handle.write("experiment\tmethod\trank\tfilter\tscore\n")
+    with atomic_write(snakemake.output.deepmotif) as handle:
+        handle.write(f"MEME version 4\n\nALPHABET= ACGT\n\n# {experiment} excluded: {excluded}\n")
+    with atomic_write(snakemake.output.evaluation) as handle:
+        json.dump(evaluation | {"test_auc": None, "excluded": excluded}, handle, indent=2)
+    raise SystemExit(0)
 
 params, methods = snakemake.params.fim, snakemake.params.methods
 ranked, edm_pwms = compare_methods(
@@ -37,11 +59,5 @@ ranked, edm_pwms = compare_methods(
 )
 ranked.to_csv(snakemake.output.ranked, sep="\t", index=False)
 write_meme(snakemake.output.deepmotif, edm_pwms, [f"edm_{i}" for i in range(len(edm_pwms))])
-evaluation = {
-    "experiment": experiment,
-    "model": "published" if len(files) == 2 else "trained",
-    "test_auc": auc,
-    "n_test": int((sequences.part == 2).sum()),
-}
-with open(snakemake.output.evaluation, "w") as handle:
-    json.dump(evaluation, handle, indent=2)
+with atomic_write(snakemake.output.evaluation) as handle:
+    json.dump(evaluation, handle, indent=2, allow_nan=False)

@@ -1,10 +1,11 @@
 """Snakemake script of rule `chipseq_sequences`: one experiment's labelled sequences, with
-train/validation/test parts (deepresolve.chipseq.assign_parts)."""
+train/validation/test parts (deepresolve.chipseq.prepare_sequences)."""
 
 import logging
 from pathlib import Path
 
-from deepresolve.chipseq import TEST, TRAIN, VALIDATION, assign_parts
+from deepresolve.chipseq import TEST, TRAIN, VALIDATION, check_parts, prepare_sequences
+from deepresolve.deepbind import deepbind_sequences
 from deepresolve.fasta import read_fasta
 from deepresolve.logs import setup_logging
 from deepresolve.peaks import build_experiment
@@ -15,16 +16,18 @@ log = logging.getLogger("chipseq_sequences")
 spec, settings = snakemake.params.spec, snakemake.params.settings
 n_policy = settings["n_policy"]
 inputs = snakemake.input
+given = set(inputs.keys())
 
+sets, origin = {}, {}  # part -> sequences, and the file they come from
 if spec["source"] == "zeng":
-    sets = {part: read_zeng(inputs[part], n_policy=n_policy) for part in spec["parts"]}
-elif spec["source"] == "fasta":
-    sets = {}
-    for part in ("train", "validation"):
-        if f"{part}_fasta" in inputs.keys():
-            targets = inputs[f"{part}_targets"] if f"{part}_targets" in inputs.keys() else None
-            sets[part] = read_fasta(inputs[f"{part}_fasta"], targets, n_policy=n_policy)
-else:
+    for part in spec["parts"]:
+        sets[part], origin[part] = read_zeng(inputs[part], n_policy=n_policy), inputs[part]
+elif spec["source"] == "deepbind":
+    for part in ("train", "test"):
+        if f"deepbind_{part}" in given:
+            origin[part] = inputs[f"deepbind_{part}"]
+            sets[part] = deepbind_sequences(origin[part])
+elif spec["source"] == "peaks":
     table = build_experiment(
         inputs.peaks,
         inputs.genome,
@@ -34,20 +37,32 @@ else:
     )
     zeng_file = Path(snakemake.output[0]).with_name("sequences.data")
     write_zeng(zeng_file, table["id"], table["sequence"], table["label"])
-    sets = {
-        "train": ZengSequences(
-            table["id"].tolist(),
-            encode(table["sequence"].tolist(), n_policy),
-            table["label"].to_numpy(),
-        )
-    }
+    origin["train"] = inputs.peaks
+    sets["train"] = ZengSequences(
+        table["id"].tolist(),
+        encode(table["sequence"].tolist(), n_policy),
+        table["label"].to_numpy(),
+    )
+for part in ("train", "validation", "test"):  # files given for a part, for every source
+    if f"{part}_seq" in given:
+        origin[part] = inputs[f"{part}_seq"]
+        sets[part] = deepbind_sequences(origin[part])
+    elif f"{part}_fasta" in given:
+        origin[part] = inputs[f"{part}_fasta"]
+        targets = inputs[f"{part}_targets"] if f"{part}_targets" in given else None
+        sets[part] = read_fasta(origin[part], targets, n_policy=n_policy)
 
-sequences = assign_parts(
+max_positives = spec.get("max_positives", settings["max_positives"])
+sequences = prepare_sequences(
     sets,
+    origin=origin,
+    max_positives=max_positives,
     validation_fraction=settings["training"]["validation_fraction"],
     test_fraction=settings["training"]["test_fraction"],
     seed=snakemake.params.seed,
 )
+needed = [TEST] if spec["model"] == "published" else [TRAIN, VALIDATION, TEST]
+check_parts(snakemake.wildcards.chip, sequences, needed)
 for name, code in (("train", TRAIN), ("validation", VALIDATION), ("test", TEST)):
     rows = sequences.part == code
     log.info("%s: %d sequences, %d bound", name, rows.sum(), sequences.labels[rows].sum())

@@ -2,8 +2,9 @@
 
 import json
 
-from deepresolve.chipseq import PRESETS, ExperimentSequences
+from deepresolve.chipseq import PRESETS, ExperimentSequences, check_test_auc
 from deepresolve.device import configure_tensorflow
+from deepresolve.files import atomic_write
 from deepresolve.logs import setup_logging
 from deepresolve.training import train_classifier
 
@@ -24,12 +25,16 @@ result = train_classifier(
     validation_fraction=0.0,
     **training,
 )
-metrics = {
-    "experiment": snakemake.wildcards.chip,
-    "preset": snakemake.params.preset,
-    **result.metrics,
-}
+experiment = snakemake.wildcards.chip
+# NaN or below 0.5: stop here (chipseq.auc_failure: error), or record why it is excluded
+excluded = check_test_auc(
+    experiment, result.metrics["test_auc"]["bound"], snakemake.params.auc_failure
+)
+metrics = {"experiment": experiment, "preset": snakemake.params.preset, **result.metrics}
+if excluded:
+    metrics["test_auc"] = {"bound": None}
+    metrics["excluded"] = excluded
 result.model.save(snakemake.output.model)
 result.history.to_csv(snakemake.output.history, sep="\t", index=False)
-with open(snakemake.output.metrics, "w") as handle:
-    json.dump(metrics, handle, indent=2)
+with atomic_write(snakemake.output.metrics) as handle:
+    json.dump(metrics, handle, indent=2, allow_nan=False)

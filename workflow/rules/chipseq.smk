@@ -49,8 +49,9 @@ rule download_deepbind_file:
 
 
 rule fetch_sequence_file:
-    """A FASTA or target file of an experiment given by URL, checked when the config gives its
-    SHA-256; taken from the experiment's mirror folder when that holds a file of the URL's name.
+    """A FASTA, target or DeepBind .seq file of an experiment given by URL, checked when the
+    config gives its SHA-256; taken from the experiment's mirror folder when that holds a file
+    of the URL's name.
     """
     output:
         "resources/chipseq/{chip}/{fasta_part}.{kind}",
@@ -132,6 +133,7 @@ rule train_chipseq:
     params:
         preset=config["chipseq"]["model_preset"],
         training=config["chipseq"]["training"],
+        auc_failure=config["chipseq"]["auc_failure"],
         seed=config["seed"],
     script:
         "../../scripts/train_chipseq.py"
@@ -175,6 +177,7 @@ rule chipseq_methods:
     params:
         fim=chipseq_fim,
         methods=config["chipseq"]["methods"],
+        auc_failure=config["chipseq"]["auc_failure"],
         seed=config["seed"],
     script:
         "../../scripts/chipseq_methods.py"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
+from deepresolve.chipseq_config import read_deepbind_models
 from deepresolve.config import check_config, fim_settings, model_config
 from deepresolve.jaspar import read_tf_motifs
 from deepresolve.tomtom import MEME_CONTAINER, tomtom_command
@@ -87,8 +88,8 @@ wildcard_constraints:
     chip=r"[A-Za-z0-9_.-]+",
     zeng=r"[A-Za-z0-9_.-]+",
     part="train|test",
-    fasta_part="train|validation",
-    kind="fasta|targets",
+    fasta_part="train|validation|test",
+    kind="fasta|targets|seq",
 
 
 def gpu_resources():
@@ -155,94 +156,54 @@ def table1_meme_tables(wildcards):
 
 
 CHIPSEQ = config["chipseq"]["experiments"]
+# DeepBind ENCODE set -> the published model of its experiment
+DEEPBIND_MODELS = read_deepbind_models("config/deepbind_encode.tsv")
 # experiments of Table 1's four-method comparison (the others are trained and evaluated only)
 CHIPSEQ_TABLE1 = [n for n, spec in CHIPSEQ.items() if spec.get("in_table1", True)]
 
 
 def check_chipseq_experiments():
-    """Every experiment names what its source needs; a published model exists (fails early)."""
+    """Every experiment names what its source needs, its files are pinned, its TF has a JASPAR
+    matrix (aliases resolved, close names suggested); fails before any job. Returns
+    experiment -> JASPAR symbol of the Table 1 experiments."""
+    from deepresolve.chipseq_config import experiment_problems
     from deepresolve.download import read_checksums
 
-    published = set(TF_MOTIFS["experiment"])
-    pinned = read_checksums("config/zeng_motif_discovery.sha256")
-    needs = {
-        "zeng": ["parts"],
-        "fasta": ["train", "tf"],
-        "peaks": ["peaks", "genome", "tf"],
-    }
-    problems = []
-    for name, spec in CHIPSEQ.items():
-        missing = [key for key in needs[spec["source"]] if key not in spec]
-        if missing:
-            problems.append(f"{name}: source {spec['source']} needs {missing}")
-        base = spec.get("zeng_experiment", name)
-        if spec["model"] == "published" and base not in published:
-            problems.append(
-                f"{name}: model: published needs one of the 422 published experiments "
-                f"(zeng_experiment), not {base!r}; or use model: trained"
-            )
-        if spec["model"] == "published" and spec["source"] != "zeng":
-            problems.append(f"{name}: model: published goes with source: zeng")
-        if spec["model"] == "trained" and spec.get("parts") == ["test"]:
-            problems.append(
-                f"{name}: model: trained needs the train part (parts: [train, test])"
-            )
-        if "tf" not in spec and base not in published and spec.get("in_table1", True):
-            problems.append(
-                f"{name}: name the TF (tf: CTCF) for an experiment not among the 422, or set "
-                "in_table1: false (train and report the AUC only)"
-            )
-        if spec["model"] == "published" and not spec.get("in_table1", True):
-            problems.append(
-                f"{name}: in_table1: false leaves a published model nothing to do"
-            )
-        if spec["source"] == "zeng" and config["chipseq"]["zeng_unpinned"] == "error":
-            for part in spec.get("parts", []):
-                if f"{base}/{part}.data" not in pinned:
-                    problems.append(
-                        f"{name}: {base}/{part}.data has no checksum in "
-                        "config/zeng_motif_discovery.sha256 (add it, or set "
-                        "chipseq.zeng_unpinned: warn)"
-                    )
+    problems, tfs = experiment_problems(
+        CHIPSEQ,
+        config["chipseq"],
+        published_tfs=dict(zip(TF_MOTIFS["experiment"], TF_MOTIFS["tf"])),
+        zeng_pinned=read_checksums("config/zeng_motif_discovery.sha256"),
+        deepbind_pinned=read_checksums("config/deepbind_encode.sha256"),
+        deepbind_models=DEEPBIND_MODELS,
+    )
     if problems:
         sys.exit(
             "Error in the workflow config, chipseq.experiments:\n  "
             + "\n  ".join(problems)
         )
+    return tfs
 
 
-check_chipseq_experiments()
+CHIPSEQ_TFS = check_chipseq_experiments()
 
 
 def chipseq_inputs(wildcards):
-    """Files behind one experiment's sequences: Zeng parts, or FASTA/targets, or peaks+genome."""
-    spec = CHIPSEQ[wildcards.chip]
-    if spec["source"] == "zeng":
-        base = spec.get("zeng_experiment", wildcards.chip)
-        return {part: f"resources/zeng/{base}/{part}.data" for part in spec["parts"]}
-    if spec["source"] == "peaks":
-        return {
-            "peaks": f"resources/chipseq/{wildcards.chip}/peaks.narrowPeak",
-            "genome": f"resources/chipseq/{wildcards.chip}/genome.fa",
-        }
-    files = {}
-    for part in ("train", "validation"):
-        for kind in ("fasta", "targets"):
-            source = spec.get(part, {}).get(kind)
-            if source:  # a URL is fetched by rule fetch_sequence_file
-                files[f"{part}_{kind}"] = (
-                    f"resources/chipseq/{wildcards.chip}/{part}.{kind}"
-                    if "://" in source
-                    else source
-                )
-    return files
+    """Files behind one experiment's sequences (deepresolve.chipseq_config.experiment_inputs)."""
+    from deepresolve.chipseq_config import experiment_inputs
+
+    return experiment_inputs(wildcards.chip, CHIPSEQ[wildcards.chip])
 
 
 def chipseq_model(wildcards):
     """The model one experiment's methods run on: published (Keras 1 files) or trained here."""
+    from deepresolve.chipseq_config import published_experiment
+
     spec = CHIPSEQ[wildcards.chip]
     if spec["model"] == "published":
-        return published_model_paths(spec.get("zeng_experiment", wildcards.chip))
+        return published_model_paths(
+            published_experiment(wildcards.chip, spec, DEEPBIND_MODELS)
+        )
     return [f"results/chipseq/{wildcards.chip}/model.keras"]
 
 
@@ -254,13 +215,8 @@ def chipseq_fim(wildcards):
 
 
 def chipseq_tfs():
-    """Experiment -> TF symbol: from the config, else from config/tf_motifs.tsv."""
-    table = TF_MOTIFS.set_index("experiment")
-    return {
-        name: CHIPSEQ[name].get("tf")
-        or table.loc[CHIPSEQ[name].get("zeng_experiment", name), "tf"]
-        for name in CHIPSEQ_TABLE1
-    }
+    """Experiment -> JASPAR symbol of the Table 1 experiments (checked at DAG time)."""
+    return {name: CHIPSEQ_TFS[name] for name in CHIPSEQ_TABLE1}
 
 
 def multiclass_tables():
