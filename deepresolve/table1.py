@@ -79,7 +79,7 @@ def random_order_success(hit: np.ndarray, k: int) -> float:
 STRICT = "strict"
 STRICT_E = 0.05
 STATISTICS = {
-    "known": "TOMTOM p against the TF's known motif (the paper's statistic)",
+    "known": "TOMTOM p against the TF's known motif only",
     STRICT: (
         f"E < {STRICT_E:g} against all JASPAR CORE vertebrates and the TF's own matrix is the "
         "filter's best match"
@@ -131,10 +131,50 @@ def experiment_detail(ranked: pd.DataFrame, top_k: Sequence[int] = TOP_K) -> pd.
     return pd.DataFrame(rows)
 
 
+def rerank(ranked: pd.DataFrame, importance: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """A ranked-filter table ranked again by another importance.
+
+    ``ranked``: one row per (experiment, filter) as :func:`experiment_detail` reads it;
+    ``importance``: experiment -> ``(K,)`` values in filter order (e.g. the authors' ONIV).
+    Returns the experiments of ``importance`` only, ``rank`` recomputed (1 = largest, ties by
+    filter index); the per-filter matches are kept.
+    """
+    missing = [e for e in importance if e not in set(ranked["experiment"])]
+    if missing:
+        raise KeyError(f"no ranked filters for {len(missing)} experiments, e.g. {missing[:3]}")
+    parts = []
+    for experiment, values in importance.items():
+        part = ranked[ranked["experiment"] == experiment].sort_values("filter")
+        order = rank_filters(values)
+        if len(order) != len(part):
+            raise ValueError(f"{experiment}: {len(order)} importances for {len(part)} filters")
+        ranks = np.empty(len(order), dtype=int)
+        ranks[order] = np.arange(1, len(order) + 1)
+        parts.append(part.assign(rank=ranks).sort_values("rank"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def importance_by_experiment(ranked: pd.DataFrame, column: str = "oniv") -> dict[str, np.ndarray]:
+    """Experiment -> ``(K,)`` values of ``column`` in filter order, from a ranked-filter table."""
+    return {
+        experiment: group.sort_values("filter")[column].to_numpy(dtype=float)
+        for experiment, group in ranked.groupby("experiment", sort=False)
+    }
+
+
+def counts(detail: pd.DataFrame) -> dict[str, int]:
+    """Successes per Table 1 cell of :func:`experiment_detail`: ``{"top1_p<0.5": n, ...,
+    "top1_strict": n, ...}``."""
+    columns = [column_name(k, t) for k in TOP_K for t in THRESHOLDS]
+    columns += [strict_column(k) for k in TOP_K]
+    return {c: int(detail[c].sum()) for c in columns}
+
+
 def summarise(
     detail: pd.DataFrame,
     method: str = "DeepResolve",
     random_label: str = "random filter order",
+    others: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Table 1 in long form from :func:`experiment_detail`.
 
@@ -142,7 +182,9 @@ def summarise(
     ours, the paper's (out of 422) and the expected count of a random filter order, at p < 0.5
     and p < 0.05 for the paper's statistic (``known``); ours and the random order's for the
     strict statistic (threshold = its E cut-off). ``random_label`` names the random rows
-    (e.g. "random PWM order" for a method that ranks PWMs, not filters).
+    (e.g. "random PWM order" for a method that ranks PWMs, not filters). ``others``: source
+    label -> the detail of the same method ranked otherwise (e.g. by the authors' ONIV), one
+    more row per statistic and threshold after ours.
     """
     n = len(detail)
 
@@ -156,8 +198,8 @@ def summarise(
             **{f"top{k}": count for k, count in zip(TOP_K, counts, strict=True)},
         }
 
-    def ours(columns):
-        return [int(detail[c].sum()) for c in columns]
+    def ours(columns, frame=detail):
+        return [int(frame[c].sum()) for c in columns]
 
     def expected(columns):
         return [round(float(detail[f"random_{c}"].sum()), 2) for c in columns]
@@ -167,10 +209,14 @@ def summarise(
         columns = [column_name(k, t) for k in TOP_K]
         paper = [PAPER_TABLE1[method][(k, t)] for k in TOP_K]
         rows.append(row(method, "ours", "known", t, n, ours(columns)))
+        for label, other in (others or {}).items():
+            rows.append(row(method, label, "known", t, len(other), ours(columns, other)))
         rows.append(row(method, "paper", "known", t, PAPER_N_EXPERIMENTS, paper))
         rows.append(row(random_label, "expected", "known", t, n, expected(columns)))
     columns = [strict_column(k) for k in TOP_K]
     rows.append(row(method, "ours", STRICT, STRICT_E, n, ours(columns)))
+    for label, other in (others or {}).items():
+        rows.append(row(method, label, STRICT, STRICT_E, len(other), ours(columns, other)))
     rows.append(row(random_label, "expected", STRICT, STRICT_E, n, expected(columns)))
     return pd.DataFrame(rows)
 
@@ -207,7 +253,7 @@ def to_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> 
     strict = table[table["statistic"] == STRICT][
         ["method", "source", "n_experiments", *[f"top{k}" for k in TOP_K]]
     ]
-    lines = [f"Paper's statistic: {STATISTICS['known']}.", "", *_markdown_table(wide), ""]
+    lines = [f"The paper's statistic: {STATISTICS['known']}.", "", *_markdown_table(wide), ""]
     lines += [f"Strict statistic: {STATISTICS[STRICT]}.", "", *_markdown_table(strict)]
     for key, text in (notes or {}).items():
         lines += ["", f"{key}: {text}"]

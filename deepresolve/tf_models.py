@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from deepresolve.fim import feature_importance_maps_many
-from deepresolve.importance import niv, oniv
+from deepresolve.importance import ONIVResult, niv, oniv
 from deepresolve.motifs import filters_to_pwms
 from deepresolve.table1 import rank_filters
 from deepresolve.tomtom import COLUMNS as TOMTOM_COLUMNS
@@ -313,6 +313,53 @@ def ranked_table(
     return ranked
 
 
+@dataclass
+class ModelONIV:
+    """ONIV of one single-task model and how its gradient ascent went.
+
+    Attributes
+    ----------
+    summary : ONIVResult
+        ``oniv``, ``variance``, ``nonlinear`` of shape ``(1, K)`` (one class).
+    steps : ndarray, shape=(T,), int
+        Gradient steps of each of the ``T`` runs.
+    """
+
+    summary: ONIVResult
+    steps: np.ndarray
+
+
+def model_onivs(
+    models: Mapping[str, keras.Model],
+    *,
+    fim_options: Mapping | None = None,
+    oniv_mode: str = "released",
+    seed: int = 0,
+) -> dict[str, ModelONIV]:
+    """FIMs of single-task models in one batched gradient ascent, and each model's ONIV.
+
+    Parameters as :func:`analyse_models`; no TOMTOM. Returns experiment -> :class:`ModelONIV`
+    in the order of ``models``.
+    """
+    names = list(models)
+    for experiment in names:
+        n_outputs = int(models[experiment].outputs[0].shape[-1])
+        if n_outputs != 1:
+            raise ValueError(
+                f"experiment {experiment}: expected a single-task model (1 output), got "
+                f"{n_outputs} outputs"
+            )
+    if not names:
+        return {}
+    maps = feature_importance_maps_many(
+        [models[e] for e in names], names=names, seed=seed, **dict(fim_options or {})
+    )
+    return {
+        e: ModelONIV(oniv(niv(found.fims), found.scores, mode=oniv_mode), found.steps[0])
+        for e, found in zip(names, maps, strict=True)
+    }
+
+
 def analyse_models(
     models: Mapping[str, keras.Model],
     motifs: MotifCollection,
@@ -342,26 +389,18 @@ def analyse_models(
         In the order of ``models``.
     """
     names = list(models)
-    if not names:
-        return {}
     for experiment in names:
         motifs.known(experiment)  # fails early for an experiment without known motifs
-        n_outputs = int(models[experiment].outputs[0].shape[-1])
-        if n_outputs != 1:
-            raise ValueError(
-                f"experiment {experiment}: expected a single-task model (1 output), got "
-                f"{n_outputs} outputs"
-            )
-    maps = feature_importance_maps_many(
-        [models[e] for e in names], names=names, seed=seed, **dict(fim_options or {})
-    )
+    onivs = model_onivs(models, fim_options=fim_options, oniv_mode=oniv_mode, seed=seed)
+    if not names:
+        return {}
     pwms_of = {e: filters_to_pwms(conv_kernel(models[e])) for e in names}
     n_filters = sum(len(pwms) for pwms in pwms_of.values())
     log.info("TOMTOM of %d filters against %d JASPAR matrices", n_filters, len(motifs.pwms))
     jaspar = jaspar_hits(pwms_of, motifs)
     results = {}
-    for experiment, found in zip(names, maps, strict=True):
-        summary = oniv(niv(found.fims), found.scores, mode=oniv_mode)
+    for experiment in names:
+        summary = onivs[experiment].summary
         known = known_motif_hits(pwms_of[experiment], experiment, motifs)
         hits = jaspar[jaspar["experiment"] == experiment].drop(columns="experiment")
         per_filter = {

@@ -7,12 +7,16 @@ Engines
     Euclidean column distance, both strands, every overlap of at least one column). Run with
     ``n_target_bins=None`` (no merging of similar target columns) and ``n_median_bins=100000``
     (a near-exact median for the score shift), which is the setting reported to agree with
-    MEME Suite ``tomtom -dist ed`` (5.5.8) to about 1e-4 in log p. Not re-checked in this
-    repository: no MEME binary is available where its tests run.
-``meme`` (the MEME Suite binary, e.g. inside :data:`MEME_CONTAINER` through a Snakemake
-    ``container:`` directive on HPC)
-    :func:`tomtom_command` builds the command line and :func:`read_meme_tomtom_tsv` parses its
-    ``tomtom.tsv``; :func:`run_tomtom` with ``engine="meme"`` does both when ``tomtom`` is on
+    MEME Suite ``tomtom -dist ed``. Checked against MEME 5.5.8 built from source
+    (``scripts/build_tomtom.sh``; ``tests/test_tomtom_meme.py`` runs in CI): the same p-values
+    within 1e-5 in log10 on published models' filters against their known motifs.
+``meme`` (the MEME Suite binary: a cluster's module on ``PATH``, a build of
+    ``scripts/build_tomtom.sh``, or :data:`MEME_CONTAINER` through a Snakemake ``container:``
+    directive)
+    :func:`tomtom_command` builds the command line (``-text``: the table on stdout, no output
+    folder, no HTML step), :func:`tomtom_version` reads ``tomtom -version`` and refuses
+    versions below 5.0 (MEME 4 writes another table), :func:`read_meme_tomtom_tsv` parses the
+    table; :func:`run_tomtom` with ``engine="meme"`` does all three when ``tomtom`` is on
     ``PATH``.
 
 Pseudocounts (parity with MEME)
@@ -42,15 +46,18 @@ shifted right (MEME's ``Optimal_offset``). ``overlap``: number of aligned column
 
 q-values differ between engines: memelite has none, so the memelite engine gives
 Benjamini-Hochberg q-values per query over its ``n_targets`` merged p-values
-(:func:`benjamini_hochberg`, i.e. Storey's q with pi0 = 1). MEME computes Storey q-values with a
-bootstrap estimate of pi0 per query over the ``2 * n_targets`` strand-specific p-values, so its
-q is smaller or equal in practice. Use ``p`` or ``E`` for cross-engine comparisons.
+(:func:`benjamini_hochberg`, i.e. Storey's q with pi0 = 1). MEME computes its q-values per
+query over the ``2 * n_targets`` strand-specific p-values; measured against all of JASPAR they
+are *larger* than the memelite engine's (median 1.69x, up to 2x). Use ``p`` or ``E`` for
+cross-engine comparisons.
 
 Strand ties (palindromes) go to ``'-'`` in memelite and to ``'+'`` in MEME.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -68,6 +75,8 @@ COLUMNS = ("query", "target", "p", "E", "q", "offset", "overlap", "strand")
 #: pull it once (``apptainer pull``) before a cluster run to confirm it resolves.
 MEME_CONTAINER = "docker://memesuite/memesuite:5.5.8"
 MEME_VERSION = "5.5.8"
+#: Oldest MEME Suite whose tomtom writes the table :func:`read_meme_tomtom_tsv` reads.
+MIN_MEME_VERSION = (5, 0)
 
 DEFAULT_MOTIF_PSEUDO = 0.1  # tomtom -motif-pseudo default
 DEFAULT_NSITES = 20  # MEME's DEFAULT_SITE_COUNT, used when a motif has no nsites=
@@ -250,7 +259,6 @@ def _run_memelite(
 def tomtom_command(
     query_meme: str | PathLike,
     target_meme: str | PathLike | Sequence[str | PathLike],
-    out_dir: str | PathLike,
     *,
     dist: str = "ed",
     thresh: float = 1.0,
@@ -264,9 +272,10 @@ def tomtom_command(
 ) -> list[str]:
     """The MEME Suite ``tomtom`` command line (argument list, no shell quoting needed).
 
-    Choices: ``-oc out_dir`` writes ``out_dir/tomtom.tsv`` (plus ``tomtom.xml`` and
-    ``tomtom.html``), read back with :func:`read_meme_tomtom_tsv`; ``-text`` is not used
-    because it sends the table to stdout and overrides ``-oc``. ``-verbosity 1`` silences
+    ``-text`` writes the table (``tomtom.tsv``'s format) to stdout, exit status 0, and no
+    output folder; read it back with :func:`read_meme_tomtom_tsv`. Without ``-text`` a
+    tomtom built without MEME's Perl helpers writes ``tomtom.tsv`` and ``tomtom.xml`` and then
+    exits 1 because it cannot find ``tomtom_xml_to_html``. ``-verbosity 1`` silences
     progress. No logos are drawn, so ``-no-ssc``/``-png``/``-eps`` are left out (add them via
     ``extra``). Distance, pseudocount and minimum overlap are always written out so the run
     does not depend on the defaults of a particular MEME version. With the default
@@ -277,8 +286,6 @@ def tomtom_command(
     ----------
     query_meme, target_meme: path, or several target paths
         MEME motif files.
-    out_dir: path
-        Output folder, replaced if present.
     dist: str
         Column distance (``-dist``): ed, pearson, sandelin, kullback, allr, blic1, ...
     thresh: float
@@ -309,8 +316,7 @@ def tomtom_command(
         raise ValueError(f"thresh: q-value threshold must lie in [0, 1], got {thresh}")
     argv = [
         executable,
-        "-oc",
-        str(out_dir),
+        "-text",
         "-verbosity",
         "1",
         "-dist",
@@ -334,6 +340,94 @@ def tomtom_command(
     argv.append(str(query_meme))
     argv.extend(str(path) for path in target_meme)
     return argv
+
+
+def parse_meme_version(text: str, where: str = "tomtom") -> tuple[int, ...]:
+    """The version numbers in ``tomtom -version`` output, checked against
+    :data:`MIN_MEME_VERSION`.
+
+    Parameters
+    ----------
+    text : str
+        What ``tomtom -version`` printed, e.g. ``"5.5.8"``.
+    where : str
+        The binary, named in the error.
+
+    Raises
+    ------
+    ValueError
+        For an unreadable version or one below 5.0 (MEME 4 writes ``tomtom.txt``, another
+        layout, and lacks options the workflow passes).
+    """
+    match = re.match(r"\s*(\d+)\.(\d+)(?:\.(\d+))?", text)
+    version = tuple(int(part) for part in match.groups() if part) if match else ()
+    if version < MIN_MEME_VERSION:
+        minimum = ".".join(map(str, MIN_MEME_VERSION))
+        raise ValueError(
+            f"{where}: `tomtom -version` says {text.strip()[:60]!r}; MEME Suite {minimum} or "
+            "later is needed (MEME 4 writes another table). Put a newer tomtom on PATH (a "
+            "module, or scripts/build_tomtom.sh), or set table1.tomtom_engine: memelite"
+        )
+    return version
+
+
+def tomtom_version(executable: str = "tomtom") -> str:
+    """Run ``executable -version`` and return its version, e.g. ``"5.5.8"``.
+
+    Raises ``FileNotFoundError`` when it is not on ``PATH`` and ``ValueError`` below MEME 5.0
+    (:func:`parse_meme_version`).
+    """
+    path = shutil.which(executable)
+    if path is None:
+        raise FileNotFoundError(
+            f"engine='meme' needs the MEME Suite {executable!r} on PATH (a module, a build of "
+            f"scripts/build_tomtom.sh, or {MEME_CONTAINER}); use engine='memelite' otherwise"
+        )
+    done = subprocess.run([path, "-version"], capture_output=True, text=True, check=False)
+    text = (done.stdout or done.stderr).strip()
+    parse_meme_version(text, path)
+    return text
+
+
+def meme_tomtom_shell(argv: Sequence[str], output: str | PathLike, log: str | PathLike) -> str:
+    """A bash script that runs one ``tomtom -text`` command for a Snakemake ``shell:``.
+
+    It logs which ``tomtom`` runs and its version, refuses versions below 5.0 before running
+    it (MEME 4 writes another table), writes the table to ``output`` through a temporary
+    file renamed on success (a failed run leaves nothing), and sends tomtom's stderr to
+    ``log``. Plain bash, so that it also runs in a container without this package.
+
+    Parameters
+    ----------
+    argv : list of str
+        From :func:`tomtom_command` (``argv[0]`` is the executable).
+    output, log : path
+    """
+    quote = shlex.quote
+    exe, out, log = quote(str(argv[0])), quote(str(output)), quote(str(log))
+    partial = quote(f"{output}.partial")
+    minimum = ".".join(map(str, MIN_MEME_VERSION))
+    refuse = (
+        f"error: $path is MEME Suite $version; tomtom {minimum} or later is needed (MEME 4 "
+        "writes another table): put a newer tomtom on PATH (a module, or "
+        "scripts/build_tomtom.sh) or set table1.tomtom_engine: memelite"
+    )
+    return "\n".join(
+        [
+            f'path=$(command -v {exe}) || {{ echo "error: {argv[0]} is not on PATH (load '
+            f'MEME Suite >= {minimum}, or set table1.tomtom_engine: memelite)" > {log}; exit 1; }}',
+            'version=$("$path" -version 2>&1 | head -n 1) || true',
+            f'echo "tomtom: $path, MEME Suite $version" > {log}',
+            'case "$version" in',
+            "    [5-9].* | [1-9][0-9].*) ;;",
+            f'    *) echo "{refuse}" >> {log}; exit 1 ;;',
+            "esac",
+            f"if ! {shlex.join([str(a) for a in argv])} > {partial} 2>> {log}; then",
+            f"    rm -f {partial}; exit 1",
+            "fi",
+            f"mv {partial} {out}",
+        ]
+    )
 
 
 def read_meme_tomtom_tsv(path: str | PathLike) -> pd.DataFrame:
@@ -397,11 +491,7 @@ def _run_meme(
     top: int | None = None,
     **options,
 ) -> pd.DataFrame:
-    if shutil.which(executable) is None:
-        raise FileNotFoundError(
-            f"engine='meme' needs the MEME Suite {executable!r} on PATH (e.g. run inside "
-            f"{MEME_CONTAINER}); use engine='memelite' otherwise"
-        )
+    tomtom_version(executable)
     if isinstance(query_nsites, Mapping) or isinstance(target_nsites, Mapping):
         raise TypeError("engine='meme': query_nsites and target_nsites must be single numbers")
     for key in ("thresh", "evalue"):
@@ -414,15 +504,19 @@ def _run_meme(
         argv = tomtom_command(
             tmp / "query.meme",
             tmp / "target.meme",
-            tmp / "out",
             motif_pseudo=motif_pseudo,
             reverse_complement=reverse_complement,
             executable=executable,
             thresh=1.0,
             **options,
         )
-        subprocess.run(argv, check=True, capture_output=True, text=True)
-        frame = _sorted_frame(read_meme_tomtom_tsv(tmp / "out" / "tomtom.tsv"), list(queries))
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(argv)} failed (exit {done.returncode}): {done.stderr.strip()[-500:]}"
+            )
+        (tmp / "tomtom.tsv").write_text(done.stdout)
+        frame = _sorted_frame(read_meme_tomtom_tsv(tmp / "tomtom.tsv"), list(queries))
         return frame if top is None else frame.groupby("query", sort=False).head(top)
 
 

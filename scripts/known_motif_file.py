@@ -1,15 +1,24 @@
-"""Snakemake script of rule `known_motif_file`: one experiment's known motifs as a MEME file."""
+"""Snakemake script of rule `known_motif_files`: every Table 1 experiment's known motifs as one
+MEME file each (the targets of MEME Suite tomtom), in one job."""
+
+import logging
+from pathlib import Path
 
 from deepresolve.logs import setup_logging
 from deepresolve.motifs import write_meme
 from deepresolve.tf_models import read_motif_collection
 
 setup_logging(snakemake.log[0])
+log = logging.getLogger("known_motif_files")
 collection = read_motif_collection(snakemake.input[0])
-known = collection.known(snakemake.wildcards.experiment)
-write_meme(
-    snakemake.output[0],
-    list(known.values()),
-    list(known),
-    nsites=[collection.nsites[i] for i in known],
-)
+folder = Path(snakemake.output[0])
+folder.mkdir(parents=True, exist_ok=True)
+for experiment in snakemake.params.experiments:
+    known = collection.known(experiment)
+    write_meme(
+        folder / f"{experiment}.meme",
+        list(known.values()),
+        list(known),
+        nsites=[collection.nsites[i] for i in known],
+    )
+log.info("%d experiments' known motifs in %s", len(snakemake.params.experiments), folder)

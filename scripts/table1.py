@@ -1,5 +1,6 @@
 """Snakemake script of rule `table1`: the DeepResolve row of Table 1 beside the paper's, the
-random-order expectation and the strict statistic, from the batches' ranked filters."""
+same row with the filters ranked by the authors' own ONIVs, the random-order expectation and
+the strict statistic, from the batches' ranked filters."""
 
 import logging
 from pathlib import Path
@@ -7,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from deepresolve.logs import setup_logging
-from deepresolve.table1 import experiment_detail, summarise, to_markdown
+from deepresolve.reference import agreement_summary, read_authors_oniv
+from deepresolve.table1 import experiment_detail, rerank, summarise, to_markdown
 from deepresolve.tomtom import read_meme_tomtom_tsv
 
 setup_logging(snakemake.log[0])
@@ -37,12 +39,18 @@ memelite_top = ranked[ranked["rank"] == 1].set_index("experiment")["known_p_meme
 detail["top_known_p_memelite"] = detail["experiment"].map(memelite_top)
 detail.to_csv(snakemake.output.detail, sep="\t", index=False)
 excluded.to_csv(snakemake.output.excluded, sep="\t", index=False)
-table = summarise(detail)
+authors = read_authors_oniv(snakemake.input.authors)["oniv"]
+by_authors = experiment_detail(rerank(ranked, {e: authors[e] for e in detail["experiment"]}))
+table = summarise(detail, others={"authors' ONIV": by_authors})
+agreement = pd.read_csv(snakemake.input.agreement, sep="\t")
 table.to_csv(snakemake.output.tsv, sep="\t", index=False)
 notes = {
     "TOMTOM engine": snakemake.params.engine,
     "known motifs": snakemake.params.selection,
+    "FIM settings": ", ".join(f"{k} {v}" for k, v in snakemake.params.fim.items()),
     "experiments": f"{len(detail)} (the paper: 422)",
+    "agreement with the authors' ONIVs (statistics/422-ONIV.pkl)": agreement_summary(agreement),
+    "authors' ONIV rows": "our filters and TOMTOM matches, ranked by the authors' own ONIVs",
     "excluded": (
         "none"
         if excluded.empty

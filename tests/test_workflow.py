@@ -102,6 +102,7 @@ def test_bad_config_fails_before_any_job(tmp_path):
 
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 ELK1 = "wgEncodeAwgTfbsSydhK562Elk112771IggrabUniPk"
+NRSF = "wgEncodeAwgTfbsHaibGm12878NrsfPcr1xUniPk"
 
 
 def test_table1_on_two_published_models(shared_data, tmp_path):
@@ -112,6 +113,7 @@ def test_table1_on_two_published_models(shared_data, tmp_path):
     settings.write_text(
         f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: {mirror}\n"
         "  tomtom_engine: memelite\n  known_motifs: primary\n  batch_size: 2\n"
+        f"  authors_oniv: {{mirror: {shared_data / 'deepresolve-statistics'}}}\n"
     )
     workdir = tmp_path / "t1"
     done = run_workflow(workdir, str(settings), targets=("table1",))
@@ -141,6 +143,19 @@ def test_table1_on_two_published_models(shared_data, tmp_path):
     batched = pd.read_csv(batch / "ranked_filters.tsv", sep="\t")
     batched = batched[batched["experiment"] == CTCF]
     assert alone["filter"].head(5).tolist() == batched["filter"].head(5).tolist()
+    agreement = pd.read_csv(workdir / "results/table1/authors_oniv_agreement.tsv", sep="\t")
+    assert set(agreement["experiment"]) == {CTCF, ELK1} and agreement["same_top1"].all()
+    assert "DeepResolve | authors' ONIV" in (workdir / "results/table1/table1.md").read_text()
+
+    # one more experiment (a new last batch): the existing batch and per-TF work stay
+    more = tmp_path / "more.yaml"
+    more.write_text(settings.read_text().replace(f"[{CTCF}, {ELK1}]", f"[{CTCF}, {ELK1}, {NRSF}]"))
+    plan = run_workflow(workdir, str(more), targets=("table1", f"results/tf/{CTCF}/hits.tsv", "-n"))
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    jobs = plan.stdout + plan.stderr
+    assert jobs.count("rule table1_batch:") == 1 and "batch=1" in jobs
+    for rule in ("known_motifs", "tf_deepresolve", "download_authors_oniv"):
+        assert f"rule {rule}:" not in jobs, rule
 
 
 def test_unknown_table1_experiment_fails_before_any_job(tmp_path):
@@ -170,11 +185,11 @@ def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout + done.stderr
     assert out.count("rule tomtom_meme:") == 2
-    command = next(line for line in out.splitlines() if "tomtom -oc" in line)
+    command = next(line for line in out.splitlines() if "tomtom -text" in line)
     assert "-incomplete-scores" in command and "-thresh 1" in command and "-dist ed" in command
     assert (
         f"results/table1/batches/0/filters/{CTCF}.meme "
-        f"results/table1/tomtom_meme/{CTCF}/known_motifs.meme"
+        f"results/table1/tomtom_meme/known_motifs/{CTCF}.meme"
     ) in out
     from deepresolve.tomtom import MEME_CONTAINER
 

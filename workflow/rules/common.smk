@@ -1,4 +1,3 @@
-import shlex
 import sys
 from pathlib import Path
 
@@ -7,7 +6,7 @@ from snakemake.utils import validate
 from deepresolve.chipseq_config import read_deepbind_models
 from deepresolve.config import check_config, fim_settings, model_config
 from deepresolve.jaspar import read_tf_motifs
-from deepresolve.tomtom import MEME_CONTAINER, tomtom_command
+from deepresolve.tomtom import MEME_CONTAINER, meme_tomtom_shell, tomtom_command
 
 try:
     check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
@@ -26,10 +25,14 @@ def published_model_paths(experiment):
     return [f"{folder}/16_G_best_archit.json", f"{folder}/16_G_bestmodel_weights.h5"]
 
 
+# the published models that have a JASPAR motif
+TABLE1_USABLE = TF_MOTIFS.loc[TF_MOTIFS["jaspar_ids"] != "", "experiment"].tolist()
+
+
 def table1_experiments():
     """Experiments of config ``table1.experiments`` ("all" = every one with a known motif)."""
     table = TF_MOTIFS
-    usable = table.loc[table["jaspar_ids"] != "", "experiment"].tolist()
+    usable = TABLE1_USABLE
     wanted = config["table1"]["experiments"]
     if wanted == "all":
         return usable
@@ -49,6 +52,32 @@ def table1_experiments():
 
 
 TABLE1_EXPERIMENTS = table1_experiments()
+
+
+def check_table1_mirrors():
+    """A configured mirror folder that does not exist stops the run before any job (it would
+    otherwise fall back to the network for every file, silently)."""
+    uses_models = TABLE1_EXPERIMENTS or any(
+        spec["model"] == "published"
+        for spec in config["chipseq"]["experiments"].values()
+    )
+    mirrors = {
+        "table1.models_mirror": (config["table1"]["models_mirror"], uses_models),
+        "table1.authors_oniv.mirror": (
+            config["table1"]["authors_oniv"]["mirror"],
+            TABLE1_EXPERIMENTS,
+        ),
+    }
+    for key, (mirror, used) in mirrors.items():
+        if used and mirror is not None and not Path(mirror).exists():
+            sys.exit(
+                f"Error in the workflow config: {key} {mirror!r} does not exist (relative to "
+                f"{Path.cwd()}). Point it at your local copy, or set it to null to download "
+                "from the pinned address."
+            )
+
+
+check_table1_mirrors()
 
 
 def table1_no_motif():
@@ -138,11 +167,6 @@ def all_targets(wildcards):
             ext=["png", "pdf"],
         )
     return targets
-
-
-def shell_command(arguments):
-    """An argument list as one shell-quoted command line."""
-    return " ".join(shlex.quote(str(a)) for a in arguments)
 
 
 def table1_meme_tables(wildcards):
@@ -321,6 +345,7 @@ def multiclass_targets():
             f"{folder}/figures/{{f}}.{{ext}}", f=figures, ext=["png", "pdf"]
         )
     return targets
+
 
 # Table 1's four methods (workflow/rules/table1_methods.smk)
 TABLE1_METHODS = config["table1_methods"]

@@ -1,4 +1,11 @@
 # Table 1 (paper section 5.1), DeepResolve row: the authors' published TF models.
+# lambda-curve points by name, e.g. l2_3_lr_0.01 (config table1.lambda_curve)
+LAMBDA_POINTS = {
+    f"l2_{p['l2']:g}_lr_{p['learning_rate']:g}": p
+    for p in config["table1"]["lambda_curve"]
+}
+
+
 rule download_published_model:
     """One of the authors' 422 Keras 1.2 models (lgsaber/DeepResolve at a pinned commit), checksummed."""
     input:
@@ -31,7 +38,9 @@ rule known_motifs:
     conda:
         "../../envs/deepresolve.yaml"
     params:
-        experiments=TABLE1_EXPERIMENTS,
+        # every experiment with a motif, not table1.experiments: changing that list must not
+        # change this file (and rerun every batch)
+        experiments=TABLE1_USABLE,
         selection=config["table1"]["known_motifs"],
     script:
         "../../scripts/known_motifs.py"
@@ -98,25 +107,30 @@ rule table1_batch:
         "../../scripts/tf_deepresolve.py"
 
 
-rule known_motif_file:
-    """One experiment's known JASPAR motif(s) as a MEME motif file (targets of MEME's tomtom)."""
+rule known_motif_files:
+    """Every published experiment's known JASPAR motif(s) as a MEME motif file (targets of
+    MEME's tomtom), all in one job."""
     input:
         "results/table1/known_motifs.json",
     output:
-        "results/table1/tomtom_meme/{experiment}/known_motifs.meme",
+        directory("results/table1/tomtom_meme/known_motifs"),
     log:
-        "logs/table1/known_motif_file/{experiment}.log",
+        "logs/table1/known_motif_files.log",
     conda:
         "../../envs/deepresolve.yaml"
+    params:
+        experiments=TABLE1_USABLE,  # not table1.experiments: see rule known_motifs
     script:
         "../../scripts/known_motif_file.py"
 
 
 rule tomtom_meme:
-    """MEME Suite tomtom (pinned container) of one experiment's filters against its known motifs."""
+    """MEME Suite tomtom of one experiment's filters against its known motifs: the tomtom on
+    PATH (a module, scripts/build_tomtom.sh), or the pinned container with
+    --software-deployment-method apptainer; its version is logged, below 5.0 refused."""
     input:
         filters=lambda wildcards: f"results/table1/batches/{BATCH_OF[wildcards.experiment]}/filters",
-        known=rules.known_motif_file.output[0],
+        known=rules.known_motif_files.output[0],
     output:
         "results/table1/tomtom_meme/{experiment}/tomtom.tsv",
     log:
@@ -129,16 +143,17 @@ rule tomtom_meme:
         runtime=10,
         mem_mb=1000,
     params:
-        command=lambda wildcards, input, output: shell_command(
+        script=lambda wildcards, input, output: meme_tomtom_shell(
             tomtom_command(
                 f"{input.filters}/{wildcards.experiment}.meme",
-                input.known,
-                Path(output[0]).parent,
+                f"{input.known}/{wildcards.experiment}.meme",
                 **config["table1"]["meme_tomtom"],
-            )
+            ),
+            output[0],
+            f"logs/table1/tomtom_meme/{wildcards.experiment}.log",  # = log (not passed here)
         ),
     shell:
-        "{params.command} 2> {log}"
+        "{params.script}"
 
 
 rule table1:
@@ -153,6 +168,8 @@ rule table1:
             batch=range(len(TABLE1_BATCHES)),
         ),
         meme_tables=table1_meme_tables,
+        authors="resources/authors/422-ONIV.pkl",
+        agreement="results/table1/authors_oniv_agreement.tsv",
     output:
         tsv=report(
             "results/table1/table1.tsv",
@@ -168,7 +185,102 @@ rule table1:
         "../../envs/deepresolve.yaml"
     params:
         engine=config["table1"]["tomtom_engine"],
+        fim=fim_settings(config, "table1"),
         selection=config["table1"]["known_motifs"],
         no_motif=table1_no_motif(),
     script:
         "../../scripts/table1.py"
+
+
+rule download_authors_oniv:
+    """The authors' own ONIVs of the 422 models (statistics/422-ONIV.pkl), checksummed."""
+    output:
+        "resources/authors/422-ONIV.pkl",
+    log:
+        "logs/table1/download_authors_oniv.log",
+    localrule: True
+    conda:
+        "../../envs/deepresolve.yaml"
+    params:
+        settings=config["table1"]["authors_oniv"],
+    script:
+        "../../scripts/download_authors_oniv.py"
+
+
+rule authors_oniv_agreement:
+    """Our ONIV of each Table 1 model against the authors': Pearson, Spearman, top-1, top-5."""
+    input:
+        rankings=expand(
+            "results/table1/batches/{batch}/ranked_filters.tsv",
+            batch=range(len(TABLE1_BATCHES)),
+        ),
+        authors=rules.download_authors_oniv.output[0],
+    output:
+        "results/table1/authors_oniv_agreement.tsv",
+    log:
+        "logs/table1/authors_oniv_agreement.log",
+    conda:
+        "../../envs/deepresolve.yaml"
+    script:
+        "../../scripts/authors_oniv_agreement.py"
+
+
+rule table1_lambda_oniv:
+    """ONIVs of every Table 1 model at one lambda point: one batched gradient ascent."""
+    input:
+        architectures=[published_model_paths(e)[0] for e in TABLE1_EXPERIMENTS],
+        weights=[published_model_paths(e)[1] for e in TABLE1_EXPERIMENTS],
+    output:
+        "results/table1/lambda_curve/{point}/onivs.tsv",
+    log:
+        "logs/table1/lambda_curve/{point}.log",
+    benchmark:
+        "benchmarks/results/table1/lambda_curve/{point}.tsv"
+    wildcard_constraints:
+        point=r"l2_[0-9.e+-]+_lr_[0-9.e+-]+",
+    conda:
+        "../../envs/deepresolve.yaml"
+    resources:
+        **gpu_resources(),
+        runtime=30,
+        mem_mb=6000,
+    params:
+        experiments=TABLE1_EXPERIMENTS,
+        fim=fim_settings(config, "table1"),
+        point=lambda wildcards: LAMBDA_POINTS[wildcards.point],
+        seed=config["seed"],
+    script:
+        "../../scripts/table1_lambda_oniv.py"
+
+
+rule table1_lambda_curve:
+    """Table 1's DeepResolve row and the agreement with the authors' ONIVs against lambda."""
+    input:
+        onivs=expand(
+            "results/table1/lambda_curve/{point}/onivs.tsv", point=LAMBDA_POINTS
+        ),
+        rankings=expand(
+            "results/table1/batches/{batch}/ranked_filters.tsv",
+            batch=range(len(TABLE1_BATCHES)),
+        ),
+        authors=rules.download_authors_oniv.output[0],
+    output:
+        tsv=report(
+            "results/table1/lambda_curve.tsv",
+            caption="../report/lambda_curve.rst",
+            category="Table 1",
+        ),
+        png=report(
+            "results/table1/lambda_curve.png",
+            caption="../report/lambda_curve.rst",
+            category="Table 1",
+        ),
+        pdf="results/table1/lambda_curve.pdf",
+    log:
+        "logs/table1/lambda_curve.log",
+    conda:
+        "../../envs/deepresolve.yaml"
+    params:
+        points=list(LAMBDA_POINTS.values()),
+    script:
+        "../../scripts/table1_lambda_curve.py"

@@ -1,0 +1,120 @@
+"""How Table 1's DeepResolve row depends on lambda (the L2 weight of the gradient ascent).
+
+Beyond the paper: for each (lambda, learning rate) point the 422 published models' ONIVs are
+computed again (one batched ascent per point, :func:`deepresolve.tf_models.model_onivs`); the
+filters and their TOMTOM matches do not depend on lambda, so each point re-ranks the main run's
+ranked-filter table (:func:`deepresolve.table1.rerank`) and counts Table 1 again, and compares
+its ONIVs with the authors' own (:func:`deepresolve.reference.oniv_agreement`).
+
+ONIV tables (one per point): one row per (experiment, filter) with ``oniv`` and the median
+number of gradient steps of the model's runs (``steps``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from deepresolve.reference import oniv_agreement
+from deepresolve.table1 import (
+    TOP_K,
+    column_name,
+    counts,
+    experiment_detail,
+    importance_by_experiment,
+    rerank,
+)
+
+
+def oniv_table(onivs: Mapping[str, object]) -> pd.DataFrame:
+    """One row per (experiment, filter) from :func:`deepresolve.tf_models.model_onivs`.
+
+    Columns ``experiment, filter, oniv, steps`` (``steps``: median gradient steps of the
+    experiment's runs, repeated on its rows).
+    """
+    frames = [
+        pd.DataFrame(
+            {
+                "experiment": experiment,
+                "filter": np.arange(result.summary.oniv.shape[-1]),
+                "oniv": result.summary.oniv[0],
+                "steps": float(np.median(result.steps)),
+            }
+        )
+        for experiment, result in onivs.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def curve_table(
+    points: Sequence[Mapping[str, float]],
+    onivs: Sequence[pd.DataFrame],
+    ranked: pd.DataFrame,
+    authors: Mapping[str, np.ndarray],
+) -> pd.DataFrame:
+    """Table 1 counts and agreement with the authors' ONIVs per lambda point.
+
+    Parameters
+    ----------
+    points : list of {"l2": float, "learning_rate": float}
+    onivs : list of DataFrame
+        :func:`oniv_table` of each point, same order.
+    ranked : DataFrame
+        The main run's ranked filters (every experiment of ``onivs``).
+    authors : dict of str -> array, shape=(K,)
+        The authors' ONIVs (:func:`deepresolve.reference.read_authors_oniv`).
+
+    Returns
+    -------
+    DataFrame
+        One row per point, by increasing lambda: ``l2, learning_rate, n_experiments,
+        median_steps, median_pearson, same_top1, mean_top5_overlap``, then the counts of
+        :func:`deepresolve.table1.counts`.
+    """
+    rows = []
+    for point, table in zip(points, onivs, strict=True):
+        importance = importance_by_experiment(table)
+        agreement = oniv_agreement(importance, authors)
+        detail = experiment_detail(rerank(ranked, importance))
+        rows.append(
+            {
+                "l2": point["l2"],
+                "learning_rate": point["learning_rate"],
+                "n_experiments": len(detail),
+                "median_steps": float(table.groupby("experiment")["steps"].first().median()),
+                "median_pearson": float(agreement["pearson"].median()),
+                "same_top1": int(agreement["same_top1"].sum()),
+                "mean_top5_overlap": float(agreement["top5_overlap"].mean()),
+                **counts(detail),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("l2", kind="stable").reset_index(drop=True)
+
+
+def plot_curve(table: pd.DataFrame) -> Figure:
+    """Top-1/3/5 counts (p < 0.05 solid, p < 0.5 dashed, strict dotted) and agreement with the
+    authors' ONIVs (median Pearson r, fraction with the same top-1 filter) against lambda."""
+    figure = Figure(figsize=(10, 4), layout="constrained")
+    left, right = figure.subplots(1, 2)
+    x = table["l2"].to_numpy()
+    colors = dict(zip(TOP_K, ("#d62728", "#1f77b4", "#2ca02c"), strict=True))
+    for k in TOP_K:
+        for column, style in (
+            (column_name(k, 0.05), "-"),
+            (column_name(k, 0.5), "--"),
+            (f"top{k}_strict", ":"),
+        ):
+            left.plot(x, table[column], style, marker="o", color=colors[k], label=column)
+    left.set(xscale="log", xlabel="lambda (l2)", ylabel="experiments")
+    left.set_title(f"Table 1, DeepResolve row ({int(table['n_experiments'].iloc[0])} models)")
+    left.legend(fontsize=7, ncol=3)
+    n = table["n_experiments"].to_numpy()
+    right.plot(x, table["median_pearson"], "-o", color="black", label="median Pearson r")
+    right.plot(x, table["same_top1"] / n, "--o", color="grey", label="same top-1 filter")
+    right.set(xscale="log", xlabel="lambda (l2)", ylim=(0, 1.02))
+    right.set_title("agreement with the authors' ONIVs")
+    right.legend(fontsize=8, loc="lower right")
+    return figure

@@ -1,0 +1,21 @@
+"""Snakemake script of rule `authors_oniv_agreement`: our ONIV of each published model against
+the authors' own (statistics/422-ONIV.pkl), per model."""
+
+import logging
+
+import pandas as pd
+
+from deepresolve.logs import setup_logging
+from deepresolve.reference import agreement_summary, oniv_agreement, read_authors_oniv
+from deepresolve.table1 import importance_by_experiment
+
+setup_logging(snakemake.log[0])
+log = logging.getLogger("authors_oniv_agreement")
+ranked = pd.concat(
+    [pd.read_csv(path, sep="\t", keep_default_na=False) for path in snakemake.input.rankings],
+    ignore_index=True,
+)
+authors = read_authors_oniv(snakemake.input.authors)["oniv"]
+agreement = oniv_agreement(importance_by_experiment(ranked), authors)
+agreement.to_csv(snakemake.output[0], sep="\t", index=False, float_format="%.6g")
+log.info("agreement with the authors' ONIVs: %s", agreement_summary(agreement))

@@ -1,0 +1,27 @@
+"""Snakemake script of rule `table1_lambda_curve`: Table 1's DeepResolve row and the agreement
+with the authors' ONIVs for each lambda point, as a table and a figure."""
+
+import logging
+
+import pandas as pd
+
+from deepresolve.files import atomic_write
+from deepresolve.lambda_curve import curve_table, plot_curve
+from deepresolve.logs import setup_logging
+from deepresolve.reference import read_authors_oniv
+
+setup_logging(snakemake.log[0])
+log = logging.getLogger("table1_lambda_curve")
+ranked = pd.concat(
+    [pd.read_csv(path, sep="\t", keep_default_na=False) for path in snakemake.input.rankings],
+    ignore_index=True,
+)
+onivs = [pd.read_csv(path, sep="\t") for path in snakemake.input.onivs]
+authors = read_authors_oniv(snakemake.input.authors)["oniv"]
+table = curve_table(snakemake.params.points, onivs, ranked, authors)
+with atomic_write(snakemake.output.tsv, "w") as handle:
+    table.to_csv(handle, sep="\t", index=False, float_format="%.6g")
+figure = plot_curve(table)
+for path in (snakemake.output.png, snakemake.output.pdf):
+    figure.savefig(path, dpi=150)
+log.info("\n%s", table.to_string(index=False))
