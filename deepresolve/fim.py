@@ -368,10 +368,11 @@ def ascend(
             failure[0] = rows[failure[0]]
             _raise_divergence(failure, describe_row, params)
         log.info(
-            "step %d: %d of %d runs active, mean best objective %.6g",
+            "step %d: %d of %d runs active (%d rows in the batch), mean best objective %.6g",
             step,
             active.sum(),
             n_rows,
+            len(rows),
             float(np.mean(state[3].numpy())),
         )
         keep = active.reshape(-1, size).any(axis=1)

@@ -5,6 +5,9 @@ et al. test sequences (for a machine with internet; plain CLI, not a Snakemake s
     python scripts/make_chipseq_config.py [--out config/chipseq_all.yaml] [--parts test]
     snakemake results/table1/methods.md --configfile config/chipseq_all.yaml --profile ...
 
+``--form table1_methods`` writes the same experiments as ``table1_methods.sequences`` instead
+(their test file each), for rule ``table1_four_methods`` together with config/table1.yaml.
+
 The Zeng files of most experiments have no checksum in ``config/zeng_motif_discovery.sha256``
 (only the three shared ones are pinned), so the config sets ``chipseq.zeng_unpinned: warn``: they
 are downloaded unverified and each job logs the file's SHA-256, to be added to the list.
@@ -26,18 +29,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "config/chipseq_all.yaml")
     parser.add_argument("--parts", nargs="+", default=["test"], choices=["train", "test"])
+    parser.add_argument(
+        "--form",
+        default="chipseq",
+        choices=["chipseq", "table1_methods"],
+        help="chipseq.experiments, or table1_methods.sequences (the test file of each)",
+    )
     args = parser.parse_args()
     table = read_tf_motifs(ROOT / "config/tf_motifs.tsv")
     usable = table.loc[table["jaspar_ids"] != "", "experiment"]
-    config = {
-        "chipseq": {
-            "zeng_unpinned": "warn",
-            "experiments": {
-                e: {"source": "zeng", "parts": list(args.parts), "model": "published"}
-                for e in usable
-            },
+    config = {"chipseq": {"zeng_unpinned": "warn"}}
+    if args.form == "chipseq":
+        config["chipseq"]["experiments"] = {
+            e: {"source": "zeng", "parts": list(args.parts), "model": "published"} for e in usable
         }
-    }
+    else:
+        config["table1_methods"] = {
+            "sequences": {e: {"source": "zeng", "part": "test"} for e in usable}
+        }
     header = "# Written by scripts/make_chipseq_config.py: Table 1's four methods on all 422.\n"
     args.out.write_text(header + yaml.safe_dump(config, sort_keys=False))
     print(f"{args.out}: {len(usable)} experiments")

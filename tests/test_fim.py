@@ -2,7 +2,13 @@ import keras
 import numpy as np
 import pytest
 
-from deepresolve.fim import FIMDivergenceError, FIMResult, feature_importance_maps
+from deepresolve.fim import (
+    FIMDivergenceError,
+    FIMResult,
+    ascend,
+    ascent_settings,
+    feature_importance_maps,
+)
 from deepresolve.models import build_cnn
 
 
@@ -160,3 +166,32 @@ def test_many_models_divergence_names_the_model(linear):
         feature_importance_maps_many(
             [model, model], "h", names=["first", "second"], n_runs=2, l2=0.0, max_abs=100.0
         )
+
+
+def test_ascend_drops_finished_groups_without_changing_any_row(caplog):
+    # S(h) = -a_g ||h - 1||^2 per row: groups with a = 2 converge in tens of steps, the group
+    # with a = 0.1 in hundreds; dropping the finished groups must not change any row
+    import tensorflow as tf
+
+    a = np.array([2.0, 0.1, 2.0, 2.0], dtype=np.float32)
+    starts = np.random.default_rng(0).standard_normal((8, 3)).astype(np.float32)
+    params = ascent_settings(1, 0.0, 0.1, 3, 3000, 10000, 0, 1e6)
+
+    def grouped(h, groups):
+        rows_a = tf.repeat(tf.gather(tf.constant(a), groups), 2)
+        return -rows_a * tf.reduce_sum(tf.square(h - 1.0), axis=1)
+
+    def whole(h, groups):
+        return -tf.constant(np.repeat(a, 2)) * tf.reduce_sum(tf.square(h - 1.0), axis=1)
+
+    with caplog.at_level("INFO", logger="deepresolve.fim"):
+        dropped = ascend(grouped, starts, params, str, group_size=2, chunk=100)
+    together = ascend(whole, starts, params, str)
+    for key in ("best_h", "best_score", "best_obj", "steps", "converged"):
+        np.testing.assert_array_equal(dropped[key], together[key], err_msg=key)
+    slow = np.array([False, False, True, True, False, False, False, False])  # group 1
+    assert together["steps"][~slow].max() < 200 < together["steps"][slow].min()
+    assert "(2 rows in the batch)" in caplog.text  # only the slow group was left
+    np.testing.assert_allclose(dropped["best_h"], 1.0, atol=1e-2)
+    with pytest.raises(ValueError, match="group_size 3 does not divide the 8 rows"):
+        ascend(grouped, starts, params, str, group_size=3)
