@@ -317,3 +317,102 @@ def claims_for_dataset(
         (proposed, matrix), *others = similarity_matrices.items()
         return claim_dataset_IV(matrix, baselines=dict(others)) | {"matrix": proposed}
     raise ValueError(f"no claim is defined for dataset {dataset!r}; known: I, II, III, IV")
+
+
+def collapse_filter_sets(
+    nivs: np.ndarray, filter_sets: Mapping[str, Sequence[int]]
+) -> tuple[np.ndarray, list[str]]:
+    """One neuron per pattern: the NIVs of a pattern's filters summed, the other filters kept.
+
+    A NIV is the FIM averaged over positions (:func:`deepresolve.importance.niv`), so the sum
+    over a filter set is the NIV of the summed channels: the importance of the pattern as the
+    network represents it, however many filters share it.
+
+    Parameters
+    ----------
+    nivs: array, shape=(C, T, K)
+    filter_sets: dict of str -> list of int
+        Pattern -> the filters capturing it (:func:`deepresolve.motifs.pattern_filter_sets`).
+
+    Returns
+    -------
+    (collapsed, labels)
+        ``collapsed: array, shape=(C, T, P + K')``, the P pattern neurons first, then the K'
+        filters in no set; ``labels``: P pattern names and ``"filter <k>"`` for the others.
+    """
+    nivs = np.asarray(nivs, dtype=float)
+    if nivs.ndim != 3:
+        raise ValueError(f"nivs: expected shape (C, T, K), got {nivs.shape}")
+    members = sorted({int(f) for filters in filter_sets.values() for f in filters})
+    if any(not 0 <= f < nivs.shape[2] for f in members):
+        raise ValueError(f"filter_sets: filters {members} outside 0..{nivs.shape[2] - 1}")
+    others = [k for k in range(nivs.shape[2]) if k not in set(members)]
+    columns = [nivs[:, :, list(filters)].sum(axis=2) for filters in filter_sets.values()]
+    collapsed = np.concatenate([np.stack(columns, axis=2), nivs[:, :, others]], axis=2)
+    return collapsed, [*filter_sets, *(f"filter {k}" for k in others)]
+
+
+def _label_neurons(result: dict, labels: Sequence[str]) -> dict:
+    """Replace the column indices of a claim's report by pattern / filter names."""
+    if "top_variance_neurons" in result:
+        result["top_variance_neurons"] = [labels[n] for n in result["top_variance_neurons"]]
+        result["neurons"] = [labels[n] for n in result["neurons"]]
+    for part in result.get("classes", {}).values():
+        part["top_k_neurons"] = [labels[n] for n in part["top_k_neurons"]]
+    for part in [*result.get("classes", {}).values(), result]:
+        for pattern in part.get("patterns", {}).values():
+            pattern["neuron"] = labels[pattern["neuron"]]
+    return result
+
+
+def claims_on_filter_sets(
+    dataset: str,
+    *,
+    nivs: np.ndarray,
+    scores: np.ndarray,
+    filter_sets: Mapping[str, Sequence[int]],
+    similarity_matrices: Mapping[str, np.ndarray],
+    class_names: Sequence[str],
+    mode: str = "released",
+) -> dict:
+    """The paper's claim for ``dataset`` with every pattern's filters as its neuron.
+
+    The NIVs are collapsed by :func:`collapse_filter_sets` and the variance, non-linear flag
+    and ONIV recomputed on the collapsed neurons (:func:`deepresolve.importance.oniv`,
+    ``mode``); the claims and their thresholds are those of :func:`claims_for_dataset`. Dataset
+    IV's claim is about classes, not neurons, and reads ``similarity_matrices`` only.
+
+    Parameters
+    ----------
+    nivs: array, shape=(C, T, K)
+    scores: array, shape=(C, T)
+        Class score of each run (ONIV weights in ``released`` mode).
+    filter_sets: dict of str -> list of int
+        Every planted pattern -> the filters capturing it.
+    similarity_matrices: dict of str -> array, shape=(C, C)
+    class_names: list of C str
+    mode: {"released", "paper"}
+    """
+    from deepresolve.importance import oniv as overall
+    from deepresolve.synthetic import DATASETS
+
+    collapsed, labels = collapse_filter_sets(nivs, filter_sets)
+    summary = overall(collapsed, scores, mode=mode)
+    result = claims_for_dataset(
+        dataset,
+        nivs=collapsed,
+        variance=summary.variance,
+        oniv=summary.oniv,
+        nonlinear=summary.nonlinear,
+        similarity_matrices=similarity_matrices,
+        pattern_neurons={pattern: j for j, pattern in enumerate(filter_sets)},
+        class_patterns=DATASETS[dataset].class_patterns,
+        class_names=class_names,
+    )
+    result = _label_neurons(result, labels)
+    if dataset != "IV":
+        result["claim"] += " (a pattern's neuron: every filter that captures it, NIVs summed)"
+    result["filter_sets"] = {p: [int(f) for f in fs] for p, fs in filter_sets.items()}
+    counts = np.bincount([f for filters in filter_sets.values() for f in filters])
+    result["shared_filters"] = [int(f) for f in np.flatnonzero(counts > 1)]
+    return result

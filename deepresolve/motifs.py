@@ -397,3 +397,40 @@ def _warn_shared_filters(assignment: Mapping[str, int]) -> None:
                 UserWarning,
                 stacklevel=3,
             )
+
+
+def pattern_filter_sets(
+    kernel: np.ndarray, patterns: Iterable[str], fraction: float, **kwargs
+) -> dict[str, list[int]]:
+    """Every filter (neuron) that captures each planted pattern, read from the filter weights.
+
+    A filter captures a pattern when its best alignment score for the pattern
+    (:func:`match_pattern_to_filters`: the filter's pre-activation, without bias, on the k-mer)
+    is positive and at least ``fraction`` times the best filter's score for that pattern. The
+    best filter (the one :func:`assign_patterns` gives) is always in the set; a filter can be in
+    the sets of two patterns.
+
+    Parameters
+    ----------
+    kernel: array, shape=(width, 4, n_filters)
+    patterns: iterable of str
+    fraction: float
+        In (0, 1]; 1 keeps the best filter only (ties aside).
+    **kwargs
+        Passed to :func:`match_pattern_to_filters`.
+
+    Returns
+    -------
+    filter_sets: dict of str -> list of int
+        Pattern -> filter indices, best first.
+    """
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction: expected a value in (0, 1], got {fraction}")
+    sets = {}
+    for pattern in dict.fromkeys(patterns):
+        ranking = match_pattern_to_filters(kernel, pattern, **kwargs)
+        best = ranking["score"].iloc[0]
+        keep = (ranking["score"] >= fraction * best) & (ranking["score"] > 0)
+        keep.iloc[0] = True
+        sets[pattern] = [int(f) for f in ranking.loc[keep, "filter"]]
+    return sets

@@ -131,3 +131,46 @@ def test_dataset_IV_passes_and_fails():
     _assert_json(result)
     assert not result["passed"] and result["failing_pairs"] == ["2+3"]
     assert claims.similarity_ordering(bad)["margin"] < 0
+
+
+def test_filter_sets_collapse_into_one_neuron_per_pattern():
+    nivs = np.arange(2 * 3 * 5, dtype=float).reshape(2, 3, 5)
+    collapsed, labels = claims.collapse_filter_sets(nivs, {"A": [0, 3], "B": [3, 4]})
+    assert labels == ["A", "B", "filter 1", "filter 2"]
+    np.testing.assert_allclose(collapsed[..., 0], nivs[..., 0] + nivs[..., 3])
+    np.testing.assert_allclose(collapsed[..., 1], nivs[..., 3] + nivs[..., 4])
+    np.testing.assert_allclose(collapsed[..., 2:], nivs[..., 1:3])
+    with pytest.raises(ValueError, match="outside"):
+        claims.collapse_filter_sets(nivs, {"A": [7]})
+
+
+def test_dataset_I_claim_on_filter_sets():
+    """CGCTTG split over filters 3 and 11 (each half the sign-flipping signal), CAGATG on 30:
+    as sets the two pattern neurons have the largest variances and opposite signs."""
+    nivs = _xor_nivs(seed=1)
+    half = nivs[:, 11] / 2
+    nivs[:, 11] = half
+    nivs[:, 3] = half
+    nivs[:, 5] = np.where(np.arange(10) % 2, 1.0, -1.0)  # a non-pattern neuron between them
+    scores = np.ones((1, 10))
+    on_sets = claims.claims_on_filter_sets(
+        "I",
+        nivs=nivs[None],
+        scores=scores,
+        filter_sets={"CGCTTG": [11, 3], "CAGATG": [30]},
+        similarity_matrices={},
+        class_names=["CGCTTG XOR CAGATG"],
+    )
+    _assert_json(on_sets)
+    assert on_sets["passed"], on_sets
+    assert set(on_sets["top_variance_neurons"]) == {"CGCTTG", "CAGATG"}
+    assert on_sets["filter_sets"] == {"CGCTTG": [11, 3], "CAGATG": [30]}
+    single = claims.claims_on_filter_sets(
+        "I",
+        nivs=nivs[None],
+        scores=scores,
+        filter_sets={"CGCTTG": [11], "CAGATG": [30]},
+        similarity_matrices={},
+        class_names=["CGCTTG XOR CAGATG"],
+    )
+    assert not single["passed"] and "filter 5" in single["top_variance_neurons"]

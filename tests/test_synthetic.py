@@ -124,3 +124,40 @@ def test_no_pattern_contains_another():
         for a in spec.patterns:
             for b in spec.patterns:
                 assert a == b or a not in b, (spec.name, a, b)
+
+
+def test_planted_labels_keep_chance_copies_and_count_the_noise():
+    """Paper-faithful labels: labels follow what was planted; chance 6-mer copies stay in the
+    background (about 4.7 % of 200 bp sequences per 6-mer) and label_noise counts them."""
+    from deepresolve.synthetic import label_noise
+
+    settings = dict(SETTINGS["I"], n_sequences=4000)
+    exact = simulate("I", settings, seed=7, labels="exact")
+    planted = simulate("I", settings, seed=7, labels="planted")
+    assert label_noise(exact, DATASETS["I"])["fraction"] == 0
+    noise = label_noise(planted, DATASETS["I"])
+    expected = 1 - (1 - 4.0**-6) ** 195
+    for pattern in planted.patterns:
+        assert 0.6 * expected < noise["chance_copies"][pattern] < 1.4 * expected
+    assert 0.02 < noise["fraction"] < 0.08
+    # same planting in both modes: the labels are identical, only the content differs
+    np.testing.assert_array_equal(exact.y, planted.y)
+    assert exact.planted.equals(planted.planted)
+    # dataset IV's 4-mers GATA and TCAT are purged in both modes
+    iv = simulate("IV", dict(SETTINGS["IV"], n_sequences=2000), seed=7, labels="planted")
+    chance = label_noise(iv, DATASETS["IV"])["chance_copies"]
+    assert chance["GATA"] == chance["TCAT"] == 0 and chance["CAGATG"] > 0
+
+
+def test_unknown_label_mode_names_the_key():
+    with pytest.raises(ValueError, match="synthetic.labels"):
+        simulate("I", dict(SETTINGS["I"], n_sequences=10), seed=0, labels="noisy")
+
+
+def test_replicate_seeds_are_distinct_and_keep_replicate_0():
+    from deepresolve.synthetic import replicate_seed
+
+    assert replicate_seed(2018, 0) == 2018
+    assert len({replicate_seed(2018, r) for r in range(10)}) == 10
+    with pytest.raises(ValueError):
+        replicate_seed(2018, -1)
