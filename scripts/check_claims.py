@@ -1,4 +1,5 @@
-"""Snakemake script of rule `claims`: the paper's claim for one dataset, with its numbers."""
+"""Snakemake script of rule `claims`: the paper's claim on one replicate network (pattern
+neurons = filter sets), with its numbers, and a probe of how the network computes its logic."""
 
 import json
 import logging
@@ -6,34 +7,59 @@ import logging
 import keras
 import pandas as pd
 
-from deepresolve.claims import claims_for_dataset
+from deepresolve.claims import claims_on_filter_sets
+from deepresolve.files import atomic_write
 from deepresolve.logs import setup_logging
+from deepresolve.probe import probe_network
 from deepresolve.similarity import figure6_matrices
-from deepresolve.synthetic import DATASETS
 from deepresolve.tables import read_niv_table, read_oniv_table
 from deepresolve.weights import output_kernel
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("claims")
 dataset = snakemake.wildcards.dataset
+probe = snakemake.params.probe
 
-nivs, _, class_names = read_niv_table(pd.read_csv(snakemake.input.niv, sep="\t"))
-oniv, variance, nonlinear, _ = read_oniv_table(pd.read_csv(snakemake.input.oniv, sep="\t"))
-pattern_neurons = pd.read_csv(snakemake.input.pattern_neurons, sep="\t")
+nivs, scores, class_names = read_niv_table(pd.read_csv(snakemake.input.niv, sep="\t"))
+oniv, *_ = read_oniv_table(pd.read_csv(snakemake.input.oniv, sep="\t"))
+table = pd.read_csv(snakemake.input.pattern_neurons, sep="\t", dtype={"filter_set": str})
+filter_sets = {
+    row.pattern: [int(f) for f in row.filter_set.split(",")] for row in table.itertuples()
+}
 model = keras.models.load_model(snakemake.input.model)
 
-result = claims_for_dataset(
+result = claims_on_filter_sets(
     dataset,
     nivs=nivs,
-    variance=variance,
-    oniv=oniv,
-    nonlinear=nonlinear,
+    scores=scores,
+    filter_sets=filter_sets,
     similarity_matrices=figure6_matrices(oniv, output_kernel(model)),
-    pattern_neurons=dict(zip(pattern_neurons["pattern"], pattern_neurons["neuron"], strict=True)),
-    class_patterns=DATASETS[dataset].class_patterns,
     class_names=class_names,
+    mode=snakemake.params.mode,
 )
-result = {"dataset": dataset, "oniv_mode": snakemake.params.mode, **result}
-log.info("%s: %s", "PASSED" if result["passed"] else "FAILED", result["claim"])
-with open(snakemake.output.claims, "w") as handle:
+result["probe"] = probe_network(
+    model,
+    dataset,
+    filter_sets,
+    n_sequences=probe["n_sequences"],
+    grid_size=probe["grid_size"],
+    max_scale=probe["max_scale"],
+    seed=snakemake.params.seed,
+    layer=snakemake.params.layer,
+)
+result = {
+    "dataset": dataset,
+    "replicate": int(snakemake.wildcards.replicate),
+    "oniv_mode": snakemake.params.mode,
+    **result,
+}
+landscape = result["probe"]["landscape"]
+log.info(
+    "%s: %s; probe: logic computed %s%s",
+    "PASSED" if result["passed"] else "FAILED",
+    result["claim"],
+    result["probe"]["computes_logic"],
+    "" if landscape is None else f", landscape depends on {landscape['depends_on']}",
+)
+with atomic_write(snakemake.output.claims) as handle:
     json.dump(result, handle, indent=2)

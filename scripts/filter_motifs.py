@@ -10,6 +10,7 @@ from deepresolve.motifs import (
     assign_patterns,
     filters_to_pwms,
     match_pattern_to_filters,
+    pattern_filter_sets,
     plot_logo_sheet,
     write_meme,
 )
@@ -24,6 +25,9 @@ names = [f"filter_{i}" for i in range(len(pwms))]
 write_meme(snakemake.output.meme, pwms, names)
 
 assignment = assign_patterns(kernel, snakemake.params.patterns)
+filter_sets = pattern_filter_sets(
+    kernel, snakemake.params.patterns, snakemake.params.filter_set_fraction
+)
 rows = []
 for pattern, neuron in assignment.items():
     ranking = match_pattern_to_filters(kernel, pattern).set_index("filter")
@@ -37,9 +41,19 @@ for pattern, neuron in assignment.items():
             "offset": ranking.loc[neuron, "offset"],
             "runner_up": runner_up if best == neuron else best,
             "runner_up_score": ranking.loc[runner_up if best == neuron else best, "score"],
+            "filter_set": ",".join(map(str, filter_sets[pattern])),
+            "filter_set_scores": ",".join(
+                f"{ranking.loc[f, 'score']:.3f}" for f in filter_sets[pattern]
+            ),
         }
     )
-    log.info("pattern %s -> filter %d (score %.3f)", pattern, neuron, rows[-1]["score"])
+    log.info(
+        "pattern %s -> filter %d (score %.3f); filter set %s",
+        pattern,
+        neuron,
+        rows[-1]["score"],
+        filter_sets[pattern],
+    )
 pd.DataFrame(rows).to_csv(snakemake.output.pattern_neurons, sep="\t", index=False)
 
 figure = plot_logo_sheet(pwms, names)

@@ -1,4 +1,5 @@
-"""Snakemake script of rule `figure`: one paper-style figure of one dataset (PNG + PDF)."""
+"""Snakemake script of rules `figures_one_class` / `figures_many_class`: the paper-style figures
+(Figures 2-6) of one replicate network, each as PNG and PDF."""
 
 import logging
 
@@ -15,30 +16,36 @@ from deepresolve.weights import conv_kernel, output_kernel
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("figure")
-kind = snakemake.wildcards.figure
 dataset = snakemake.wildcards.dataset
 
 model = keras.models.load_model(snakemake.input.model)
 pwms = filters_to_pwms(conv_kernel(model))
 nivs, _, class_names = read_niv_table(pd.read_csv(snakemake.input.niv, sep="\t"))
 oniv, variance, nonlinear, _ = read_oniv_table(pd.read_csv(snakemake.input.oniv, sep="\t"))
-title = f"Dataset {dataset}"
+title = f"Dataset {dataset}, network {snakemake.wildcards.replicate}"
 
-if kind == "niv_runs":
-    figure = plot.figure_niv_runs(nivs[0], variance[0], pwms, title=f"{title}: NIVs of every run")
-elif kind == "class_nivs":
-    figure = plot.figure_class_nivs(averaged_niv(nivs), variance, pwms, class_names, title=title)
-elif kind == "oniv" and len(class_names) == 1:
-    figure = plot.figure_oniv_from_nivs(
-        nivs[0], oniv[0], nonlinear[0], variance[0], pwms, title=f"{title}: NIVs -> ONIV"
-    )
-elif kind == "oniv":
-    figure = plot.figure_class_onivs(oniv, nonlinear, pwms, class_names, title=f"{title}: ONIV")
-else:
+
+def draw(kind):
+    if kind == "niv_runs":
+        return plot.figure_niv_runs(nivs[0], variance[0], pwms, title=f"{title}: NIVs of every run")
+    if kind == "class_nivs":
+        return plot.figure_class_nivs(averaged_niv(nivs), variance, pwms, class_names, title=title)
+    if kind == "oniv" and len(class_names) == 1:
+        return plot.figure_oniv_from_nivs(
+            nivs[0], oniv[0], nonlinear[0], variance[0], pwms, title=f"{title}: NIVs -> ONIV"
+        )
+    if kind == "oniv":
+        return plot.figure_class_onivs(oniv, nonlinear, pwms, class_names, title=f"{title}: ONIV")
     matrices = figure6_matrices(oniv, output_kernel(model))
-    figure = plot.figure_similarity_matrices(
+    return plot.figure_similarity_matrices(
         matrices, class_names, highlight=3 if dataset == "IV" else None, title=title
     )
-log.info("figure %s of dataset %s drawn", kind, dataset)
-figure.savefig(snakemake.output.png, dpi=150, bbox_inches="tight")
-figure.savefig(snakemake.output.pdf, bbox_inches="tight")
+
+
+for key in snakemake.output.keys():
+    if key.endswith("_png"):
+        kind = key.removesuffix("_png")
+        figure = draw(kind)
+        figure.savefig(snakemake.output[key], dpi=150, bbox_inches="tight")
+        figure.savefig(snakemake.output[f"{kind}_pdf"], bbox_inches="tight")
+        log.info("figure %s of dataset %s drawn", kind, dataset)

@@ -1,25 +1,35 @@
 """Snakemake script of rule `simulate`: one synthetic dataset (paper section 3) + ground truth."""
 
+import json
 import logging
 
+from deepresolve.files import atomic_write
 from deepresolve.logs import setup_logging
-from deepresolve.synthetic import scan_presence, simulate
+from deepresolve.synthetic import DATASETS, label_noise, scan_presence, simulate
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("simulate")
 name = snakemake.wildcards.dataset
+labels = snakemake.params.labels
 dataset = simulate(
     name,
     snakemake.params.settings,
     sequence_length=snakemake.params.sequence_length,
     seed=snakemake.params.seed,
+    labels=labels,
 )
 present = scan_presence(dataset.x, dataset.patterns)
+noise = {"dataset": name, "labels": labels, **label_noise(dataset, DATASETS[name])}
 log.info(
-    "dataset %s: %d sequences of %d bp; pattern frequency %s; label frequency %s",
+    "dataset %s (%s labels): %d sequences of %d bp; pattern frequency %s; label frequency %s; "
+    "labels disagreeing with content: %.4f",
     name,
+    labels,
     *dataset.x.shape[:2],
     dict(zip(dataset.patterns, present.mean(axis=0).round(3).tolist(), strict=True)),
     dict(zip(dataset.class_names, dataset.y.mean(axis=0).round(3).tolist(), strict=True)),
+    noise["fraction"],
 )
 dataset.save(snakemake.output.dataset, snakemake.output.planted)
+with atomic_write(snakemake.output.label_noise) as handle:
+    json.dump(noise, handle, indent=2)

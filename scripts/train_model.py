@@ -1,33 +1,45 @@
-"""Snakemake script of rule `train`: the paper's CNN on one synthetic dataset."""
+"""Snakemake script of rule `train`: the paper's CNN on one synthetic dataset, one replicate."""
 
 import json
 import logging
 
 from deepresolve.device import configure_tensorflow
+from deepresolve.files import atomic_write
 from deepresolve.logs import setup_logging
-from deepresolve.synthetic import PAPER_TEST_AUC, SyntheticDataset
-from deepresolve.training import train_classifier
+from deepresolve.synthetic import PAPER_TEST_AUC, SyntheticDataset, replicate_seed
+from deepresolve.training import split_indices, train_classifier
 
 setup_logging(snakemake.log[0])
 configure_tensorflow()
 log = logging.getLogger("train")
 name = snakemake.wildcards.dataset
+replicate = int(snakemake.wildcards.replicate)
+training = snakemake.params.training
 
 dataset = SyntheticDataset.load(snakemake.input.dataset)
+# every replicate trains on the same split (the config's seed); only its own seed differs
+split = split_indices(
+    len(dataset.x),
+    training["test_fraction"],
+    training["validation_fraction"],
+    snakemake.params.seed,
+)
 result = train_classifier(
     dataset.x,
     dataset.y,
     dataset.class_names,
     model_params=snakemake.params.model,
-    seed=snakemake.params.seed,
-    **snakemake.params.training,
+    seed=replicate_seed(snakemake.params.seed, replicate),
+    split=split,
+    **training,
 )
 metrics = {
     "dataset": name,
+    "replicate": replicate,
     **result.metrics,
     "paper_test_auc": dict(zip(dataset.class_names, PAPER_TEST_AUC[name], strict=True)),
 }
 result.model.save(snakemake.output.model)
 result.history.to_csv(snakemake.output.history, sep="\t", index=False)
-with open(snakemake.output.metrics, "w") as handle:
+with atomic_write(snakemake.output.metrics) as handle:
     json.dump(metrics, handle, indent=2)

@@ -45,7 +45,7 @@ gpu: {enabled: true, per_job: 1}
 """
 # A layer name the schema accepts but the model lacks: the FIM job fails at run time.
 BAD_LAYER = "deepresolve: {layer: no_such_layer}\n"
-TARGETS = ("results/synthetic/I/metrics.json", "results/synthetic/I/fim.npz")
+TARGETS = ("results/synthetic/I/rep0/metrics.json", "results/synthetic/I/rep0/fim.npz")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -105,7 +105,7 @@ def slurm_runs(slurm_cluster, settings, tmp_path_factory) -> SimpleNamespace:
     common = {"targets": TARGETS, "cores": None, "timeout_s": TIMEOUT_S}
     failed = run_workflow(workdir, settings.small, settings.bad_layer, *PROFILE, **common)
     failed_jobs = submitted_jobs(failed)
-    failed_fim_log = (workdir / "logs/synthetic/I/fim.log").read_text()
+    failed_fim_log = (workdir / "logs/synthetic/I/rep0/fim.log").read_text()
     resumed = run_workflow(workdir, settings.small, *PROFILE, **common)
     return SimpleNamespace(
         workdir=workdir,
@@ -147,7 +147,7 @@ def test_jobs_run_as_sbatch_jobs_and_gpu_rules_get_the_fake_gpu(slurm_runs):
         ("fim", "COMPLETED"),
     ]
     # SLURM bound the fake GPU to the jobs; CPU TensorFlow says it cannot use it
-    logs = slurm_runs.workdir / "logs/synthetic/I"
+    logs = slurm_runs.workdir / "logs/synthetic/I/rep0"
     for rule in GPU_RULES:
         log = (logs / f"{rule}.log").read_text()
         assert "no GPU visible to TensorFlow (CUDA_VISIBLE_DEVICES=0)" in log, log
@@ -155,8 +155,8 @@ def test_jobs_run_as_sbatch_jobs_and_gpu_rules_get_the_fake_gpu(slurm_runs):
 
 def test_outputs_equal_a_local_run_with_the_same_seed(slurm_runs, local_run):
     assert slurm_runs.resumed.returncode == 0, slurm_runs.resumed.stderr[-5000:]
-    ours = slurm_runs.workdir / "results/synthetic/I"
-    theirs = local_run / "results/synthetic/I"
+    ours = slurm_runs.workdir / "results/synthetic/I/rep0"
+    theirs = local_run / "results/synthetic/I/rep0"
     for name in ["dataset.npz", "fim.npz"]:
         a, b = np.load(ours / name), np.load(theirs / name)
         assert a.files == b.files
@@ -177,7 +177,7 @@ def test_failed_job_names_its_logs_and_is_retried(slurm_runs):
     assert "Error in rule fim:" in out
     for job in fim_jobs:
         # the rule's log and the SLURM job's log, both kept
-        assert f"log: logs/synthetic/I/fim.log, {job['log']} (check log file(s)" in out, out
+        assert f"log: logs/synthetic/I/rep0/fim.log, {job['log']} (check log file(s)" in out, out
         assert "no_such_layer" in job["log"].read_text()
     assert "no_such_layer" in slurm_runs.failed_fim_log
 
@@ -224,7 +224,7 @@ def test_impossible_request_fails_at_submission_with_slurms_reason(
         *extra,
         "--forcerun",
         "fim",
-        targets=("results/synthetic/I/fim.npz",),
+        targets=("results/synthetic/I/rep0/fim.npz",),
         cores=None,
         timeout_s=TIMEOUT_S,
     )
@@ -233,4 +233,4 @@ def test_impossible_request_fails_at_submission_with_slurms_reason(
     assert "submitted with SLURM jobid" not in out
     assert out.count(f"Batch job submission failed: {reason}") == 2, out[-5000:]
     assert "Trying to restart job" in out
-    assert "log: logs/synthetic/I/fim.log (check log file(s) for error details)" in out
+    assert "log: logs/synthetic/I/rep0/fim.log (check log file(s) for error details)" in out

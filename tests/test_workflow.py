@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from deepresolve.synthetic import DATASETS
+
 from .workflow_helpers import ROOT, run_workflow
 
 
@@ -26,15 +28,46 @@ def finished_run(tmp_path_factory):
 def test_every_target_and_log_exists(finished_run):
     results = finished_run / "results/synthetic"
     config_datasets = ["I", "II", "III", "IV"]
+    settings = yaml.safe_load((ROOT / "config/test.yaml").read_text())["synthetic"]
     for dataset in config_datasets:
-        folder = results / dataset
-        for name in ["dataset.npz", "model.keras", "metrics.json", "fim.npz", "oniv.tsv"]:
-            assert (folder / name).stat().st_size > 0, f"{dataset}/{name}"
-        assert (finished_run / f"logs/synthetic/{dataset}/fim.log").exists()
-        assert list((folder / "figures").glob("*.png"))
-    claims = pd.read_csv(results / "claims.tsv", sep="\t")
-    assert set(claims["dataset"]) == set(config_datasets)
-    assert claims["passed"].isin([True, False]).all()
+        assert (results / dataset / "dataset.npz").stat().st_size > 0
+        noise = json.loads((results / dataset / "label_noise.json").read_text())
+        assert noise["labels"] == settings["labels"]
+        for replicate in range(settings[dataset]["replicates"]):
+            folder = results / dataset / f"rep{replicate}"
+            for name in ["model.keras", "metrics.json", "fim.npz", "oniv.tsv", "claims.json"]:
+                assert (folder / name).stat().st_size > 0, f"{dataset}/rep{replicate}/{name}"
+            log = f"logs/synthetic/{dataset}/rep{replicate}/fim.log"
+            assert (finished_run / log).exists()
+            assert list((folder / "figures").glob("*.png"))
+        assert (results / dataset / "figures/probe.png").stat().st_size > 0
+    assert (results / "figures/claims_summary.png").stat().st_size > 0
+
+
+def test_claims_as_replicate_rates_with_the_probe(finished_run):
+    """claims.tsv gives each claim as k of n replicate networks; replicates.tsv one row per
+    network with the probe; the probe's landscape of datasets I and III is in claims.json."""
+    results = finished_run / "results/synthetic"
+    settings = yaml.safe_load((ROOT / "config/test.yaml").read_text())["synthetic"]
+    claims = pd.read_csv(results / "claims.tsv", sep="\t").set_index("dataset")
+    replicates = pd.read_csv(results / "replicates.tsv", sep="\t")
+    for dataset, row in claims.iterrows():
+        n = settings[dataset]["replicates"]
+        part = replicates[replicates["dataset"] == dataset]
+        assert row["n_replicates"] == n == len(part)
+        assert row["n_passed"] == part["passed"].sum()
+        assert row["rate"] == pytest.approx(row["n_passed"] / n)
+        assert len(row["test_auc_mean"].split("/")) == len(row["paper_test_auc"].split("/"))
+    seeds = replicates.loc[replicates["dataset"] == "I", "seed"]
+    assert seeds.is_unique and seeds.min() == 2018
+    for dataset in ["I", "III"]:
+        claim = json.loads((results / f"{dataset}/rep0/claims.json").read_text())
+        landscape = claim["probe"]["landscape"]
+        assert landscape["depends_on"] in {"a + b", "a - b"}
+        grid = settings["probe"]["grid_size"]
+        assert np.array(landscape["score"]).shape == (grid, grid)
+        assert claims.loc[dataset, "probe_agrees"].endswith(f"of {settings[dataset]['replicates']}")
+        assert set(claim["filter_sets"]) == set(DATASETS[dataset].patterns)
 
 
 def test_many_class_machinery_on_dataset_iv(finished_run):
@@ -49,7 +82,7 @@ def test_many_class_machinery_on_dataset_iv(finished_run):
     assert len(list((folder / "fim_chunks").glob("*.npz"))) == 2
     merged = FIMResult.load(folder / "fim.npz")
     np.testing.assert_array_equal(merged.class_indices, [0, 1, 2, 3])
-    model = keras.models.load_model(finished_run / "results/synthetic/IV/model.keras")
+    model = keras.models.load_model(finished_run / "results/synthetic/IV/rep0/model.keras")
     settings = yaml.safe_load((ROOT / "config/test.yaml").read_text())
     options = {
         k: settings["multiclass"]["fim"][k]
@@ -70,25 +103,24 @@ def test_small_fast_models_learn_and_reproduce_figure_6_ordering(finished_run):
     of dataset IV orders the classes as the paper's Figure 6 (checked in claims.json)."""
     results = finished_run / "results/synthetic"
     for dataset in ["I", "IV"]:
-        aucs = json.loads((results / f"{dataset}/metrics.json").read_text())["test_auc"]
+        aucs = json.loads((results / f"{dataset}/rep0/metrics.json").read_text())["test_auc"]
         assert min(aucs.values()) > 0.95, (dataset, aucs)
-    claim = json.loads((results / "IV/claims.json").read_text())
+    claim = json.loads((results / "IV/rep0/claims.json").read_text())
     assert claim["passed"], claim
     assert claim["margin"] > 0.1, claim
 
 
 def test_rerun_with_same_seed_is_identical(finished_run, tmp_path):
     """A fresh run of dataset I (simulation, training, FIMs, ONIV) repeats every number."""
-    again = run_workflow(tmp_path / "again", targets=("results/synthetic/I/oniv.tsv",))
+    again = run_workflow(tmp_path / "again", targets=("results/synthetic/I/rep1/oniv.tsv",))
     assert again.returncode == 0, again.stderr[-5000:]
     for dataset in ["I"]:
-        first = json.loads((finished_run / f"results/synthetic/{dataset}/metrics.json").read_text())
-        second = json.loads(
-            (tmp_path / f"again/results/synthetic/{dataset}/metrics.json").read_text()
-        )
+        folder = f"results/synthetic/{dataset}/rep1"
+        first = json.loads((finished_run / f"{folder}/metrics.json").read_text())
+        second = json.loads((tmp_path / f"again/{folder}/metrics.json").read_text())
         assert first["test_auc"] == second["test_auc"]
-        a = pd.read_csv(finished_run / f"results/synthetic/{dataset}/oniv.tsv", sep="\t")
-        b = pd.read_csv(tmp_path / f"again/results/synthetic/{dataset}/oniv.tsv", sep="\t")
+        a = pd.read_csv(finished_run / f"{folder}/oniv.tsv", sep="\t")
+        b = pd.read_csv(tmp_path / f"again/{folder}/oniv.tsv", sep="\t")
         pd.testing.assert_frame_equal(a, b)
 
 
@@ -239,7 +271,7 @@ def test_gpu_config_file_requests_a_gpu_for_training_and_fim(tmp_path):
     """config/gpu.yaml (the README's cluster switch) gives the training and FIM jobs `gpu=1`
     and the simulation none (dry run)."""
     done = run_workflow(
-        tmp_path / "gpu", "config/gpu.yaml", targets=("-n", "results/synthetic/I/fim.npz")
+        tmp_path / "gpu", "config/gpu.yaml", targets=("-n", "results/synthetic/I/rep0/fim.npz")
     )
     assert done.returncode == 0, done.stderr[-3000:]
     # each job: "rule <name>:" ... "resources: ..." in the dry-run listing

@@ -6,6 +6,7 @@ from snakemake.utils import validate
 from deepresolve.chipseq_config import read_deepbind_models
 from deepresolve.config import check_config, fim_settings, model_config
 from deepresolve.jaspar import read_tf_motifs
+from deepresolve.synthetic import replicate_seed
 from deepresolve.tomtom import MEME_CONTAINER, meme_tomtom_shell, tomtom_command
 
 try:
@@ -112,6 +113,7 @@ def batch_models(wildcards):
 
 wildcard_constraints:
     dataset="|".join(["I", "II", "III", "IV"]),
+    replicate=r"\d+",
     experiment=r"wgEncodeAwgTfbs\w+UniPk",
     batch=r"\d+",
     chip=r"[A-Za-z0-9_.-]+",
@@ -147,25 +149,65 @@ def dataset_figures(dataset):
     return ["class_nivs", "oniv", "similarity"]
 
 
+def replicates(dataset):
+    """Replicate networks of a dataset: 0 .. synthetic.<dataset>.replicates - 1."""
+    return list(range(config["synthetic"][dataset]["replicates"]))
+
+
+def replicate_folders(dataset):
+    return [f"results/synthetic/{dataset}/rep{r}" for r in replicates(dataset)]
+
+
+def synthetic_targets():
+    """Every replicate's metrics, tables and figures; the per-dataset probe figures; the
+    cross-replicate claim tables and summary figure."""
+    targets = [
+        "results/synthetic/claims.tsv",
+        "results/synthetic/replicates.tsv",
+        "results/synthetic/figures/claims_summary.png",
+    ]
+    for dataset in DATASETS:
+        targets.append(f"results/synthetic/{dataset}/figures/probe.png")
+        for folder in replicate_folders(dataset):
+            targets += [
+                f"{folder}/metrics.json",
+                f"{folder}/similarity.tsv",
+                f"{folder}/filters.meme",
+            ]
+            targets += expand(
+                "{folder}/figures/{figure}.{ext}",
+                folder=folder,
+                figure=dataset_figures(dataset),
+                ext=["png", "pdf"],
+            )
+    return targets
+
+
+FIGURE_RULE_INPUT = {
+    "niv": "results/synthetic/{dataset}/rep{replicate}/niv.tsv",
+    "oniv": "results/synthetic/{dataset}/rep{replicate}/oniv.tsv",
+    "model": "results/synthetic/{dataset}/rep{replicate}/model.keras",
+}
+
+
+def figure_output(kind):
+    """PNG (in the report) and PDF of one paper-style figure of one replicate network."""
+    folder = "results/synthetic/{dataset}/rep{replicate}/figures"
+    png = report(
+        f"{folder}/{kind}.png",
+        caption=f"../report/figure_{kind}.rst",
+        category="Dataset {dataset}",
+        subcategory="Figures, replicate {replicate}",
+    )
+    return {f"{kind}_png": png, f"{kind}_pdf": f"{folder}/{kind}.pdf"}
+
+
 def all_targets(wildcards):
-    targets = ["results/synthetic/claims.tsv"]
+    targets = synthetic_targets()
     if TABLE1_EXPERIMENTS:
         targets += ["results/table1/table1.tsv", "results/table1/table1.md"]
     targets += chipseq_targets()
     targets += multiclass_targets()
-    for dataset in DATASETS:
-        folder = f"results/synthetic/{dataset}"
-        targets += [
-            f"{folder}/metrics.json",
-            f"{folder}/similarity.tsv",
-            f"{folder}/filters.meme",
-        ]
-        targets += expand(
-            "{folder}/figures/{figure}.{ext}",
-            folder=folder,
-            figure=dataset_figures(dataset),
-            ext=["png", "pdf"],
-        )
     return targets
 
 

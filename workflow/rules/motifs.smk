@@ -1,25 +1,25 @@
 rule filter_motifs:
-    """Convolutional filters as PWMs (MEME format), logos, and which filter captures each planted pattern."""
+    """Convolutional filters of one replicate network as PWMs (MEME format), logos, and the filters that capture each planted pattern."""
     input:
-        model="results/synthetic/{dataset}/model.keras",
+        model="results/synthetic/{dataset}/rep{replicate}/model.keras",
     output:
-        meme="results/synthetic/{dataset}/filters.meme",
+        meme="results/synthetic/{dataset}/rep{replicate}/filters.meme",
         pattern_neurons=report(
-            "results/synthetic/{dataset}/pattern_neurons.tsv",
+            "results/synthetic/{dataset}/rep{replicate}/pattern_neurons.tsv",
             caption="../report/pattern_neurons.rst",
             category="Dataset {dataset}",
             subcategory="Tables",
         ),
         logos=report(
-            "results/synthetic/{dataset}/figures/filter_logos.png",
+            "results/synthetic/{dataset}/rep{replicate}/figures/filter_logos.png",
             caption="../report/filter_logos.rst",
             category="Dataset {dataset}",
-            subcategory="Figures",
+            subcategory="Figures, replicate {replicate}",
         ),
     log:
-        "logs/synthetic/{dataset}/filter_motifs.log",
+        "logs/synthetic/{dataset}/rep{replicate}/filter_motifs.log",
     benchmark:
-        "benchmarks/results/synthetic/{dataset}/filter_motifs.tsv"
+        "benchmarks/results/synthetic/{dataset}/rep{replicate}/filter_motifs.tsv"
     conda:
         "../../envs/deepresolve.yaml"
     resources:
@@ -27,5 +27,6 @@ rule filter_motifs:
         mem_mb=2000,
     params:
         patterns=lambda wildcards: dataset_patterns(wildcards.dataset),
+        filter_set_fraction=config["synthetic"]["filter_set_fraction"],
     script:
         "../../scripts/filter_motifs.py"

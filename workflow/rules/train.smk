@@ -1,24 +1,24 @@
 rule train:
-    """The paper's CNN on one synthetic dataset; per-class test AUC beside the paper's."""
+    """The paper's CNN on one synthetic dataset, one replicate network (its own training seed, the shared data); per-class test AUC beside the paper's."""
     input:
         dataset="results/synthetic/{dataset}/dataset.npz",
     output:
-        model="results/synthetic/{dataset}/model.keras",
-        history="results/synthetic/{dataset}/history.tsv",
+        model="results/synthetic/{dataset}/rep{replicate}/model.keras",
+        history="results/synthetic/{dataset}/rep{replicate}/history.tsv",
         metrics=report(
-            "results/synthetic/{dataset}/metrics.json",
+            "results/synthetic/{dataset}/rep{replicate}/metrics.json",
             caption="../report/metrics.rst",
             category="Dataset {dataset}",
             subcategory="Training",
         ),
     log:
-        "logs/synthetic/{dataset}/train.log",
+        "logs/synthetic/{dataset}/rep{replicate}/train.log",
     benchmark:
-        "benchmarks/results/synthetic/{dataset}/train.tsv"
+        "benchmarks/results/synthetic/{dataset}/rep{replicate}/train.tsv"
     conda:
         "../../envs/deepresolve.yaml"
-    # Snakemake caps a rule's threads at --cores (local and cluster runs alike)
-    threads: 4
+    # all local cores up to 4; 4 under a cluster executor, where --cores is unset
+    threads: min(workflow.cores or 4, 4)
     resources:
         **gpu_resources(),
         runtime=120,

@@ -1,0 +1,18 @@
+"""Snakemake script of rule `probe_figure`: every replicate network of one dataset probed."""
+
+import json
+
+from deepresolve.claims_plot import figure_probe
+from deepresolve.logs import setup_logging
+
+setup_logging(snakemake.log[0])
+records = []
+for path in snakemake.input.claims:
+    with open(path) as handle:
+        records.append(json.load(handle))
+dataset = snakemake.wildcards.dataset
+figure = figure_probe(
+    records, title=f"Dataset {dataset}: how each replicate network computes its logic"
+)
+figure.savefig(snakemake.output.png, dpi=150, bbox_inches="tight")
+figure.savefig(snakemake.output.pdf, bbox_inches="tight")
