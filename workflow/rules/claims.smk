@@ -17,8 +17,8 @@ rule claims:
         runtime=10,
         mem_mb=2000,
     params:
-        mode=config["deepresolve"]["oniv_mode"],
-        layer=config["deepresolve"]["layer"],
+        mode=fim_settings(config, "synthetic")["oniv_mode"],
+        layer=fim_settings(config, "synthetic")["layer"],
         probe=config["synthetic"]["probe"],
         seed=config["seed"],
     script:
@@ -58,6 +58,6 @@ rule claims_summary:
         "../../envs/deepresolve.yaml"
     params:
         labels=config["synthetic"]["labels"],
-        oniv_mode=config["deepresolve"]["oniv_mode"],
+        oniv_mode=fim_settings(config, "synthetic")["oniv_mode"],
     script:
         "../../scripts/summarise_claims.py"

@@ -16,7 +16,7 @@ rule fim:
         runtime=60,
         mem_mb=4000,
     params:
-        deepresolve=config["deepresolve"],
+        deepresolve=fim_settings(config, "synthetic"),
         seed=lambda wildcards: replicate_seed(config["seed"], int(wildcards.replicate)),
     script:
         "../../scripts/compute_fim.py"
@@ -55,7 +55,7 @@ rule oniv:
         runtime=10,
         mem_mb=2000,
     params:
-        mode=config["deepresolve"]["oniv_mode"],
+        mode=fim_settings(config, "synthetic")["oniv_mode"],
         class_names=lambda wildcards: dataset_class_names(wildcards.dataset),
     script:
         "../../scripts/compute_oniv.py"
