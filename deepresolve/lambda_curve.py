@@ -110,10 +110,16 @@ def plot_curve(table: pd.DataFrame) -> Figure:
             left.plot(x, table[column], style, marker="o", color=colors[k], label=column)
     left.set(xscale="log", xlabel="lambda (l2)", ylabel="experiments")
     left.set_title(f"Table 1, DeepResolve row ({int(table['n_experiments'].iloc[0])} models)")
-    left.legend(fontsize=7, ncol=3)
+    left.legend(fontsize=7, ncol=3, loc="center right")
     n = table["n_experiments"].to_numpy()
     right.plot(x, table["median_pearson"], "-o", color="black", label="median Pearson r")
-    right.plot(x, table["same_top1"] / n, "--o", color="grey", label="same top-1 filter")
+    right.plot(
+        x,
+        table["same_top1"] / n,
+        "--o",
+        color="grey",
+        label="same top-1 filter (fraction of models)",
+    )
     right.set(xscale="log", xlabel="lambda (l2)", ylim=(0, 1.02))
     right.set_title("agreement with the authors' ONIVs")
     right.legend(fontsize=8, loc="lower right")

@@ -154,6 +154,13 @@ def rerank(ranked: pd.DataFrame, importance: Mapping[str, np.ndarray]) -> pd.Dat
     return pd.concat(parts, ignore_index=True)
 
 
+def read_rankings(paths: Sequence[str]) -> pd.DataFrame:
+    """The ranked-filter tables of several batches (``ranked_filters.tsv``) as one table."""
+    return pd.concat(
+        [pd.read_csv(path, sep="\t", keep_default_na=False) for path in paths], ignore_index=True
+    )
+
+
 def importance_by_experiment(ranked: pd.DataFrame, column: str = "oniv") -> dict[str, np.ndarray]:
     """Experiment -> ``(K,)`` values of ``column`` in filter order, from a ranked-filter table."""
     return {

@@ -3,18 +3,13 @@ the authors' own (statistics/422-ONIV.pkl), per model."""
 
 import logging
 
-import pandas as pd
-
 from deepresolve.logs import setup_logging
 from deepresolve.reference import agreement_summary, oniv_agreement, read_authors_oniv
-from deepresolve.table1 import importance_by_experiment
+from deepresolve.table1 import importance_by_experiment, read_rankings
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("authors_oniv_agreement")
-ranked = pd.concat(
-    [pd.read_csv(path, sep="\t", keep_default_na=False) for path in snakemake.input.rankings],
-    ignore_index=True,
-)
+ranked = read_rankings(snakemake.input.rankings)
 authors = read_authors_oniv(snakemake.input.authors)["oniv"]
 agreement = oniv_agreement(importance_by_experiment(ranked), authors)
 agreement.to_csv(snakemake.output[0], sep="\t", index=False, float_format="%.6g")

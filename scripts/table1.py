@@ -9,16 +9,19 @@ import pandas as pd
 
 from deepresolve.logs import setup_logging
 from deepresolve.reference import agreement_summary, read_authors_oniv
-from deepresolve.table1 import experiment_detail, rerank, summarise, to_markdown
+from deepresolve.table1 import (
+    experiment_detail,
+    read_rankings,
+    rerank,
+    summarise,
+    to_markdown,
+)
 from deepresolve.tomtom import read_meme_tomtom_tsv
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("table1")
 
-ranked = pd.concat(
-    [pd.read_csv(path, sep="\t", keep_default_na=False) for path in snakemake.input.rankings],
-    ignore_index=True,
-)
+ranked = read_rankings(snakemake.input.rankings)
 excluded = pd.concat(
     [pd.read_csv(path, sep="\t") for path in snakemake.input.excluded]
     + [pd.DataFrame(snakemake.params.no_motif, columns=["experiment", "reason"])],

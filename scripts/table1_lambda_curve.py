@@ -9,13 +9,11 @@ from deepresolve.files import atomic_write
 from deepresolve.lambda_curve import curve_table, plot_curve
 from deepresolve.logs import setup_logging
 from deepresolve.reference import read_authors_oniv
+from deepresolve.table1 import read_rankings
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("table1_lambda_curve")
-ranked = pd.concat(
-    [pd.read_csv(path, sep="\t", keep_default_na=False) for path in snakemake.input.rankings],
-    ignore_index=True,
-)
+ranked = read_rankings(snakemake.input.rankings)
 onivs = [pd.read_csv(path, sep="\t") for path in snakemake.input.onivs]
 authors = read_authors_oniv(snakemake.input.authors)["oniv"]
 table = curve_table(snakemake.params.points, onivs, ranked, authors)
