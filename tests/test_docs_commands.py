@@ -184,6 +184,16 @@ def inline_commands(source: str, prose: list[tuple[int, str]]) -> list[DocComman
     return spans
 
 
+def git_mode(path: str) -> str | None:
+    """The file mode git records for ``path`` (what a fresh clone gets), or None outside git."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        return None
+    listed = subprocess.run(
+        ["git", "ls-files", "--stage", "--", path], cwd=ROOT, capture_output=True, text=True
+    )
+    return listed.stdout.split()[0] if listed.returncode == 0 and listed.stdout else None
+
+
 def fill_placeholders(text: str) -> str:
     for placeholder, value in PLACEHOLDERS.items():
         text = text.replace(placeholder, value)
@@ -305,6 +315,9 @@ def test_command_follows_the_conventions(command):
         script = next(w for w in shlex.split(command.text) if w.startswith("scripts/"))
         assert os.access(ROOT / script, os.X_OK), f"{script} is documented but not executable"
         assert (ROOT / script).read_text().startswith("#!"), f"{script} has no shebang"
+        assert git_mode(script) in {None, "100755"}, (
+            f"git records {script} as {git_mode(script)}: `git update-index --chmod=+x {script}`"
+        )
         return
     from snakemake.cli import get_argument_parser
 
