@@ -107,7 +107,7 @@ def figure_claims_summary(claims: pd.DataFrame, replicates: pd.DataFrame, *, tit
         ``replicates.tsv`` (:func:`deepresolve.replication.replicate_table`).
     title: str
     """
-    fig = Figure(figsize=(9.5, 3.4), layout="constrained")
+    fig = Figure(figsize=(10.5, 3.4), layout="constrained")
     left, right = fig.subplots(1, 2, width_ratios=[1, 2.2])
     x = np.arange(len(claims))
     left.bar(x, claims["rate"], color="#4d9221", width=0.6)
@@ -158,7 +158,7 @@ def figure_claims_summary(claims: pd.DataFrame, replicates: pd.DataFrame, *, tit
     right.set_xlabel("dataset.class", fontsize=7)
     right.set_ylabel("test AUC", fontsize=7)
     right.tick_params(axis="y", labelsize=6)
-    right.legend(fontsize=6, loc="lower left")
+    right.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     right.set_title(f"test AUC per network ({claims['labels'].iloc[0]} labels)", fontsize=8)
     fig.suptitle(title, fontsize=9)
     return fig

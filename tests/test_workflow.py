@@ -44,6 +44,17 @@ def test_every_target_and_log_exists(finished_run):
     assert (results / "figures/claims_summary.png").stat().st_size > 0
 
 
+def test_exact_label_mode_is_one_config_switch(tmp_path):
+    """config/exact_labels.yaml turns the paper's planted labels into exact ones: the
+    simulation purges chance copies, so no label disagrees with its sequence."""
+    workdir = tmp_path / "exact"
+    target = "results/synthetic/I/label_noise.json"
+    done = run_workflow(workdir, "config/exact_labels.yaml", targets=(target,))
+    assert done.returncode == 0, done.stderr[-3000:]
+    noise = json.loads((workdir / target).read_text())
+    assert noise["labels"] == "exact" and noise["fraction"] == 0
+
+
 def test_claims_as_replicate_rates_with_the_probe(finished_run):
     """claims.tsv gives each claim as k of n replicate networks; replicates.tsv one row per
     network with the probe; the probe's landscape of datasets I and III is in claims.json."""
