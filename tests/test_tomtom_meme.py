@@ -83,6 +83,29 @@ def test_parse_meme_version():
             parse_meme_version(text, "/opt/tomtom")
 
 
+@pytest.mark.filterwarnings("ignore:tomtom was given")  # the paper's one-motif statistic
+def test_real_meme_5_5_8_output_parses_and_equals_memelite():
+    """The stdout of tomtom 5.5.8 (-text, tests/data/meme_5.5.8/README.md) on the CTCF model's
+    filters: the parser reads it, and memelite gives the same p-values within 1e-5 in log10."""
+    from deepresolve.motifs import read_meme
+    from deepresolve.tomtom import run_tomtom
+
+    folder = ROOT / "tests/data/meme_5.5.8"
+    meme = read_meme_tomtom_tsv(folder / "tomtom_text.tsv")
+    assert len(meme) == 16 and set(meme["target"]) == {"MA0139.2"}
+    assert meme.loc[meme["query"] == "filter_0", "p"].item() < 1e-6  # the CTCF filter
+    ours = run_tomtom(
+        read_meme(folder / "ctcf_filters.meme"),
+        {"MA0139.2": read_meme(folder / "ctcf_known.meme")["MA0139.2"]},
+        target_nsites=911,  # nsites= of ctcf_known.meme (JASPAR's sites)
+    )
+    pairs = meme.merge(ours, on=["query", "target"], suffixes=("_meme", "_memelite"))
+    assert len(pairs) == 16
+    gap = np.abs(np.log10(pairs["p_meme"]) - np.log10(pairs["p_memelite"]))
+    assert gap.max() < 1e-5, pairs.loc[gap.idxmax()]
+    assert (pairs["offset_meme"] == pairs["offset_memelite"]).all()
+
+
 def meme_tomtom_folder() -> str:
     """The folder of a MEME >= 5 tomtom: on PATH, else built (CI) by scripts/build_tomtom.sh."""
     found = shutil.which("tomtom")
