@@ -58,6 +58,7 @@ COMMAND = re.compile(
 PLACEHOLDERS = {
     "<experiment>": "wgEncodeAwgTfbsBroadDnd41CtcfUniPk",
     "<b>": "0",
+    "<config>": "config/chipseq.yaml",
 }
 # Options after which Snakemake runs no job: such commands run as written.
 NO_JOBS = {
@@ -222,6 +223,10 @@ def skip_reason(text: str) -> str | None:
             "needs the internet: the Zeng files of all 422 experiments "
             "(config written by scripts/make_chipseq_config.py)"
         )
+    for segment in text.split("|")[1:]:  # programs a pipeline feeds, e.g. `| dot -Tsvg`
+        program = segment.split()[0] if segment.split() else ""
+        if program and shutil.which(program) is None:
+            return f"needs `{program}`, which is not installed here"
     if "--report" in words:
         return (
             "needs the results of a finished run; tests/test_workflow.py::"
@@ -258,7 +263,7 @@ COMMANDS = documented_commands()
 # each distinct command runs once (a config header often repeats its page's command)
 FIRST: dict[str, DocCommand] = {}
 for _command in COMMANDS:
-    FIRST.setdefault(fill_placeholders(_command.text), _command)
+    FIRST.setdefault(_command.text, _command)
 RUNS = list(FIRST.values())
 
 
