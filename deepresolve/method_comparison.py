@@ -55,6 +55,20 @@ METHODS = (DEEPRESOLVE, GRAD_CAM, GRADIENT_X_INPUT, ENHANCED_DEEPMOTIF)
 SEQUENCE_SOURCES = ("zeng", "deepbind")
 ALL = "all"  # coverage: every experiment the method ran on
 SHARED = "with sequences"  # coverage: the experiments all four methods ran on
+#: Fields of an experiment's summary (rule table1_gradients) and columns of the table of the
+#: experiments with sequences: where the sequences come from, the positives used, the AUC.
+SEQUENCE_COLUMNS = (
+    "experiment",
+    "source",
+    "sequences",
+    "positive_pool",
+    "n_positives_available",
+    "n_positives_used",
+    "auc",
+    "auc_bound",
+    "auc_unbound",
+    "seed",
+)
 #: Columns of a claims table (:func:`check_claims`).
 CLAIM_COLUMNS = (
     "claim",
@@ -181,7 +195,7 @@ def comparison_table(
     DataFrame
         :func:`deepresolve.table1.summarise` rows of each method with a first column
         ``coverage``: :data:`ALL` (the method's own experiments) and :data:`SHARED` (only the
-        shared experiments).
+        shared experiments; none when no experiment is shared).
         Random-order rows name the method they belong to (``random order (Grad-CAM)``).
     """
     shared = set(shared_experiments(details) if shared is None else shared)
@@ -190,8 +204,9 @@ def comparison_table(
         label = f"random order ({method})"
         parts.append(summarise(detail, method=method, random_label=label).assign(coverage=ALL))
         on_shared = detail[detail["experiment"].isin(shared)]
-        table = summarise(on_shared, method=method, random_label=label)
-        parts.append(table.assign(coverage=SHARED))
+        if len(on_shared):
+            table = summarise(on_shared, method=method, random_label=label)
+            parts.append(table.assign(coverage=SHARED))
     table = pd.concat(parts, ignore_index=True)
     return table[["coverage", *[c for c in table.columns if c != "coverage"]]]
 
@@ -286,7 +301,8 @@ def to_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> 
     lines = []
     for coverage, title in titles.items():
         part = table[table["coverage"] == coverage].drop(columns="coverage")
-        lines += [f"## Coverage: {title}", "", table1_markdown(part)]
+        if len(part):
+            lines += [f"## Coverage: {title}", "", table1_markdown(part)]
     for key, text in (notes or {}).items():
         lines += [f"{key}: {text}", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -329,7 +345,7 @@ def plot_comparison(table: pd.DataFrame):
                 x, paper, width * 0.9, fill=False, edgecolor="black", linewidth=0.8,
                 label="paper (out of 422)" if i == 0 else None,
             )  # fmt: skip
-        counts = ", ".join(str(n) for n in sorted(n_experiments))
+        counts = ", ".join(str(n) for n in sorted(n_experiments)) or "0"
         axis.set_title(f"{title} (n = {counts})", fontsize=11)
         axis.set_xticks(np.arange(len(cells)), labels)
         axis.set_ylim(0, 105)

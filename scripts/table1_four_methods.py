@@ -16,6 +16,7 @@ from deepresolve.files import atomic_write  # noqa: E402
 from deepresolve.logs import setup_logging  # noqa: E402
 from deepresolve.method_comparison import (  # noqa: E402
     DEEPRESOLVE,
+    SEQUENCE_COLUMNS,
     check_claims,
     comparison_table,
     plot_comparison,
@@ -39,8 +40,11 @@ for method in (GRAD_CAM, GRADIENT_X_INPUT):
     if not gradients.empty:
         details[method] = experiment_detail(gradients[gradients["method"] == method])
 details[ENHANCED_DEEPMOTIF] = experiment_detail(read_tables(snakemake.input.edm_ranked))
-sequences = pd.DataFrame([json.loads(Path(p).read_text()) for p in snakemake.input.summaries])
-shared = [e for e in sequences.get("experiment", []) if all(
+sequences = pd.DataFrame(
+    [json.loads(Path(p).read_text()) for p in snakemake.input.summaries],
+    columns=list(SEQUENCE_COLUMNS),
+)
+shared = [e for e in sequences["experiment"] if all(
     e in set(d["experiment"]) for d in details.values())]  # fmt: skip
 excluded = read_tables(snakemake.input.edm_excluded)
 

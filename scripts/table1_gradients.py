@@ -12,7 +12,12 @@ from deepresolve.device import configure_tensorflow
 from deepresolve.files import atomic_write
 from deepresolve.keras1 import load_keras1_model
 from deepresolve.logs import setup_logging
-from deepresolve.method_comparison import experiment_sequences, filter_ranked, model_auc
+from deepresolve.method_comparison import (
+    SEQUENCE_COLUMNS,
+    experiment_sequences,
+    filter_ranked,
+    model_auc,
+)
 from deepresolve.tf_models import read_motif_collection
 
 setup_logging(snakemake.log[0])
@@ -60,17 +65,18 @@ ranked = filter_ranked(
 )
 with atomic_write(snakemake.output.ranked) as handle:
     ranked.to_csv(handle, sep="\t", index=False)
-summary = {
-    "experiment": experiment,
-    "source": spec["source"],
-    "sequences": spec.get("name") or spec.get("part"),
-    "positive_pool": snakemake.params.pool_label,
-    "n_positives_available": n_positives,
-    "n_positives_used": n_used,
-    "auc": round(auc, 4),
-    "auc_bound": int((labels_auc == 1).sum()),
-    "auc_unbound": int((labels_auc == 0).sum()),
-    "seed": snakemake.params.seed,
-}
+values = (
+    experiment,
+    spec["source"],
+    spec.get("name") or spec.get("part"),
+    snakemake.params.pool_label,
+    n_positives,
+    n_used,
+    round(auc, 4),
+    int((labels_auc == 1).sum()),
+    int((labels_auc == 0).sum()),
+    snakemake.params.seed,
+)
+summary = dict(zip(SEQUENCE_COLUMNS, values, strict=True))
 with atomic_write(snakemake.output.summary) as handle:
     json.dump(summary, handle, indent=2)

@@ -167,3 +167,59 @@ def test_published_rest_model_separates_its_deepbind_test_set():
     assert model_auc(model, X, labels) == pytest.approx(0.9645, abs=0.002)
     with pytest.raises(ValueError, match="needs bound and unbound sequences"):
         model_auc(model, X[labels == 1], labels[labels == 1])
+
+
+CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
+MAX = "wgEncodeAwgTfbsSydhH1hescMaxUcdUniPk"
+
+
+@pytest.mark.shared_data
+def test_four_methods_workflow_on_three_published_models(shared_data, tmp_path):
+    """Rule table1_four_methods end to end: DeepResolve and eDM on three models, Grad-CAM and
+    gradient x input on the two with sequences (a Zeng file, a DeepBind file)."""
+    from .workflow_helpers import run_workflow
+
+    settings = tmp_path / "four.yaml"
+    settings.write_text(
+        f"""
+table1:
+  experiments: [{CTCF}, {REST}, {MAX}]
+  models_mirror: {shared_data / "published-422tf-models"}
+  authors_oniv: {{mirror: {shared_data / "deepresolve-statistics"}}}
+  fim: {{n_runs: 4}}
+table1_methods:
+  deepmotif: {{n_runs: 6, max_steps: 300}}
+  n_sequences: 300
+  deepbind_positives: B
+  sequences:
+    {CTCF}: {{source: zeng, part: test}}
+    {REST}: {{source: deepbind, name: {REST_DEEPBIND}}}
+chipseq:
+  zeng_mirror: {shared_data / "zeng-motif-discovery"}
+  deepbind_mirror: {shared_data / "deepbind-encode"}
+"""
+    )
+    workdir = tmp_path / "run"
+    done = run_workflow(workdir, str(settings), targets=("table1_four_methods",))
+    assert done.returncode == 0, done.stderr[-5000:]
+    results = workdir / "results/table1"
+    table = pd.read_csv(results / "methods_table.tsv", sep="\t")
+    ours = table[(table["source"] == "ours") & (table["statistic"] == "known")]
+    n = ours.groupby(["method", "coverage"])["n_experiments"].first().to_dict()
+    assert n[(DEEPRESOLVE, ALL)] == n[(ENHANCED_DEEPMOTIF, ALL)] == 3
+    assert n[(DEEPRESOLVE, SHARED)] == n[(GRAD_CAM, SHARED)] == n[(GRADIENT_X_INPUT, ALL)] == 2
+    sequences = pd.read_csv(results / "sequence_experiments.tsv", sep="\t")
+    sequences = sequences.set_index("experiment")
+    assert sequences.loc[REST, "auc"] == pytest.approx(0.9645, abs=0.002)  # mapping.tsv
+    assert sequences["n_positives_used"].tolist() == [300, 300]
+    assert sequences.loc[REST, "n_positives_available"] == 500  # the B file's peaks
+    # the CTCF model: Grad-CAM's top filter matches CTCF (tests/test_attribution.py)
+    assert sequences.loc[CTCF, f"top1_known_p {GRAD_CAM}"] < 0.05
+    claims = pd.read_csv(results / "claims.tsv", sep="\t")
+    assert len(claims) == 10 and set(claims["passed"].astype(str)) <= {"True", "False"}
+    assert (results / "methods_comparison.png").stat().st_size > 10_000
+    assert (
+        "## Coverage: the experiments with sequences" in (results / "methods_table.md").read_text()
+    )
+    pwms = workdir / f"results/table1/deepmotif/0/pwms/{MAX}.meme"
+    assert pwms.read_text().count("MOTIF edm_") == 5

@@ -394,7 +394,14 @@ TABLE1_METHODS = config["table1_methods"]
 
 
 def table1_sequence_experiments():
-    """Experiments of table1_methods.sequences that are in table1.experiments."""
+    """Experiments of table1_methods.sequences that are in table1.experiments (and the eDM
+    settings checked before any job)."""
+    edm = TABLE1_METHODS["deepmotif"]
+    if edm["n_best"] > edm["n_runs"]:
+        sys.exit(
+            f"Error in the workflow config: table1_methods.deepmotif.n_best ({edm['n_best']}) "
+            f"is more than n_runs ({edm['n_runs']}); raise n_runs or lower n_best"
+        )
     specs = TABLE1_METHODS["sequences"]
     unknown = [e for e in specs if e not in set(TF_MOTIFS["experiment"])]
     if unknown:
