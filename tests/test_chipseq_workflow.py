@@ -47,3 +47,97 @@ def test_deepbind_mirror_is_used_without_network(tmp_path):
     done = run_workflow(tmp_path / "m", str(settings), targets=(target,))
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "m" / target).read_bytes() == (folder / f"{ELK1}_B.seq.gz").read_bytes()
+
+
+def _fasta(path, sequences, prefix="s"):
+    path.write_text("".join(f">{prefix}{i}\n{s}\n" for i, s in enumerate(sequences)))
+    return path
+
+
+def test_bad_inputs_stop_with_file_and_key_and_leave_nothing_partial(tmp_path):
+    """One run, --keep-going, one experiment per case: a positives-only FASTA with a given
+    positives-only test FASTA (works: shuffles added, pairs kept together); a DeepBind file with
+    a missing column; a FASTA whose targets are all 0; a truncated sequences.npz. Each failure
+    names the file and what to change; no output is left behind. (A truncated model.keras:
+    tests/test_chipseq_sources.py, without the workflow.)"""
+    import numpy as np
+
+    from deepresolve.chipseq import TEST, ExperimentSequences, pair_groups
+
+    rng = np.random.default_rng(3)
+    seqs = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(90)]
+    data = tmp_path / "data"
+    data.mkdir()
+    peaks = _fasta(data / "peaks.fa", seqs[:70])
+    test = _fasta(data / "test.fa", seqs[70:], prefix="t")
+    bad = data / "bad_AC.seq"
+    bad.write_text("FoldID\tEventID\tseq\tBound\nA\tseq_1_peak\tACGT\t1\nA\tseq_2_peak\tACGT\n")
+    zeros = data / "zeros.target"
+    zeros.write_text("0\n" * 70)
+    settings = tmp_path / "bad.yaml"
+    settings.write_text(
+        f"""
+chipseq:
+  experiments:
+    own: {{source: fasta, tf: REST, model: trained, train: {{fasta: {peaks}}},
+           test: {{fasta: {test}}}}}
+    badseq: {{source: fasta, tf: REST, model: trained, train: {{seq: {bad}}}}}
+    unbound: {{source: fasta, tf: REST, model: trained,
+               train: {{fasta: {peaks}, targets: {zeros}}}}}
+    cutnpz: {{source: fasta, tf: REST, model: trained, train: {{fasta: {peaks}}}}}
+"""
+    )
+    workdir = tmp_path / "run"
+    results = workdir / "results/chipseq"
+    # a broken file newer than its inputs: Snakemake takes it as done
+    (results / "cutnpz").mkdir(parents=True)
+    (results / "cutnpz/sequences.npz").write_bytes(b"PK\x03\x04 cut short")
+    targets = (
+        "results/chipseq/own/sequences.npz",
+        "results/chipseq/badseq/sequences.npz",
+        "results/chipseq/unbound/sequences.npz",
+        "results/chipseq/cutnpz/metrics.json",
+    )
+    done = run_workflow(workdir, str(settings), "--keep-going", targets=targets)
+    assert done.returncode != 0
+
+    own = ExperimentSequences.load(results / "own/sequences.npz")
+    assert sorted(np.unique(own.labels[own.part == TEST], return_counts=True)[1]) == [20, 20]
+    test_ids = [i for i, p in zip(own.ids, own.part, strict=True) if p == TEST]
+    assert test_ids[:20] == [f"t{i}" for i in range(20)]
+    groups, _ = pair_groups(own.ids)
+    parts_of = {}
+    for group, part in zip(groups, own.part, strict=True):
+        parts_of.setdefault(group, set()).add(int(part))
+    assert all(len(p) == 1 for p in parts_of.values()) and len(own.ids) == 180
+
+    def log(name, kind):
+        return (workdir / f"logs/chipseq/{name}/{kind}.log").read_text()
+
+    text = log("badseq", "sequences")
+    assert f"{bad}, line 3: 3 tab-separated fields, expected 4" in text
+    assert not (results / "badseq/sequences.npz").exists()
+    text = log("unbound", "sequences")
+    assert f"{peaks}: all 70 sequences are labelled 0" in text
+    assert not (results / "unbound/sequences.npz").exists()
+    text = log("cutnpz", "train")
+    assert "results/chipseq/cutnpz/sequences.npz: cannot read it" in text
+    assert "rule chipseq_sequences" in text and "--forcerun chipseq_sequences" in text
+    assert not (results / "cutnpz/model.keras").exists()
+    assert not (results / "cutnpz/metrics.json").exists()
+    assert not list(results.rglob(".*.tmp"))
+
+
+def test_unknown_tf_fails_before_any_job_with_a_suggestion(tmp_path):
+    settings = tmp_path / "tf.yaml"
+    settings.write_text(
+        "chipseq:\n  experiments:\n"
+        "    mine: {source: fasta, tf: RESTT, model: trained, train: {fasta: x.fa}}\n"
+        "    nrsf: {source: fasta, tf: NRSF, model: trained, train: {fasta: x.fa}}\n"
+    )
+    done = run_workflow(tmp_path / "tf", str(settings), targets=("-n",))
+    assert done.returncode != 0
+    assert "mine: TF 'RESTT' is not a JASPAR CORE vertebrates name" in done.stderr
+    assert "did you mean REST" in done.stderr
+    assert "nrsf:" not in done.stderr  # DeepBind's name for REST is an alias
+    assert not (tmp_path / "tf/results").exists()
