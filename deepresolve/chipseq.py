@@ -1,5 +1,6 @@
-"""ChIP-seq experiments with sequences: train/validation/test parts, CNN presets, and the four
-methods of Table 1 on one model (paper §5.1).
+"""ChIP-seq experiments with sequences: CNN presets, test AUCs, and the four methods of Table 1
+on one model (paper §5.1). The sequences and their parts live in
+:mod:`deepresolve.chipseq_parts` (no TensorFlow), re-exported here.
 
 Shapes: ``X: (n, length, 4)`` one-hot A, C, G, T; ``labels: (n,)`` 1 = bound (peak), 0 =
 unbound (shuffled); ``part: (n,)`` 0 = train, 1 = validation, 2 = test.
@@ -10,10 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-import zipfile
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import keras
 import numpy as np
@@ -25,8 +23,20 @@ from deepresolve.attribution import (
     enhanced_deepmotif,
     gradient_filter_scores,
 )
-from deepresolve.files import atomic_write, unreadable_file
-from deepresolve.shuffle import dinucleotide_shuffle
+from deepresolve.chipseq_parts import (  # noqa: F401 - also importable from here, as before
+    PAIR_SUFFIXES,
+    PART_NAMES,
+    TEST,
+    TRAIN,
+    VALIDATION,
+    ExperimentSequences,
+    assign_parts,
+    cap_positives,
+    check_parts,
+    pair_groups,
+    prepare_sequences,
+    with_shuffled_negatives,
+)
 from deepresolve.tf_models import (
     MotifCollection,
     analyse_models,
@@ -34,8 +44,7 @@ from deepresolve.tf_models import (
     known_motif_hits,
     ranked_table,
 )
-from deepresolve.training import Split, predict
-from deepresolve.zeng import ZengSequences
+from deepresolve.training import predict
 
 log = logging.getLogger(__name__)
 
@@ -58,202 +67,8 @@ PRESETS = {
         "dropout": 0.0,
     },
 }
-TRAIN, VALIDATION, TEST = 0, 1, 2
-PART_NAMES = {TRAIN: "train", VALIDATION: "validation", TEST: "test"}
-#: id suffixes that pair a peak with its shuffle (Zeng: ``<id>`` / ``<id>_shuf``; DeepBind:
-#: ``seq_N_peak`` / ``seq_N_shuf``); a pair always lands in one part
-PAIR_SUFFIXES = ("_shuf", "_peak")
 AUC_FAILURE = ("error", "exclude")
 DEEPRESOLVE = "DeepResolve"
-
-
-@dataclass
-class ExperimentSequences:
-    """Labelled sequences of one experiment and the part each belongs to.
-
-    Attributes
-    ----------
-    ids : list of str
-    X : ndarray, shape=(n, length, 4)
-        One-hot (uint8), or float32 where N was encoded as 0.25.
-    labels : ndarray, shape=(n,), int64
-    part : ndarray, shape=(n,), int8
-        :data:`TRAIN`, :data:`VALIDATION` or :data:`TEST`.
-    """
-
-    ids: list[str]
-    X: np.ndarray
-    labels: np.ndarray
-    part: np.ndarray
-
-    def split(self) -> Split:
-        """Row indices of the three parts (:class:`deepresolve.training.Split`)."""
-        return Split(*(np.flatnonzero(self.part == p) for p in (TRAIN, VALIDATION, TEST)))
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write ``.npz`` atomically (temporary file in the same folder, renamed)."""
-        with atomic_write(path, "wb") as stream:
-            np.savez_compressed(
-                stream, ids=np.array(self.ids), X=self.X, labels=self.labels, part=self.part
-            )
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> ExperimentSequences:
-        """Read a file of :meth:`save`; a truncated or corrupt one raises ``ValueError``
-        naming it and rule ``chipseq_sequences`` (:func:`deepresolve.files.unreadable_file`)."""
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                return cls(
-                    ids=data["ids"].tolist(),
-                    X=data["X"],
-                    labels=data["labels"],
-                    part=data["part"],
-                )
-        except FileNotFoundError:
-            raise
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
-            raise unreadable_file(path, "chipseq_sequences", err) from err
-
-
-def assign_parts(
-    sets: Mapping[str, ZengSequences],
-    *,
-    validation_fraction: float,
-    test_fraction: float,
-    seed: int,
-) -> ExperimentSequences:
-    """Join the given sequence sets and assign every sequence a part.
-
-    ``sets`` holds ``train`` and optionally ``validation`` and ``test`` (e.g. the Zeng files
-    ``train.data`` / ``test.data``). A set given as ``test`` alone (no ``train``) is all test:
-    enough for a published model, not for training. Missing parts are drawn at random from
-    ``train`` (``test_fraction`` first, then ``validation_fraction`` of all train rows), seeded.
-    """
-    unknown = set(sets) - {"train", "validation", "test"}
-    if unknown or not sets:
-        raise ValueError(f"sequence sets: expected train/validation/test, got {sorted(sets)}")
-    lengths = {name: s.X.shape[1] for name, s in sets.items() if len(s.ids)}
-    if len(set(lengths.values())) > 1:
-        raise ValueError(f"sequence sets of different lengths: {lengths}")
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
-    parts = []
-    for name, code in (("train", TRAIN), ("validation", VALIDATION), ("test", TEST)):
-        if name in sets:
-            parts.append(np.full(len(sets[name].ids), code, dtype=np.int8))
-    part = np.concatenate(parts)
-    if "train" in sets:
-        # draw pairs (a peak and its shuffle), not rows: both always land in one part
-        groups, first = pair_groups(sets["train"].ids)
-        order = rng.permutation(len(first))
-        n_test = 0 if "test" in sets else int(round(len(order) * test_fraction))
-        drawn = np.zeros(len(first), dtype=np.int8)
-        drawn[order[:n_test]] = TEST
-        if "validation" not in sets:
-            n_validation = int(round(len(order) * validation_fraction))
-            drawn[order[n_test : n_test + n_validation]] = VALIDATION
-        part[: len(groups)] = drawn[groups]
-    ordered = [sets[name] for name in ("train", "validation", "test") if name in sets]
-    ids = [i for s in ordered for i in s.ids]
-    repeated = [i for i, count in Counter(ids).items() if count > 1]
-    if repeated:
-        raise ValueError(f"sequence id {repeated[0]!r} occurs in more than one set (or twice)")
-    X = np.concatenate([s.X for s in ordered])
-    labels = np.concatenate([np.asarray(s.labels, dtype=np.int64) for s in ordered])
-    return ExperimentSequences(ids=ids, X=X, labels=labels, part=part)
-
-
-def pair_groups(ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Group ids that differ only by a suffix of :data:`PAIR_SUFFIXES` (a peak, its shuffle).
-
-    Returns ``(groups, first)``: ``groups: array, shape=(n,)`` the group of each id, numbered
-    in order of first appearance; ``first: array, shape=(n_groups,)`` each group's first row.
-    """
-    keys = [_pair_key(i) for i in ids]
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    # renumber by first appearance, so the numbering does not depend on how ids sort
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return rank[inverse], np.sort(first)
-
-
-def _pair_key(seq_id: str) -> str:
-    # "x_peak_shuf" (a shuffle made here of DeepBind's peak "x_peak") -> "x", like "x_shuf"
-    for suffix in PAIR_SUFFIXES:
-        seq_id = seq_id.removesuffix(suffix)
-    return seq_id
-
-
-def with_shuffled_negatives(sequences: ZengSequences, *, seed: int, source: str) -> ZengSequences:
-    """A set of positives only gets one dinucleotide-shuffled negative per positive.
-
-    The shuffles (:func:`deepresolve.shuffle.dinucleotide_shuffle`, seeded) follow the
-    positives, with ids ``<id>_shuf`` and label 0, as rule ``chipseq_sequences`` makes them
-    for peaks. A set with both labels is returned as it is.
-
-    Raises
-    ------
-    ValueError
-        Every label is 0 (``source`` names the file): there is nothing to learn from.
-    """
-    labels = np.asarray(sequences.labels)
-    if labels.size and (labels == 0).all():
-        raise ValueError(
-            f"{source}: all {labels.size} sequences are labelled 0 (unbound), none bound; give "
-            "the file of bound sequences (peaks), alone or with negatives"
-        )
-    if labels.size == 0 or (labels == 0).any():
-        return sequences
-    shuffles = dinucleotide_shuffle(np.asarray(sequences.X), seed=seed)
-    log.info("%s: positives only; %d dinucleotide-shuffled negatives added", source, len(labels))
-    return ZengSequences(
-        list(sequences.ids) + [f"{i}_shuf" for i in sequences.ids],
-        np.concatenate([sequences.X, shuffles]),
-        np.concatenate([labels, np.zeros_like(labels)]),
-    )
-
-
-def cap_positives(sequences: ZengSequences, max_positives: int | None, *, seed: int):
-    """At most ``max_positives`` positives (with their shuffles), a seeded sample in file order.
-
-    Negatives without a positive in their pair are kept in the same proportion. ``None``, or
-    no more positives than that, returns ``sequences`` unchanged.
-    """
-    labels = np.asarray(sequences.labels)
-    groups, first = pair_groups(list(sequences.ids))
-    positive = np.zeros(len(first), dtype=bool)
-    positive[groups[labels == 1]] = True
-    n_positive = int(positive.sum())
-    if max_positives is None or n_positive <= max_positives:
-        return sequences
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 4]))
-    keep = np.zeros(len(first), dtype=bool)
-    keep[rng.choice(np.flatnonzero(positive), max_positives, replace=False)] = True
-    others = np.flatnonzero(~positive)
-    n_others = int(round(len(others) * max_positives / n_positive))
-    keep[rng.choice(others, n_others, replace=False)] = True
-    rows = np.flatnonzero(keep[groups])
-    log.info(
-        "kept %d of %d positives (max_positives), %d rows", max_positives, n_positive, len(rows)
-    )
-    return ZengSequences([sequences.ids[r] for r in rows], sequences.X[rows], labels[rows])
-
-
-def check_parts(experiment: str, sequences: ExperimentSequences, needed: Iterable[int]) -> None:
-    """Each part of ``needed`` must hold both labels; raise ``ValueError`` saying which not.
-
-    ``needed``: :data:`TRAIN`, :data:`VALIDATION`, :data:`TEST` codes (a published model needs
-    the test part only).
-    """
-    for code in needed:
-        labels = sequences.labels[sequences.part == code]
-        counts = {label: int((labels == label).sum()) for label in (0, 1)}
-        if labels.size == 0 or min(counts.values()) == 0:
-            raise ValueError(
-                f"experiment {experiment}: the {PART_NAMES[code]} part holds "
-                f"{counts[1]} bound and {counts[0]} unbound sequences; it needs both. Give "
-                f"that part's file with both labels, or positives only (shuffled negatives "
-                "are then added), or more sequences to draw it from"
-            )
 
 
 def check_test_auc(experiment: str, auc: float, policy: str) -> str | None:
@@ -293,47 +108,6 @@ def load_trained_model(path: str | os.PathLike) -> keras.Model:
             "rule train_chipseq: delete it, or add `--forcerun train_chipseq` to the snakemake "
             "command, to train it again"
         ) from err
-
-
-def prepare_sequences(
-    sets: Mapping[str, ZengSequences],
-    *,
-    origin: Mapping[str, str],
-    max_positives: int | None,
-    validation_fraction: float,
-    test_fraction: float,
-    seed: int,
-) -> ExperimentSequences:
-    """An experiment's sequences from its sets: negatives for positives-only sets, the train
-    set capped, then the parts (:func:`assign_parts`).
-
-    Parameters
-    ----------
-    sets : mapping
-        ``train`` / ``validation`` / ``test`` -> sequences as read.
-    origin : mapping
-        The same keys -> the file each set comes from (named in messages).
-    max_positives : int or None
-        Cap of the train set's positives (:func:`cap_positives`).
-    validation_fraction, test_fraction, seed
-        As for :func:`assign_parts`; each set's shuffles get their own seed from ``seed``.
-    """
-    ready = {}
-    for index, part in enumerate(("train", "validation", "test")):
-        if part not in sets:
-            continue
-        part_seed = int(np.random.SeedSequence([seed, 3, index]).generate_state(1)[0])
-        ready[part] = with_shuffled_negatives(
-            sets[part], seed=part_seed, source=str(origin.get(part, part))
-        )
-    if "train" in ready:
-        ready["train"] = cap_positives(ready["train"], max_positives, seed=seed)
-    return assign_parts(
-        ready,
-        validation_fraction=validation_fraction,
-        test_fraction=test_fraction,
-        seed=seed,
-    )
 
 
 def tf_motif_rows(tfs: Mapping[str, str], motifs: Iterable, release: str) -> pd.DataFrame:

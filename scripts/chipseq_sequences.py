@@ -1,10 +1,10 @@
 """Snakemake script of rule `chipseq_sequences`: one experiment's labelled sequences, with
-train/validation/test parts (deepresolve.chipseq.prepare_sequences)."""
+train/validation/test parts (deepresolve.chipseq_parts.prepare_sequences; no TensorFlow)."""
 
 import logging
 from pathlib import Path
 
-from deepresolve.chipseq import TEST, TRAIN, VALIDATION, check_parts, prepare_sequences
+from deepresolve.chipseq_parts import TEST, TRAIN, VALIDATION, check_parts, prepare_sequences
 from deepresolve.deepbind import deepbind_sequences
 from deepresolve.fasta import read_fasta
 from deepresolve.logs import setup_logging

@@ -9,20 +9,19 @@ import json
 import numpy as np
 import pytest
 
-from deepresolve.chipseq import (
+from deepresolve.chipseq import check_test_auc, load_trained_model
+from deepresolve.chipseq_config import experiment_inputs, experiment_problems
+from deepresolve.chipseq_parts import (
     TEST,
     TRAIN,
     VALIDATION,
     ExperimentSequences,
     cap_positives,
     check_parts,
-    check_test_auc,
-    load_trained_model,
     pair_groups,
     prepare_sequences,
     with_shuffled_negatives,
 )
-from deepresolve.chipseq_config import experiment_inputs, experiment_problems
 from deepresolve.download import read_checksums
 from deepresolve.sequences import decode
 from deepresolve.shuffle import dinucleotide_counts

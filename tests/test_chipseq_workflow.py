@@ -62,7 +62,7 @@ def test_bad_inputs_stop_with_file_and_key_and_leave_nothing_partial(tmp_path):
     tests/test_chipseq_sources.py, without the workflow.)"""
     import numpy as np
 
-    from deepresolve.chipseq import TEST, ExperimentSequences, pair_groups
+    from deepresolve.chipseq_parts import TEST, ExperimentSequences, pair_groups
 
     rng = np.random.default_rng(3)
     seqs = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(90)]
