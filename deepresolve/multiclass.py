@@ -621,11 +621,17 @@ def _group_legend(fig: Figure, groups, **where) -> None:
 def _clustermap_margins(grid, groups, title: str | None) -> None:
     """Title and group legend of a seaborn clustermap in margins of their own: the grid shrinks
     to leave the top 10% for the title and the right 15% for the legend, so neither is drawn over
-    the column dendrogram."""
-    grid.gs.update(top=0.9, right=0.85)
+    the column dendrogram; the row labels (drawn right of the heatmap) get their width on top."""
+    renderer = grid.figure.canvas.get_renderer()
+    widths = [t.get_window_extent(renderer).width for t in grid.ax_heatmap.get_yticklabels()]
+    labels = (max(widths, default=0) + 10) / grid.figure.bbox.width if widths else 0.0
+    right = max(0.5, 0.85 - labels)
+    grid.gs.update(top=0.9, right=right)
     # the colour bar is not on the grid: back into the top-left corner, clear of the dendrograms
     grid.ax_cbar.set_position((0.03, 0.75, 0.02, 0.14))
-    _group_legend(grid.figure, groups, loc="upper left", bbox_to_anchor=(0.86, 0.9))
+    _group_legend(
+        grid.figure, groups, loc="upper left", bbox_to_anchor=(right + labels + 0.01, 0.9)
+    )
     if title:
         grid.figure.suptitle(title, y=0.97)
 
