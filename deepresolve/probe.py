@@ -183,7 +183,8 @@ def score_landscape(
     scale = np.linspace(0.0, max_scale, grid_size)
     score = np.empty((grid_size, grid_size))
     for i, ta in enumerate(scale):
-        h = h0[None] + ta * deltas[0][None] + scale[:, None, None] * deltas[1][None]
+        tb = scale.reshape(-1, *[1] * h0.ndim)  # (grid_size, 1, ...) against (n, *features)
+        h = h0[None] + ta * deltas[0][None] + tb * deltas[1][None]
         flat = h.reshape(-1, *h0.shape[1:])
         score[i] = _scores(split, flat, 0).reshape(grid_size, -1).mean(axis=1)
     return {

@@ -24,7 +24,7 @@ def _xor_network(kind):
     model = keras.Sequential(
         [
             keras.Input((LENGTH, 4)),
-            keras.layers.Conv1D(2, 8, padding="same", activation="relu"),
+            keras.layers.Conv1D(2, 8, padding="same", activation="relu", name="conv"),
             keras.layers.GlobalMaxPooling1D(),
             keras.layers.Dense(2, activation="relu"),
             keras.layers.Dense(1),
@@ -55,8 +55,12 @@ def test_constructed_sequences_hold_exactly_their_combination():
     assert (x[0] != x[3]).any(axis=-1).sum(axis=1).max() <= 12
 
 
-@pytest.mark.parametrize("kind", ["difference", "sum"])
-def test_probe_tells_the_two_xor_networks_apart(kind):
+@pytest.mark.parametrize(
+    ("kind", "layer"), [("difference", None), ("sum", None), ("difference", "conv")]
+)
+def test_probe_tells_the_two_xor_networks_apart(kind, layer):
+    """Feature maps after global pooling (1-D) or the convolution's output (positions x
+    filters, as with the paper's local pooling) give the same answer."""
     probe = probe_network(
         _xor_network(kind),
         "I",
@@ -65,6 +69,7 @@ def test_probe_tells_the_two_xor_networks_apart(kind):
         grid_size=16,
         max_scale=1.5,
         seed=0,
+        layer=layer,
     )
     cases = {tuple(c["patterns"]): c for c in probe["constructed"][0]["cases"]}
     # both networks compute XOR on real sequences: +0.5 for one pattern, -0.5 otherwise
