@@ -53,7 +53,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 SHELL_FENCES = {"", "bash", "sh", "shell", "console"}
 COMMAND = re.compile(
     r"^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:\.venv/bin/)?"
-    r"(?:snakemake(?:\s|$)|python3?\s+scripts/|scripts/\S+\.py(?:\s|$))"
+    r"(?:snakemake(?:\s|$)|python3?\s+scripts/[\w./-]+\.py(?:\s|$)|scripts/[\w./-]+\.py(?:\s|$))"
 )
 PLACEHOLDERS = {
     "<experiment>": "wgEncodeAwgTfbsBroadDnd41CtcfUniPk",
