@@ -208,6 +208,7 @@ def all_targets(wildcards):
         targets += ["results/table1/table1.tsv", "results/table1/table1.md"]
     targets += chipseq_targets()
     targets += multiclass_targets()
+    targets += multitask_targets()  # multitask_config.smk
     return targets
 
 
