@@ -58,7 +58,13 @@ from deepresolve.deepsea import build_deepsea
 from deepresolve.files import atomic_write
 from deepresolve.sequences import one_hot
 from deepresolve.shuffle import dinucleotide_shuffle
-from deepresolve.training import TrainingResult, seed_everything
+from deepresolve.training import (
+    TrainingResult,
+    batches,
+    predict,
+    seed_everything,
+    shuffled_batches,
+)
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +308,7 @@ class _EpochLog(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
-        aucs = masked_auc(self.labels, self.model.predict(self.x, batch_size=1024, verbose=0))
+        aucs = masked_auc(self.labels, predict(self.model, self.x))
         logs["val_mean_auc"] = float(np.nanmean(aucs))
         log.info(
             "epoch %d/%d: loss %.4f, val_loss %.4f, val AUC %s (%.0f s)",
@@ -350,12 +356,10 @@ def train_multitask(
         len(test),
     )
     fitted = model.fit(
-        x[train],
-        y[train],
-        validation_data=(x[validation], y[validation]),
-        batch_size=batch_size,
+        shuffled_batches(x[train], y[train], batch_size),
+        validation_data=batches(x[validation], y[validation], batch_size),
         epochs=max_epochs,
-        shuffle=True,
+        shuffle=False,  # shuffled_batches draws a new permutation every epoch
         verbose=0,
         callbacks=[
             _EpochLog(x[validation], data.labels[validation], max_epochs),
@@ -366,7 +370,7 @@ def train_multitask(
     )
     history = pd.DataFrame(fitted.history)
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
-    scores = model.predict(x[test], batch_size=1024, verbose=0)
+    scores = predict(model, x[test])
     labels = data.labels[test]
     aucs = masked_auc(labels, scores)
     metrics = {
