@@ -223,3 +223,17 @@ chipseq:
     )
     pwms = workdir / f"results/table1/deepmotif/0/pwms/{MAX}.meme"
     assert pwms.read_text().count("MOTIF edm_") == 5
+
+
+def test_four_methods_without_table1_experiments_names_the_key(tmp_path):
+    from .workflow_helpers import run_workflow
+
+    plan = run_workflow(tmp_path / "run", targets=("table1_four_methods", "-n"))
+    assert plan.returncode != 0
+    output = plan.stdout + plan.stderr
+    assert "config key table1.experiments is empty" in output, output[-3000:]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("table1_methods:\n  deepmotif:\n    n_runs: 3\n")
+    plan = run_workflow(tmp_path / "run", str(bad), targets=("table1_four_methods", "-n"))
+    assert plan.returncode != 0
+    assert "deepmotif.n_best (5) is more than n_runs (3)" in plan.stdout + plan.stderr
