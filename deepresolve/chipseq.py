@@ -95,6 +95,24 @@ def check_test_auc(experiment: str, auc: float, policy: str) -> str | None:
     return reason
 
 
+def split_excluded(evaluations: Iterable[Mapping]) -> tuple[list[Mapping], str | None]:
+    """The evaluations Table 1 counts, and a note on the excluded ones.
+
+    ``evaluations``: the ``evaluation.json`` contents of rule ``chipseq_methods``; one with an
+    ``"excluded"`` reason (:func:`check_test_auc` under ``chipseq.auc_failure: exclude``) is
+    left out and named in the note (``None`` when nothing is excluded). Raises ``ValueError``
+    when every experiment is excluded: a table of nothing would read as a result.
+    """
+    evaluations = list(evaluations)
+    counted = [e for e in evaluations if not e.get("excluded")]
+    note = "; ".join(
+        f"{e['experiment']} ({e['excluded']})" for e in evaluations if e.get("excluded")
+    )
+    if not counted:
+        raise ValueError(f"every experiment of chipseq.experiments is excluded: {note}")
+    return counted, note or None
+
+
 def load_trained_model(path: str | os.PathLike) -> keras.Model:
     """A model written by rule ``train_chipseq``; a broken file raises ``ValueError`` saying
     so, with the rule that makes it (Keras itself says "File not found" for a cut file)."""

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from deepresolve.chipseq import check_test_auc, load_trained_model
+from deepresolve.chipseq import check_test_auc, load_trained_model, split_excluded
 from deepresolve.chipseq_config import experiment_inputs, experiment_problems
 from deepresolve.chipseq_parts import (
     TEST,
@@ -132,6 +132,16 @@ def test_unusable_auc_stops_or_is_excluded(auc, words):
     assert words in str(err.value) and "chipseq.auc_failure: exclude" in str(err.value)
     assert words in check_test_auc("mine", auc, "exclude")
     assert check_test_auc("mine", 0.5, "error") is None
+
+
+def test_excluded_experiments_are_counted_nowhere_and_named():
+    good = {"experiment": "a", "test_auc": 0.9}
+    bad = {"experiment": "b", "test_auc": None, "excluded": "test AUC 0.310 is below 0.5"}
+    counted, note = split_excluded([good, bad])
+    assert counted == [good] and note == "b (test AUC 0.310 is below 0.5)"
+    assert split_excluded([good]) == ([good], None)
+    with pytest.raises(ValueError, match="every experiment .* is excluded: b"):
+        split_excluded([bad])
 
 
 def test_truncated_sequences_file_names_the_rule_and_forcerun(tmp_path):
