@@ -110,7 +110,7 @@ def plot_curve(table: pd.DataFrame) -> Figure:
             left.plot(x, table[column], style, marker="o", color=colors[k], label=column)
     left.set(xscale="log", xlabel="lambda (l2)", ylabel="experiments")
     left.set_title(f"Table 1, DeepResolve row ({int(table['n_experiments'].iloc[0])} models)")
-    left.legend(fontsize=7, ncol=3, loc="center right")
+    left.legend(fontsize=7, ncol=3, loc="center right", bbox_to_anchor=(1, 0.42))
     n = table["n_experiments"].to_numpy()
     right.plot(x, table["median_pearson"], "-o", color="black", label="median Pearson r")
     right.plot(
