@@ -214,6 +214,20 @@ def test_unknown_table1_experiment_fails_before_any_job(tmp_path):
     assert not (workdir / "results").exists()
 
 
+def test_missing_mirror_folder_fails_before_any_job(tmp_path):
+    """A table1.models_mirror that does not exist stops the run (it would otherwise fall back to
+    the network for each of the 422 models' files, silently)."""
+    settings = tmp_path / "mirror.yaml"
+    settings.write_text(
+        f"table1:\n  experiments: [{CTCF}]\n  models_mirror: {tmp_path / 'nowhere'}\n"
+    )
+    workdir = tmp_path / "mirror"
+    done = run_workflow(workdir, str(settings), targets=("table1",))
+    assert done.returncode != 0
+    assert "table1.models_mirror" in done.stderr and "does not exist" in done.stderr
+    assert not (workdir / "results").exists() and not (workdir / "resources").exists()
+
+
 def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path):
     """Dry run with tomtom_engine: meme: one `tomtom_meme` job per experiment, the authors'
     flags on MEME's command line, and Table 1 reading MEME's tables (MEME cannot run here)."""
