@@ -120,13 +120,15 @@ def test_pattern_filter_sets_take_every_filter_near_the_best():
     from deepresolve.motifs import pattern_filter_sets
 
     kernel = np.zeros((8, 4, 5))
-    for j, weight in enumerate([1.0, 0.8, 0.5]):  # filters 0-2 hold CGCTTG at 3 strengths
+    for j, weight in enumerate([1.0, 0.8, 0.6]):  # filters 0-2 hold CGCTTG at 3 strengths
         kernel[np.arange(6), encode_indices("CGCTTG"), j] = weight
     kernel[np.arange(6), encode_indices("CAGATG"), 3] = 1.0
     kernel[:, :, 4] = -0.1
     sets = pattern_filter_sets(kernel, ["CGCTTG", "CAGATG"], 0.7)
     assert sets == {"CGCTTG": [0, 1], "CAGATG": [3]}
-    assert pattern_filter_sets(kernel, ["CGCTTG"], 0.4)["CGCTTG"] == [0, 1, 2]
+    # filter 3 (CAGATG) shares C, T, G with CGCTTG: half the best score, below 0.55
+    assert pattern_filter_sets(kernel, ["CGCTTG"], 0.55)["CGCTTG"] == [0, 1, 2]
+    assert pattern_filter_sets(kernel, ["CGCTTG"], 0.45)["CGCTTG"] == [0, 1, 2, 3]
     assert pattern_filter_sets(kernel, ["CGCTTG"], 1.0)["CGCTTG"] == [0]
     with pytest.raises(ValueError, match="fraction"):
         pattern_filter_sets(kernel, ["CGCTTG"], 0)

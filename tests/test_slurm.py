@@ -157,7 +157,7 @@ def test_outputs_equal_a_local_run_with_the_same_seed(slurm_runs, local_run):
     assert slurm_runs.resumed.returncode == 0, slurm_runs.resumed.stderr[-5000:]
     ours = slurm_runs.workdir / "results/synthetic/I/rep0"
     theirs = local_run / "results/synthetic/I/rep0"
-    for name in ["dataset.npz", "fim.npz"]:
+    for name in ["../dataset.npz", "fim.npz"]:  # one dataset per dataset, FIMs per network
         a, b = np.load(ours / name), np.load(theirs / name)
         assert a.files == b.files
         for key in a.files:

@@ -375,13 +375,15 @@ def test_experiment_from_peaks_and_genome_on_a_local_server(tmp_path):
     from .test_download import serve
 
     rng = np.random.default_rng(1)
-    chromosome = "".join(rng.choice(list("ACGT"), 2000))
+    chromosome = "".join(rng.choice(list("ACGT"), 5000))
     www = tmp_path / "www"
     www.mkdir()
     (www / "genome.fa").write_text(
-        ">chr1\n" + "\n".join(chromosome[i : i + 70] for i in range(0, 2000, 70)) + "\n"
+        ">chr1\n" + "\n".join(chromosome[i : i + 70] for i in range(0, 5000, 70)) + "\n"
     )
-    summits = [300, 900, 1500]
+    # enough peaks that the drawn validation and test parts each hold a peak and its shuffle
+    summits = list(range(200, 4800, 240))
+    n = len(summits)
     (www / "peaks.narrowPeak").write_text(
         "".join(
             f"chr1\t{s - 100}\t{s + 100}\tp{i}\t0\t.\t5\t5\t5\t100\n" for i, s in enumerate(summits)
@@ -418,11 +420,11 @@ chipseq:
     with np.load(workdir / "results/chipseq/good/sequences.npz") as data:
         ids, X, labels = data["ids"].tolist(), data["X"], data["labels"]
     sequences = decode(X)
-    assert labels.tolist() == [1, 1, 1, 0, 0, 0]
+    assert labels.tolist() == [1] * n + [0] * n
     for i, summit in enumerate(summits):
         assert sequences[i] == chromosome[summit - 25 : summit + 26]
-        assert ids[i + 3] == ids[i] + "_shuf"
-        assert dinucleotide_counts(sequences[i + 3]) == dinucleotide_counts(sequences[i])
+        assert ids[i + n] == ids[i] + "_shuf"
+        assert dinucleotide_counts(sequences[i + n]) == dinucleotide_counts(sequences[i])
 
 
 def test_chipseq_experiment_without_tf_fails_before_any_job(tmp_path):
@@ -433,7 +435,7 @@ def test_chipseq_experiment_without_tf_fails_before_any_job(tmp_path):
     )
     done = run_workflow(tmp_path / "bad", str(settings))
     assert done.returncode != 0
-    assert "mine: source fasta needs ['tf']" in done.stderr
+    assert "mine: name the TF (tf: CTCF)" in done.stderr
     assert not (tmp_path / "bad/results").exists()
 
 
