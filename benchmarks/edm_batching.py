@@ -17,7 +17,8 @@ Needs the published models (../shared/data/published-422tf-models or --models-di
 --all also times the batched path on all 422 models (the whole eDM row's ascent).
 Measured on the shared 2-core CPU machine (2026-11-30, load 8-11): 24 models 43.9 s wall /
 18.0 s CPU one at a time vs 36.2 s / 19.4 s batched (1.2x wall, 0.93x CPU; same best score and
-PWM for 24 of 24); all 422 batched 690 s wall / 467 s CPU at load 7-16.
+PWM for 24 of 24); all 422 batched 690 s wall / 467 s CPU at load 7-16. On the quiet machine
+(load under 1): 24 models 13.45 s / 11.06 s wall (1.22x), all 422 batched 235 s wall / 429 s CPU.
 """
 
 import argparse
