@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from deepresolve.files import atomic_write, unreadable_file
+from deepresolve.files import atomic_write, open_npz
 from deepresolve.shuffle import dinucleotide_shuffle
 from deepresolve.zeng import ZengSequences
 
@@ -70,19 +69,14 @@ class ExperimentSequences:
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExperimentSequences:
         """Read a file of :meth:`save`; a truncated or corrupt one raises ``ValueError``
-        naming it and rule ``chipseq_sequences`` (:func:`deepresolve.files.unreadable_file`)."""
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                return cls(
-                    ids=data["ids"].tolist(),
-                    X=data["X"],
-                    labels=data["labels"],
-                    part=data["part"],
-                )
-        except FileNotFoundError:
-            raise
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
-            raise unreadable_file(path, "chipseq_sequences", err) from err
+        naming it and rule ``chipseq_sequences`` (:func:`deepresolve.files.open_npz`)."""
+        with open_npz(path, "chipseq_sequences") as data:
+            return cls(
+                ids=data["ids"].tolist(),
+                X=data["X"],
+                labels=data["labels"],
+                part=data["part"],
+            )
 
 
 def assign_parts(

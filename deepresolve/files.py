@@ -1,4 +1,5 @@
-"""File helpers: text lines of plain or gzip files, and writes that never leave half a file."""
+"""File helpers: text lines of plain or gzip files, writes that never leave half a file, and
+reads of workflow files whose failure names the rule that makes them."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import gzip
 import io
 import os
 import secrets
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+import numpy as np
 
 
 def read_lines(path: str | os.PathLike) -> list[str]:
@@ -89,3 +93,20 @@ def unreadable_file(path: str | os.PathLike, rule: str, error: BaseException) ->
         f"corrupt. It is made by rule {rule}: delete it, or add `--forcerun {rule}` to the "
         "snakemake command, to make it again"
     )
+
+
+@contextlib.contextmanager
+def open_npz(path: str | os.PathLike, rule: str) -> Iterator[np.lib.npyio.NpzFile]:
+    """``numpy.load(path, allow_pickle=False)`` of a workflow ``.npz`` made by ``rule``.
+
+    A file that exists but is truncated or corrupt, or lacks a key the caller reads inside the
+    ``with`` block, raises :func:`unreadable_file` (file, rule, ``--forcerun``) instead of
+    numpy's bare error; a missing file raises ``FileNotFoundError`` as it is.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            yield data
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+        raise unreadable_file(path, rule, err) from err

@@ -55,7 +55,7 @@ from sklearn.metrics import roc_auc_score
 
 from deepresolve.chipseq import TEST, TRAIN, VALIDATION
 from deepresolve.deepsea import build_deepsea
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, open_npz
 from deepresolve.sequences import one_hot
 from deepresolve.shuffle import dinucleotide_shuffle
 from deepresolve.training import (
@@ -216,7 +216,9 @@ class MultitaskData:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MultitaskData:
-        with np.load(path, allow_pickle=False) as data:
+        """Read a file of :meth:`save`; a truncated or corrupt one names rule
+        ``multitask_dataset`` (:func:`deepresolve.files.open_npz`)."""
+        with open_npz(path, "multitask_dataset") as data:
             return cls(data["names"].tolist(), data["X"], data["labels"], data["part"])
 
 

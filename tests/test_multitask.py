@@ -229,3 +229,20 @@ def test_unknown_deepbind_set_fails_before_any_job(tmp_path):
     run = run_workflow(tmp_path, "bad.yaml", "-n", targets=("multitask",))
     assert run.returncode != 0
     assert "X: NOPE_AC.seq.gz is not among DeepBind's pinned files" in run.stderr
+
+
+def test_truncated_dataset_file_names_its_rule_and_forcerun(tmp_path):
+    path = tmp_path / "dataset.npz"
+    rng = np.random.default_rng(0)
+    MultitaskData(
+        names=["a", "b"],
+        X=np.eye(4, dtype=np.uint8)[rng.integers(0, 4, (40, 101))],
+        labels=rng.integers(-1, 2, (40, 2)).astype(np.int8),
+        part=np.zeros(40, np.int8),
+    ).save(path)
+    assert MultitaskData.load(path).names == ["a", "b"]
+    path.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(ValueError) as err:
+        MultitaskData.load(path)
+    message = str(err.value)
+    assert str(path) in message and "--forcerun multitask_dataset" in message
