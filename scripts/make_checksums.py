@@ -28,6 +28,7 @@ from deepresolve.download import (
     read_checksums,
     sha256sum,
 )
+from deepresolve.files import atomic_write
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "config" / "published_models.sha256"
@@ -92,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"differs: {name}", file=sys.stderr)
         print(f"{args.out}: {len(differ)} of {len(checksums)} entries differ", file=sys.stderr)
         return 1 if differ else 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(format_checksums(checksums))
+    # atomic: a concurrent --check (or sha256sum -c) never reads a half-written file
+    with atomic_write(args.out) as handle:
+        handle.write(format_checksums(checksums))
     print(f"{args.out}: {len(checksums)} files, {n_experiments} experiments", file=sys.stderr)
     return 0
 

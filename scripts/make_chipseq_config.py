@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from deepresolve.files import atomic_write
 from deepresolve.jaspar import read_tf_motifs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +49,8 @@ def main() -> None:
             "sequences": {e: {"source": "zeng", "part": "test"} for e in usable}
         }
     header = "# Written by scripts/make_chipseq_config.py: Table 1's four methods on all 422.\n"
-    args.out.write_text(header + yaml.safe_dump(config, sort_keys=False))
+    with atomic_write(args.out) as handle:
+        handle.write(header + yaml.safe_dump(config, sort_keys=False))
     print(f"{args.out}: {len(usable)} experiments")
 
 

@@ -368,16 +368,30 @@ def outcomes(repo_copy) -> dict:
     """Command line -> (finished process, seconds) of every runnable command, two at a time.
 
     Dry runs only warn about (never take) Snakemake's lock of the folder, so they can share it;
-    two workers halve the wall time on a 2-core CI machine.
+    two workers halve the wall time on a 2-core CI machine. Lines that run the same script run
+    one after the other, in sorted order, so that a script's writing form
+    (``make_checksums.py``) never races its checking form (``make_checksums.py --check``).
     """
     lines = set()
     for command in RUNS:
         filled = fill_placeholders_or_none(command.text)
         if filled is not None and skip_reason(filled) is None:
             lines.add(to_run(filled))
+    groups: dict[str, list[str]] = {}
+    for line in sorted(lines):
+        groups.setdefault(script_of(line) or line, []).append(line)
+
+    def run_group(group: list[str]) -> dict:
+        return {line: run_line(line, repo_copy) for line in group}
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {line: pool.submit(run_line, line, repo_copy) for line in sorted(lines)}
-    return {line: future.result() for line, future in futures.items()}
+        futures = [pool.submit(run_group, group) for group in groups.values()]
+    return {line: done for future in futures for line, done in future.result().items()}
+
+
+def script_of(line: str) -> str | None:
+    """The ``scripts/...`` file a command line runs, or None for a Snakemake command."""
+    return next((word for word in shlex.split(line) if word.startswith("scripts/")), None)
 
 
 @pytest.mark.parametrize("command", RUNS, ids=[c.label for c in RUNS])
