@@ -323,6 +323,83 @@ class _EpochLog(keras.callbacks.Callback):
         )
 
 
+#: Keys of a training's ``metrics`` that tell how it ended (:func:`train_multitask`).
+TRAINING_RECORD = (
+    "epochs",
+    "best_epoch",
+    "stopped_by",
+    "best_val_loss",
+    "max_epochs",
+    "patience",
+    "n_train",
+    "n_validation",
+)
+
+
+def how_training_ended(runs: Mapping[int, Mapping]) -> pd.DataFrame:
+    """One row per training seed: ``replicate`` and the :data:`TRAINING_RECORD` of its
+    ``metrics`` (seed -> the metrics of :func:`train_multitask`; a key missing from an older
+    file is left empty). Logs a warning naming ``multitask.training.max_epochs`` for the seeds
+    that early stopping did not end."""
+    table = pd.DataFrame(
+        [
+            {"replicate": seed, **{key: m.get(key) for key in TRAINING_RECORD}}
+            for seed, m in runs.items()
+        ]
+    )
+    capped = table.loc[table["stopped_by"] != "patience", "replicate"].tolist()
+    if capped:
+        log.warning(
+            "seeds %s were not ended by early stopping (the multitask.training.max_epochs cap "
+            "ended them, or their metrics.json predates this record): the models may be "
+            "under-trained; raise multitask.training.max_epochs",
+            capped,
+        )
+    return table
+
+
+def _stopping_record(
+    history: pd.DataFrame,
+    early_stopping: keras.callbacks.EarlyStopping,
+    max_epochs: int,
+    patience: int,
+) -> dict:
+    """``epochs``, ``best_epoch``, ``best_val_loss``, ``stopped_by`` (``"patience"`` or
+    ``"max_epochs"``), ``max_epochs``, ``patience`` of a finished :meth:`keras.Model.fit`;
+    logs the outcome, as a warning naming ``multitask.training.max_epochs`` when the cap ended
+    training."""
+    best = int(history["val_loss"].idxmin())
+    ended = {
+        "epochs": len(history),
+        "best_epoch": best + 1,
+        "best_val_loss": float(history["val_loss"].iloc[best]),
+        # Keras sets stopped_epoch only when patience ends training
+        "stopped_by": "patience" if early_stopping.stopped_epoch > 0 else "max_epochs",
+        "max_epochs": max_epochs,
+        "patience": patience,
+    }
+    if ended["stopped_by"] == "patience":
+        log.info(
+            "early stopping after %d epochs: no lower validation loss in the last %d; "
+            "weights of the best epoch %d (validation loss %.4f) restored",
+            ended["epochs"],
+            patience,
+            ended["best_epoch"],
+            ended["best_val_loss"],
+        )
+    else:
+        log.warning(
+            "TRAINING HIT THE EPOCH CAP: %d epochs = multitask.training.max_epochs ran without "
+            "early stopping (patience %d); best epoch %d (validation loss %.4f). The model may "
+            "be under-trained: raise multitask.training.max_epochs",
+            ended["epochs"],
+            patience,
+            ended["best_epoch"],
+            ended["best_val_loss"],
+        )
+    return ended
+
+
 def train_multitask(
     data: MultitaskData,
     *,
@@ -338,6 +415,11 @@ def train_multitask(
     Adam, early stopping on the validation part's masked loss (best weights kept); per-output
     test AUC on each experiment's own test part (its labelled test rows). The returned model is
     uncompiled (no custom loss to register when it is loaded).
+
+    ``metrics`` records how training ended: ``epochs`` run, ``best_epoch`` (lowest validation
+    loss, whose weights the model holds), ``stopped_by`` = ``"patience"`` (``patience`` epochs
+    without a lower validation loss) or ``"max_epochs"`` (the cap ended training: a warning
+    naming ``multitask.training.max_epochs`` is logged, since the model may be under-trained).
     """
     seed_everything(seed)
     train, validation, test = (data.rows(p) for p in (TRAIN, VALIDATION, TEST))
@@ -357,21 +439,21 @@ def train_multitask(
         len(validation),
         len(test),
     )
+    # restore_best_weights also restores them when the cap, not patience, ends training
+    early_stopping = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=patience, restore_best_weights=True
+    )
     fitted = model.fit(
         shuffled_batches(x[train], y[train], batch_size),
         validation_data=batches(x[validation], y[validation], batch_size),
         epochs=max_epochs,
         shuffle=False,  # shuffled_batches draws a new permutation every epoch
         verbose=0,
-        callbacks=[
-            _EpochLog(x[validation], data.labels[validation], max_epochs),
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=patience, restore_best_weights=True
-            ),
-        ],
+        callbacks=[_EpochLog(x[validation], data.labels[validation], max_epochs), early_stopping],
     )
     history = pd.DataFrame(fitted.history)
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
+    stopping = _stopping_record(history, early_stopping, max_epochs, patience)
     scores = predict(model, x[test])
     labels = data.labels[test]
     aucs = masked_auc(labels, scores)
@@ -379,8 +461,7 @@ def train_multitask(
         "test_auc": dict(zip(data.names, aucs, strict=True)),
         "test_peaks": dict(zip(data.names, (labels == 1).sum(axis=0).tolist(), strict=True)),
         "test_negatives": dict(zip(data.names, (labels == 0).sum(axis=0).tolist(), strict=True)),
-        "best_epoch": int(history["val_loss"].idxmin()) + 1,
-        "epochs": len(history),
+        **stopping,
         "n_train": len(train),
         "n_validation": len(validation),
         "n_test": len(test),

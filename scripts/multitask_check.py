@@ -1,6 +1,7 @@
 """Snakemake script of rule `multitask_check`: the pre-stated check (deepresolve.family_check)
 on every replicate's non-negative-ONIV class similarity and on the last-layer-weight
-baselines; per-output test AUCs; the figure of all pair similarities."""
+baselines; per-output test AUCs; how each seed's training ended (a warning when the epoch cap,
+not early stopping, ended one); the figure of all pair similarities."""
 
 import json
 
@@ -11,6 +12,7 @@ from deepresolve.deepsea import read_class_names
 from deepresolve.family_check import check_similarity, figure_pair_similarities
 from deepresolve.files import atomic_write
 from deepresolve.logs import setup_logging
+from deepresolve.multitask import how_training_ended
 from deepresolve.similarity import figure6_matrices
 from deepresolve.tables import read_oniv_table
 from deepresolve.weights import output_kernel
@@ -21,6 +23,7 @@ table = read_class_names(snakemake.input.class_names, n_classes=None)
 labels = table["label"].tolist()
 tfs = table["assay"].tolist()
 claims, pairs, aucs = [], [], []
+runs = {}  # seed -> metrics of its training
 for seed, oniv_file, model_file, metrics_file in zip(
     snakemake.params.seeds,
     snakemake.input.onivs,
@@ -48,6 +51,7 @@ for seed, oniv_file, model_file, metrics_file in zip(
         {"replicate": seed, "class_name": label, "experiment": name, "test_auc": auc}
         for label, (name, auc) in zip(labels, metrics["test_auc"].items(), strict=True)
     ]
+    runs[seed] = metrics
 claims = pd.DataFrame(claims)
 verdicts = {
     method: {
@@ -88,6 +92,7 @@ order = list(dict.fromkeys(aucs["experiment"]))  # output order
 aucs.pivot(index=["experiment", "class_name"], columns="replicate", values="test_auc").reindex(
     order, level="experiment"
 ).to_csv(snakemake.output.auc, sep="\t")
+how_training_ended(runs).to_csv(snakemake.output.training, sep="\t", index=False)
 figure = figure_pair_similarities(pairs, claims)
 figure.savefig(snakemake.output.png, dpi=150)
 figure.savefig(snakemake.output.pdf)

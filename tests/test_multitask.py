@@ -12,6 +12,7 @@ from deepresolve.multitask import (
     assemble,
     build_multitask,
     experiment_parts,
+    how_training_ended,
     masked_auc,
     masked_binary_crossentropy,
     train_multitask,
@@ -148,6 +149,45 @@ def test_each_output_learns_its_own_planted_motif_and_the_chain_runs_on_the_fim_
     fims = feature_importance_maps(model, FIM_LAYER, n_runs=2, max_steps=20, seed=0)
     summary = oniv(niv(fims.fims), fims.scores)
     assert class_similarity(summary.oniv).shape == (2, 2)
+
+
+@pytest.fixture(scope="module")
+def small_planted():
+    rng = np.random.default_rng(7)
+    return assemble(
+        {
+            "CACGTG": _planted_experiment(rng, "CACGTGCACGTG", 40),
+            "CCCTC": _planted_experiment(rng, "CCGCGAGGGCGC", 40),
+        }
+    )
+
+
+def test_early_stopping_ends_a_training_whose_validation_loss_stops_falling(small_planted, caplog):
+    """Learning rate 0: the validation loss of epoch 1 is never beaten, so patience 2 ends the
+    training after epoch 3, well before the cap, and no cap warning is logged."""
+    result = train_multitask(
+        small_planted, batch_size=32, learning_rate=0.0, max_epochs=50, patience=2, seed=1
+    )
+    metrics = result.metrics
+    assert (metrics["epochs"], metrics["best_epoch"], metrics["stopped_by"]) == (3, 1, "patience")
+    assert len(result.history) == 3
+    assert "multitask.training.max_epochs" not in caplog.text
+    table = how_training_ended({1: metrics})
+    assert table.loc[0, ["replicate", "epochs", "stopped_by"]].tolist() == [1, 3, "patience"]
+
+
+def test_the_epoch_cap_ending_a_training_is_recorded_and_warned(small_planted, caplog):
+    result = train_multitask(
+        small_planted, batch_size=32, learning_rate=0.003, max_epochs=2, patience=5, seed=1
+    )
+    assert (result.metrics["epochs"], result.metrics["stopped_by"]) == (2, "max_epochs")
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("HIT THE EPOCH CAP" in m and "multitask.training.max_epochs" in m for m in warnings)
+    caplog.clear()
+    # the check's summary warns again, also for a metrics.json written before the record
+    table = how_training_ended({1: result.metrics, 2: {"test_auc": {}}})
+    assert table["stopped_by"].iloc[0] == "max_epochs" and pd.isna(table["stopped_by"].iloc[1])
+    assert "seeds [1, 2] were not ended by early stopping" in caplog.text
 
 
 def test_architecture_is_deepsea_like_for_101_bp():

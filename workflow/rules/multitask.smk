@@ -106,6 +106,12 @@ rule multitask_check:
             subcategory="Figures",
         ),
         pdf=f"{MULTITASK_FOLDER}/figures/pairs.pdf",
+        training=report(
+            f"{MULTITASK_FOLDER}/training.tsv",
+            caption="../report/multitask_training.rst",
+            category="Multi-task model",
+            subcategory="Tables",
+        ),
     log:
         "logs/multitask/check.log",
     conda:
