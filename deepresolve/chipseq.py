@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from collections.abc import Iterable, Mapping
 
 import keras
@@ -111,21 +110,6 @@ def split_excluded(evaluations: Iterable[Mapping]) -> tuple[list[Mapping], str |
     if not counted:
         raise ValueError(f"every experiment of chipseq.experiments is excluded: {note}")
     return counted, note or None
-
-
-def load_trained_model(path: str | os.PathLike) -> keras.Model:
-    """A model written by rule ``train_chipseq``; a broken file raises ``ValueError`` saying
-    so, with the rule that makes it (Keras itself says "File not found" for a cut file)."""
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"{path}: no such model file")
-    try:
-        return keras.models.load_model(path)
-    except Exception as err:  # noqa: BLE001 - Keras raises many types for a broken archive
-        raise ValueError(
-            f"{path}: not a readable Keras 3 file ({type(err).__name__}: {err}). It is made by "
-            "rule train_chipseq: delete it, or add `--forcerun train_chipseq` to the snakemake "
-            "command, to train it again"
-        ) from err
 
 
 def tf_motif_rows(tfs: Mapping[str, str], motifs: Iterable, release: str) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from deepresolve.files import atomic_write, open_npz
+from deepresolve.files import atomic_write, read_npz
 from deepresolve.shuffle import dinucleotide_shuffle
 from deepresolve.zeng import ZengSequences
 
@@ -68,15 +68,10 @@ class ExperimentSequences:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ExperimentSequences:
-        """Read a file of :meth:`save`; a truncated or corrupt one raises ``ValueError``
-        naming it and rule ``chipseq_sequences`` (:func:`deepresolve.files.open_npz`)."""
-        with open_npz(path, "chipseq_sequences") as data:
-            return cls(
-                ids=data["ids"].tolist(),
-                X=data["X"],
-                labels=data["labels"],
-                part=data["part"],
-            )
+        """Read a file of :meth:`save`; a truncated or corrupt one raises
+        :class:`deepresolve.files.UnreadableFileError`."""
+        data = read_npz(path, ["ids", "X", "labels", "part"])
+        return cls(ids=data["ids"].tolist(), X=data["X"], labels=data["labels"], part=data["part"])
 
 
 def assign_parts(

@@ -6,14 +6,17 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import json
 import os
 import secrets
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
 import numpy as np
+import pandas as pd
 
 
 def read_lines(path: str | os.PathLike) -> list[str]:
@@ -82,31 +85,110 @@ def atomic_write(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
         raise
 
 
-def unreadable_file(path: str | os.PathLike, rule: str, error: BaseException) -> ValueError:
-    """The error for a workflow file that exists but cannot be read (truncated, corrupt).
+# Errors of a file's content, as numpy, zipfile, zlib, gzip, h5py, json and pandas raise them
+# for a truncated or corrupt file (pandas' EmptyDataError / ParserError, JSONDecodeError and
+# UnicodeDecodeError are ValueErrors; gzip's BadGzipFile and h5py's are OSErrors).
+CONTENT_ERRORS = (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error)
+# OSErrors that are not about the content: a missing file, a folder, no permission
+_PATH_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 
-    Names the file, the rule that makes it and how to remake it: Snakemake does not remake a
-    file by itself when its content is broken but its time stamp is fine.
+
+class UnreadableFileError(ValueError):
+    """A file that exists but cannot be read as the kind of file it should be.
+
+    Attributes
+    ----------
+    path : str
+        The file.
+    kind : str
+        What it should be, e.g. ``"NumPy .npz"``, ``"Keras 3"``, ``"TSV"``, ``"JSON"``.
+    error : Exception
+        The reader's own error.
+    rule : str or None
+        The workflow rule that makes the file, set at the script edge (:func:`made_by`);
+        with it the message says how to remake the file.
     """
-    return ValueError(
-        f"{path}: cannot read it ({type(error).__name__}: {error}); the file is truncated or "
-        f"corrupt. It is made by rule {rule}: delete it, or add `--forcerun {rule}` to the "
-        "snakemake command, to make it again"
-    )
+
+    def __init__(self, path, kind: str, error: BaseException, rule: str | None = None):
+        self.path, self.kind, self.error, self.rule = str(path), kind, error, rule
+        message = (
+            f"{path} is not a readable {kind} file (truncated or corrupt?): "
+            f"{type(error).__name__}: {error}"
+        )
+        if rule is not None:
+            # Snakemake does not remake a file whose content is broken but time stamp fine
+            message += (
+                f". It is made by rule {rule}: delete it, or add `--forcerun {rule}` to the "
+                "snakemake command, to make it again"
+            )
+        super().__init__(message)
 
 
 @contextlib.contextmanager
-def open_npz(path: str | os.PathLike, rule: str) -> Iterator[np.lib.npyio.NpzFile]:
-    """``numpy.load(path, allow_pickle=False)`` of a workflow ``.npz`` made by ``rule``.
+def reading(path: str | os.PathLike, kind: str) -> Iterator[None]:
+    """Turn a content error (:data:`CONTENT_ERRORS`) raised in the block into
+    :class:`UnreadableFileError` naming ``path`` and ``kind``.
 
-    A file that exists but is truncated or corrupt, or lacks a key the caller reads inside the
-    ``with`` block, raises :func:`unreadable_file` (file, rule, ``--forcerun``) instead of
-    numpy's bare error; a missing file raises ``FileNotFoundError`` as it is.
+    Put only the read itself in the block (not what is done with the data), so that a
+    programming error is not reported as a corrupt file. A missing file, a folder or a file
+    without read permission raise their own ``OSError``.
     """
     try:
-        with np.load(path, allow_pickle=False) as data:
-            yield data
-    except FileNotFoundError:
+        yield
+    except (*_PATH_ERRORS, UnreadableFileError):
         raise
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
-        raise unreadable_file(path, rule, err) from err
+    except CONTENT_ERRORS as err:
+        raise UnreadableFileError(path, kind, err) from err
+
+
+@contextlib.contextmanager
+def made_by(rule: str) -> Iterator[None]:
+    """At a script's edge: an :class:`UnreadableFileError` raised in the block names ``rule``,
+    the rule that makes the file, and ``--forcerun rule``.
+
+    The library's readers stay rule-agnostic; the script knows which rule made its inputs, so
+    it reads the files of one rule in one block (an inner block's rule is kept).
+    """
+    try:
+        yield
+    except UnreadableFileError as err:
+        if err.rule is not None:
+            raise
+        raise UnreadableFileError(err.path, err.kind, err.error, rule) from err.error
+
+
+def read_npz(path: str | os.PathLike, keys: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+    """The arrays of a ``.npz`` file (``allow_pickle=False``): ``keys``, or all of them.
+
+    A truncated or corrupt file raises :class:`UnreadableFileError`; a key the file lacks
+    raises ``KeyError`` naming the file and the keys it has (a reader that asks for the wrong
+    key is a programming error, not a broken file).
+    """
+    with reading(path, "NumPy .npz"), np.load(path, allow_pickle=False) as data:
+        missing = [] if keys is None else [key for key in keys if key not in data.files]
+        if missing:
+            raise KeyError(f"{path}: no {missing} among its arrays {data.files}")
+        return {key: data[key] for key in (data.files if keys is None else keys)}
+
+
+def read_tsv(path: str | os.PathLike, **options) -> pd.DataFrame:
+    """``pandas.read_csv(path, sep="\\t", **options)`` of a table the workflow wrote.
+
+    Every such table ends with a line end: one that does not was cut short (pandas would
+    read its last row with missing values). Raises :class:`UnreadableFileError` for that, an
+    empty file or one pandas cannot parse.
+    """
+    with reading(path, "TSV"):
+        with open(path, "rb") as handle:
+            if handle.seek(0, os.SEEK_END):
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    raise EOFError("its last line has no line end")
+        return pd.read_csv(path, sep="\t", **options)
+
+
+def read_json(path: str | os.PathLike):
+    """The JSON document of ``path``; a truncated or corrupt one raises
+    :class:`UnreadableFileError`."""
+    with reading(path, "JSON"), open(path, encoding="utf-8") as handle:
+        return json.load(handle)

@@ -35,7 +35,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, read_npz
 from deepresolve.network import SplitModel, split_model
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,19 @@ def fim_options(settings: Mapping) -> dict:
 
 class FIMDivergenceError(ValueError):
     """Gradient ascent ran away: a non-finite objective/gradient or ``|H| > max_abs``."""
+
+
+# the arrays of a file of FIMResult.save
+FIM_KEYS = (
+    "fims",
+    "scores",
+    "objectives",
+    "steps",
+    "converged",
+    "layer_name",
+    "class_indices",
+    "params",
+)
 
 
 @dataclass
@@ -117,18 +130,19 @@ class FIMResult:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> FIMResult:
-        """Read a result written by :meth:`save`."""
-        with np.load(path, allow_pickle=False) as data:
-            return cls(
-                fims=data["fims"],
-                scores=data["scores"],
-                objectives=data["objectives"],
-                steps=data["steps"],
-                converged=data["converged"],
-                layer_name=str(data["layer_name"]),
-                class_indices=data["class_indices"],
-                params=json.loads(str(data["params"])),
-            )
+        """Read a result written by :meth:`save`; a truncated or corrupt file raises
+        :class:`deepresolve.files.UnreadableFileError`."""
+        data = read_npz(path, FIM_KEYS)
+        return cls(
+            fims=data["fims"],
+            scores=data["scores"],
+            objectives=data["objectives"],
+            steps=data["steps"],
+            converged=data["converged"],
+            layer_name=str(data["layer_name"]),
+            class_indices=data["class_indices"],
+            params=json.loads(str(data["params"])),
+        )
 
 
 def _class_indices(classes, n_outputs: int) -> np.ndarray:

@@ -6,7 +6,12 @@ output one linear score (logit) per class, trained with sigmoid cross-entropy on
 
 from __future__ import annotations
 
+import os
+import zipfile
+
 import keras
+
+from deepresolve.files import reading
 
 
 def build_cnn(
@@ -43,3 +48,23 @@ def build_cnn(
             h = keras.layers.Dropout(dropout, name=f"dropout_{i}")(h)
     outputs = keras.layers.Dense(n_classes, name="logits")(h)
     return keras.Model(inputs, outputs, name=name)
+
+
+def load_model(path: str | os.PathLike, **options) -> keras.Model:
+    """``keras.models.load_model(path, **options)``, a ``.keras`` archive checked first.
+
+    Keras says "File not found" for a ``.keras`` file that is cut short; here a truncated or
+    corrupt archive (bad zip, a member whose CRC does not match, no ``config.json`` or
+    ``model.weights.h5``) raises :class:`deepresolve.files.UnreadableFileError` ("not a
+    readable Keras 3 file"), a missing file ``FileNotFoundError``, and whatever Keras raises
+    for an intact archive stays Keras's own error.
+    """
+    if str(path).endswith(".keras"):
+        with reading(path, "Keras 3"), zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+            if bad is not None:
+                raise zipfile.BadZipFile(f"member {bad} does not match its CRC-32")
+            missing = {"config.json", "model.weights.h5"} - set(archive.namelist())
+            if missing:
+                raise zipfile.BadZipFile(f"the archive lacks {sorted(missing)}")
+    return keras.models.load_model(path, **options)

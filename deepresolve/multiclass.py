@@ -56,8 +56,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
-from deepresolve.files import atomic_write
-from deepresolve.fim import FIMResult, feature_importance_maps
+from deepresolve.files import atomic_write, read_npz, reading
+from deepresolve.fim import FIM_KEYS, FIMResult, feature_importance_maps
 from deepresolve.importance import niv
 from deepresolve.network import SplitModel, split_model
 from deepresolve.plot import NEGATIVE, POSITIVE
@@ -214,11 +214,11 @@ def merge_fim_chunk_files(
         raise ValueError("paths: expected at least one chunk file")
     small, layers, params, shapes = [], [], [], []
     for path in paths:
-        with np.load(path, allow_pickle=False) as data:
-            small.append({key: data[key] for key in _SMALL_KEYS})
-            layers.append(str(data["layer_name"]))
-            params.append(json.loads(str(data["params"])))
-        with zipfile.ZipFile(path) as archive:
+        data = read_npz(path, [key for key in FIM_KEYS if key != "fims"])
+        small.append({key: data[key] for key in _SMALL_KEYS})
+        layers.append(str(data["layer_name"]))
+        params.append(json.loads(str(data["params"])))
+        with reading(path, "NumPy .npz"), zipfile.ZipFile(path) as archive:
             shape, dtype = _npy_header(archive, "fims")
         shapes.append((shape, dtype))
     _check_chunks(
@@ -243,8 +243,8 @@ def merge_fim_chunk_files(
             }
             np.lib.format.write_array_header_2_0(stream, header)
             for path in paths:
-                with np.load(path, allow_pickle=False) as data:
-                    stream.write(np.ascontiguousarray(data["fims"], dtype=dtype).data)
+                fims = read_npz(path, ["fims"])["fims"]
+                stream.write(np.ascontiguousarray(fims, dtype=dtype).data)
         arrays = {key: np.concatenate([s[key] for s in small]) for key in _SMALL_KEYS}
         arrays["layer_name"] = np.array(layers[0])
         arrays["params"] = np.array(json.dumps(params[0], sort_keys=True))

@@ -55,7 +55,7 @@ from sklearn.metrics import roc_auc_score
 
 from deepresolve.chipseq import TEST, TRAIN, VALIDATION
 from deepresolve.deepsea import build_deepsea
-from deepresolve.files import atomic_write, open_npz
+from deepresolve.files import atomic_write, read_npz
 from deepresolve.sequences import one_hot
 from deepresolve.shuffle import dinucleotide_shuffle
 from deepresolve.training import (
@@ -216,10 +216,10 @@ class MultitaskData:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MultitaskData:
-        """Read a file of :meth:`save`; a truncated or corrupt one names rule
-        ``multitask_dataset`` (:func:`deepresolve.files.open_npz`)."""
-        with open_npz(path, "multitask_dataset") as data:
-            return cls(data["names"].tolist(), data["X"], data["labels"], data["part"])
+        """Read a file of :meth:`save`; a truncated or corrupt one raises
+        :class:`deepresolve.files.UnreadableFileError`."""
+        data = read_npz(path, ["names", "X", "labels", "part"])
+        return cls(data["names"].tolist(), data["X"], data["labels"], data["part"])
 
 
 def assemble(tables: Mapping[str, pd.DataFrame]) -> MultitaskData:

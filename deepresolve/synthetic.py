@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from deepresolve.files import read_npz, read_tsv
 from deepresolve.sequences import ALPHABET, indices_to_one_hot
 
 MAX_PURGE_ROUNDS = 500
@@ -201,16 +202,17 @@ class SyntheticDataset:
 
     @classmethod
     def load(cls, npz_path, planted_path=None) -> SyntheticDataset:
-        with np.load(npz_path) as data:
-            x, y = data["x"], data["y"]
-            class_names = data["class_names"].tolist()
-            patterns = data["patterns"].tolist()
+        """Read the files of :meth:`save`; a truncated or corrupt one raises
+        :class:`deepresolve.files.UnreadableFileError`."""
+        data = read_npz(npz_path, ["x", "y", "class_names", "patterns"])
         planted = (
-            pd.read_csv(planted_path, sep="\t")
+            read_tsv(planted_path)
             if planted_path is not None
             else pd.DataFrame(columns=["sequence", "pattern", "start"])
         )
-        return cls(x, y, class_names, patterns, planted)
+        return cls(
+            data["x"], data["y"], data["class_names"].tolist(), data["patterns"].tolist(), planted
+        )
 
 
 def pattern_indices(pattern: str) -> np.ndarray:

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import comb
 
+from deepresolve.files import read_tsv
+
 TOP_K = (1, 3, 5)
 THRESHOLDS = (0.5, 0.05)
 
@@ -156,9 +158,7 @@ def rerank(ranked: pd.DataFrame, importance: Mapping[str, np.ndarray]) -> pd.Dat
 
 def read_rankings(paths: Sequence[str]) -> pd.DataFrame:
     """The ranked-filter tables of several batches (``ranked_filters.tsv``) as one table."""
-    return pd.concat(
-        [pd.read_csv(path, sep="\t", keep_default_na=False) for path in paths], ignore_index=True
-    )
+    return pd.concat([read_tsv(path, keep_default_na=False) for path in paths], ignore_index=True)
 
 
 def importance_by_experiment(ranked: pd.DataFrame, column: str = "oniv") -> dict[str, np.ndarray]:

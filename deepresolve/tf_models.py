@@ -31,6 +31,7 @@ import keras
 import numpy as np
 import pandas as pd
 
+from deepresolve.files import read_json
 from deepresolve.fim import feature_importance_maps_many
 from deepresolve.importance import ONIVResult, niv, oniv
 from deepresolve.motifs import filters_to_pwms
@@ -164,9 +165,9 @@ def write_motif_collection(path: str | PathLike, collection: MotifCollection) ->
 
 
 def read_motif_collection(path: str | PathLike) -> MotifCollection:
-    """Read a collection written by :func:`write_motif_collection`."""
-    with open(path) as handle:
-        document = json.load(handle)
+    """Read a collection written by :func:`write_motif_collection`; a truncated or corrupt
+    file raises :class:`deepresolve.files.UnreadableFileError`."""
+    document = read_json(path)
     matrices = document["matrices"]
     return MotifCollection(
         release=document["release"],

@@ -3,13 +3,15 @@ the authors' own (statistics/422-ONIV.pkl), per model."""
 
 import logging
 
+from deepresolve.files import made_by
 from deepresolve.logs import setup_logging
 from deepresolve.reference import agreement_summary, oniv_agreement, read_authors_oniv
 from deepresolve.table1 import importance_by_experiment, read_rankings
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("authors_oniv_agreement")
-ranked = read_rankings(snakemake.input.rankings)
+with made_by("table1_batch"):
+    ranked = read_rankings(snakemake.input.rankings)
 authors = read_authors_oniv(snakemake.input.authors)["oniv"]
 agreement = oniv_agreement(importance_by_experiment(ranked), authors)
 agreement.to_csv(snakemake.output[0], sep="\t", index=False, float_format="%.6g")

@@ -4,12 +4,10 @@ neurons = filter sets), with its numbers, and a probe of how the network compute
 import json
 import logging
 
-import keras
-import pandas as pd
-
 from deepresolve.claims import claims_on_filter_sets
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by, read_tsv
 from deepresolve.logs import setup_logging
+from deepresolve.models import load_model
 from deepresolve.probe import probe_network
 from deepresolve.similarity import figure6_matrices
 from deepresolve.tables import read_niv_table, read_oniv_table
@@ -20,13 +18,16 @@ log = logging.getLogger("claims")
 dataset = snakemake.wildcards.dataset
 probe = snakemake.params.probe
 
-nivs, scores, class_names = read_niv_table(pd.read_csv(snakemake.input.niv, sep="\t"))
-oniv, *_ = read_oniv_table(pd.read_csv(snakemake.input.oniv, sep="\t"))
-table = pd.read_csv(snakemake.input.pattern_neurons, sep="\t", dtype={"filter_set": str})
+with made_by("oniv"):
+    nivs, scores, class_names = read_niv_table(read_tsv(snakemake.input.niv))
+    oniv, *_ = read_oniv_table(read_tsv(snakemake.input.oniv))
+with made_by("filter_motifs"):
+    table = read_tsv(snakemake.input.pattern_neurons, dtype={"filter_set": str})
+with made_by("train"):
+    model = load_model(snakemake.input.model)
 filter_sets = {
     row.pattern: [int(f) for f in row.filter_set.split(",")] for row in table.itertuples()
 }
-model = keras.models.load_model(snakemake.input.model)
 
 result = claims_on_filter_sets(
     dataset,

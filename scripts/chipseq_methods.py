@@ -9,13 +9,13 @@ from deepresolve.chipseq import (
     check_test_auc,
     compare_methods,
     held_out_auc,
-    load_trained_model,
 )
 from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by
 from deepresolve.fim import fim_options
 from deepresolve.keras1 import load_keras1_model
 from deepresolve.logs import setup_logging
+from deepresolve.models import load_model
 from deepresolve.motifs import write_meme
 from deepresolve.tf_models import read_motif_collection
 
@@ -24,8 +24,15 @@ configure_tensorflow()
 log = logging.getLogger("chipseq_methods")
 experiment = snakemake.wildcards.chip
 files = list(snakemake.input.model)
-model = load_trained_model(files[0]) if len(files) == 1 else load_keras1_model(tuple(files))
-sequences = ExperimentSequences.load(snakemake.input.sequences)
+if len(files) == 1:
+    with made_by("train_chipseq"):
+        model = load_model(files[0])
+else:
+    model = load_keras1_model(tuple(files))
+with made_by("chipseq_sequences"):
+    sequences = ExperimentSequences.load(snakemake.input.sequences)
+with made_by("chipseq_known_motifs"):
+    motifs = read_motif_collection(snakemake.input.motifs)
 auc = held_out_auc(model, sequences)
 log.info("%s: test AUC %.4f", experiment, auc)
 evaluation = {
@@ -50,7 +57,7 @@ ranked, edm_pwms = compare_methods(
     experiment,
     model,
     sequences,
-    read_motif_collection(snakemake.input.motifs),
+    motifs,
     fim_options=fim_options(params),
     oniv_mode=params["oniv_mode"],
     n_sequences=methods["n_sequences"],

@@ -4,6 +4,7 @@ import logging
 
 import pandas as pd
 
+from deepresolve.files import made_by
 from deepresolve.fim import FIMResult
 from deepresolve.importance import niv, oniv
 from deepresolve.logs import setup_logging
@@ -13,7 +14,8 @@ from deepresolve.tables import niv_table, oniv_table
 setup_logging(snakemake.log[0])
 log = logging.getLogger("oniv")
 
-result = FIMResult.load(snakemake.input.fim)
+with made_by("fim"):
+    result = FIMResult.load(snakemake.input.fim)
 class_names = snakemake.params.class_names
 nivs = niv(result.fims)
 summary = oniv(nivs, result.scores, mode=snakemake.params.mode)

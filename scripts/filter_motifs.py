@@ -2,10 +2,11 @@
 
 import logging
 
-import keras
 import pandas as pd
 
+from deepresolve.files import made_by
 from deepresolve.logs import setup_logging
+from deepresolve.models import load_model
 from deepresolve.motifs import (
     assign_patterns,
     filters_to_pwms,
@@ -19,7 +20,8 @@ from deepresolve.weights import conv_kernel
 setup_logging(snakemake.log[0])
 log = logging.getLogger("filter_motifs")
 
-kernel = conv_kernel(keras.models.load_model(snakemake.input.model))
+with made_by("train"):
+    kernel = conv_kernel(load_model(snakemake.input.model))
 pwms = filters_to_pwms(kernel)
 names = [f"filter_{i}" for i in range(len(pwms))]
 write_meme(snakemake.output.meme, pwms, names)

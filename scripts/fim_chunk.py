@@ -1,13 +1,15 @@
 """Snakemake script of rule `fim_chunk`: FIMs of one chunk of classes of a many-class model."""
 
+import contextlib
 import logging
-
-import keras
+from fnmatch import fnmatch
 
 from deepresolve.deepsea import read_class_names
 from deepresolve.device import configure_tensorflow
+from deepresolve.files import made_by
 from deepresolve.fim import fim_options
 from deepresolve.logs import setup_logging
+from deepresolve.models import load_model
 from deepresolve.multiclass import fim_chunk
 
 setup_logging(snakemake.log[0])
@@ -15,7 +17,17 @@ configure_tensorflow()
 log = logging.getLogger("fim_chunk")
 
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
-model = keras.models.load_model(snakemake.input.model)
+# multiclass.models.<name>.model may be a model another rule makes (the outputs of these rules)
+# or a user's own file, which no rule makes: its message names no rule
+MODEL_RULES = {
+    "results/multiclass/*/random_model.keras": "deepsea_random_model",
+    "results/synthetic/*/rep*/model.keras": "train",
+    "results/chipseq/*/model.keras": "train_chipseq",
+    "results/multitask/seed*/model.keras": "multitask_train",
+}
+rule = next((r for p, r in MODEL_RULES.items() if fnmatch(snakemake.input.model, p)), None)
+with made_by(rule) if rule else contextlib.nullcontext():
+    model = load_model(snakemake.input.model)
 n_outputs = int(model.outputs[0].shape[-1])
 if n_outputs != len(table):
     raise ValueError(

@@ -4,13 +4,15 @@ MEME file each (the targets of MEME Suite tomtom), in one job."""
 import logging
 from pathlib import Path
 
+from deepresolve.files import made_by
 from deepresolve.logs import setup_logging
 from deepresolve.motifs import write_meme
 from deepresolve.tf_models import read_motif_collection
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("known_motif_files")
-collection = read_motif_collection(snakemake.input[0])
+with made_by("known_motifs"):
+    collection = read_motif_collection(snakemake.input[0])
 folder = Path(snakemake.output[0])
 folder.mkdir(parents=True, exist_ok=True)
 for experiment in snakemake.params.experiments:

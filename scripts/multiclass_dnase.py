@@ -1,14 +1,14 @@
 """Snakemake script of rule `multiclass_dnase`: Figure 8's bi-clustered block and counts."""
 
-import pandas as pd
-
 from deepresolve.deepsea import read_class_names
+from deepresolve.files import made_by, read_tsv
 from deepresolve.logs import setup_logging
 from deepresolve.multiclass import bicluster, dnase_block, factor_counts, strong_correlation_counts
 
 setup_logging(snakemake.log[0])
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
-similarity = pd.read_csv(snakemake.input.similarity, sep="\t", index_col=0).to_numpy()
+with made_by("multiclass_oniv"):
+    similarity = read_tsv(snakemake.input.similarity, index_col=0).to_numpy()
 block = dnase_block(similarity, table)
 bicluster(block).block.to_csv(snakemake.output.block, sep="\t")
 counts = strong_correlation_counts(block, snakemake.params.threshold, table)

@@ -5,6 +5,7 @@ import logging
 import pandas as pd
 
 from deepresolve.deepsea import read_class_names
+from deepresolve.files import made_by
 from deepresolve.importance import oniv
 from deepresolve.logs import setup_logging
 from deepresolve.multiclass import chunk_nivs
@@ -16,7 +17,8 @@ log = logging.getLogger("multiclass_oniv")
 
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
 labels = table["label"].tolist()
-nivs = chunk_nivs(list(snakemake.input.chunks))  # one chunk's FIMs in memory at a time
+with made_by("fim_chunk"):
+    nivs = chunk_nivs(list(snakemake.input.chunks))  # one chunk's FIMs in memory at a time
 summary = oniv(nivs.nivs, nivs.scores, mode=snakemake.params.mode)
 log.info("ONIV mode %s; %d classes, %d features", summary.mode, *summary.oniv.shape)
 oniv_table(summary.oniv, summary.variance, summary.nonlinear, labels).to_csv(

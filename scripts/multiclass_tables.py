@@ -3,6 +3,7 @@
 import pandas as pd
 
 from deepresolve.deepsea import read_class_names
+from deepresolve.files import made_by, read_tsv
 from deepresolve.logs import setup_logging
 from deepresolve.multiclass import class_difference_maps, cluster_classes, feature_top_classes
 from deepresolve.tables import read_oniv_table
@@ -10,7 +11,9 @@ from deepresolve.tables import read_oniv_table
 setup_logging(snakemake.log[0])
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
 labels = table["label"].tolist()
-similarity = pd.read_csv(snakemake.input.similarity, sep="\t", index_col=0)
+with made_by("multiclass_oniv"):
+    similarity = read_tsv(snakemake.input.similarity, index_col=0)
+    oniv = read_oniv_table(read_tsv(snakemake.input.oniv))[0]
 _, clusters = cluster_classes(
     similarity.to_numpy(),
     labels,
@@ -20,7 +23,6 @@ _, clusters = cluster_classes(
 clusters.join(table[["cell", "assay", "treatment", "group"]], on="class_index").to_csv(
     snakemake.output.clusters, sep="\t", index=False
 )
-oniv = read_oniv_table(pd.read_csv(snakemake.input.oniv, sep="\t"))[0]
 pairs = snakemake.params.pairs
 differences = (
     class_difference_maps(oniv, pairs, labels)

@@ -3,15 +3,13 @@ on every replicate's non-negative-ONIV class similarity and on the last-layer-we
 baselines; per-output test AUCs; how each seed's training ended (a warning when the epoch cap,
 not early stopping, ended one); the figure of all pair similarities."""
 
-import json
-
-import keras
 import pandas as pd
 
 from deepresolve.deepsea import read_class_names
 from deepresolve.family_check import check_similarity, figure_pair_similarities
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by, read_json, read_tsv
 from deepresolve.logs import setup_logging
+from deepresolve.models import load_model
 from deepresolve.multitask import how_training_ended
 from deepresolve.similarity import figure6_matrices
 from deepresolve.tables import read_oniv_table
@@ -22,17 +20,16 @@ check = snakemake.params.check
 table = read_class_names(snakemake.input.class_names, n_classes=None)
 labels = table["label"].tolist()
 tfs = table["assay"].tolist()
+with made_by("multiclass_oniv"):
+    onivs = [read_oniv_table(read_tsv(path))[0] for path in snakemake.input.onivs]
+with made_by("multitask_train"):
+    kernels = [output_kernel(load_model(path, compile=False)) for path in snakemake.input.models]
+    all_metrics = [read_json(path) for path in snakemake.input.metrics]
 claims, pairs, aucs = [], [], []
 runs = {}  # seed -> metrics of its training
-for seed, oniv_file, model_file, metrics_file in zip(
-    snakemake.params.seeds,
-    snakemake.input.onivs,
-    snakemake.input.models,
-    snakemake.input.metrics,
-    strict=True,
+for seed, oniv, kernel, metrics in zip(
+    snakemake.params.seeds, onivs, kernels, all_metrics, strict=True
 ):
-    oniv = read_oniv_table(pd.read_csv(oniv_file, sep="\t"))[0]
-    kernel = output_kernel(keras.models.load_model(model_file, compile=False))
     matrices = figure6_matrices(oniv, kernel)
     for method in check["methods"]:
         summary, pair_table = check_similarity(
@@ -46,7 +43,6 @@ for seed, oniv_file, model_file, metrics_file in zip(
         )
         claims.append({"replicate": seed, "method": method, **summary})
         pairs.append(pair_table.assign(replicate=seed, method=method))
-    metrics = json.loads(open(metrics_file).read())
     aucs += [
         {"replicate": seed, "class_name": label, "experiment": name, "test_auc": auc}
         for label, (name, auc) in zip(labels, metrics["test_auc"].items(), strict=True)

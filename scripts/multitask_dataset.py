@@ -7,7 +7,7 @@ import pandas as pd
 
 from deepresolve.chipseq import TEST, ExperimentSequences
 from deepresolve.deepbind import read_deepbind
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by
 from deepresolve.logs import setup_logging
 from deepresolve.multitask import assemble, experiment_parts
 from deepresolve.sequences import decode
@@ -24,7 +24,8 @@ def deepbind_table(path):
 def chipseq_tables(path):
     """Training rows (train + validation parts of the chipseq rule) and test rows, or None when
     the experiment has no test part or no training part (all one part: split here)."""
-    sequences = ExperimentSequences.load(path)
+    with made_by("chipseq_sequences"):
+        sequences = ExperimentSequences.load(path)
     frame = pd.DataFrame({"sequence": decode(sequences.X), "label": sequences.labels})
     test = sequences.part == TEST
     if test.all() or not test.any():

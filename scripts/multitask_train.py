@@ -3,15 +3,17 @@
 import json
 
 from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by
 from deepresolve.logs import setup_logging
 from deepresolve.multitask import MultitaskData, train_multitask
 
 setup_logging(snakemake.log[0])
 configure_tensorflow()
 training = snakemake.params.training
+with made_by("multitask_dataset"):
+    data = MultitaskData.load(snakemake.input.dataset)
 result = train_multitask(
-    MultitaskData.load(snakemake.input.dataset),
+    data,
     architecture=snakemake.params.architecture,
     batch_size=training["batch_size"],
     learning_rate=training["learning_rate"],

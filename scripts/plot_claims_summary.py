@@ -1,13 +1,13 @@
 """Snakemake script of rule `claims_figure`: claims x datasets across replicate networks."""
 
-import pandas as pd
-
 from deepresolve.claims_plot import figure_claims_summary
+from deepresolve.files import made_by, read_tsv
 from deepresolve.logs import setup_logging
 
 setup_logging(snakemake.log[0])
-claims = pd.read_csv(snakemake.input.claims, sep="\t")
-replicates = pd.read_csv(snakemake.input.replicates, sep="\t")
+with made_by("claims_summary"):
+    claims = read_tsv(snakemake.input.claims)
+    replicates = read_tsv(snakemake.input.replicates)
 figure = figure_claims_summary(
     claims, replicates, title="Synthetic datasets I-IV: the paper's claims on replicate networks"
 )

@@ -3,12 +3,11 @@
 
 import logging
 
-import keras
-import pandas as pd
-
 from deepresolve import plot
+from deepresolve.files import made_by, read_tsv
 from deepresolve.importance import averaged_niv
 from deepresolve.logs import setup_logging
+from deepresolve.models import load_model
 from deepresolve.motifs import filters_to_pwms
 from deepresolve.similarity import figure6_matrices
 from deepresolve.tables import read_niv_table, read_oniv_table
@@ -18,10 +17,12 @@ setup_logging(snakemake.log[0])
 log = logging.getLogger("figure")
 dataset = snakemake.wildcards.dataset
 
-model = keras.models.load_model(snakemake.input.model)
+with made_by("train"):
+    model = load_model(snakemake.input.model)
+with made_by("oniv"):
+    nivs, _, class_names = read_niv_table(read_tsv(snakemake.input.niv))
+    oniv, variance, nonlinear, _ = read_oniv_table(read_tsv(snakemake.input.oniv))
 pwms = filters_to_pwms(conv_kernel(model))
-nivs, _, class_names = read_niv_table(pd.read_csv(snakemake.input.niv, sep="\t"))
-oniv, variance, nonlinear, _ = read_oniv_table(pd.read_csv(snakemake.input.oniv, sep="\t"))
 title = f"Dataset {dataset}, network {snakemake.wildcards.replicate}"
 
 

@@ -1,16 +1,21 @@
 """Snakemake script of rule `multiclass_figure`: Figures 7-8, class differences (PNG + PDF)."""
 
-import pandas as pd
-
 from deepresolve import multiclass as mc
 from deepresolve.deepsea import read_class_names
+from deepresolve.files import made_by, read_tsv
 from deepresolve.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 kind = snakemake.wildcards.mc_figure
 name = snakemake.wildcards.mc
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
-similarity = pd.read_csv(snakemake.input.similarity, sep="\t", index_col=0).to_numpy()
+inputs = snakemake.input.keys()
+with made_by("multiclass_oniv"):
+    similarity = read_tsv(snakemake.input.similarity, index_col=0).to_numpy()
+with made_by("multiclass_dnase"):
+    counts = read_tsv(snakemake.input.counts, index_col=0) if "counts" in inputs else None
+with made_by("multiclass_tables"):
+    differences = read_tsv(snakemake.input.differences) if "differences" in inputs else None
 threshold = snakemake.params.threshold
 if kind == "similarity":
     fig = mc.figure_similarity_matrix(similarity, table, title=f"{name}: class similarity")
@@ -35,7 +40,6 @@ elif kind == "dnase_bicluster":
     )
 elif kind == "strong_correlations":
     clustering = mc.bicluster(mc.dnase_block(similarity, table))
-    counts = pd.read_csv(snakemake.input.counts, sep="\t", index_col=0)
     fig = mc.figure_strong_correlation_counts(
         counts,
         threshold,
@@ -43,7 +47,6 @@ elif kind == "strong_correlations":
         title=f"{name}: DNase experiments strongly correlated with each TF / histone experiment",
     )
 else:
-    differences = pd.read_csv(snakemake.input.differences, sep="\t")
     fig = mc.figure_class_differences(differences, title=f"{name}: class difference maps")
 fig.savefig(snakemake.output.png, dpi=150)
 fig.savefig(snakemake.output.pdf)

@@ -1,26 +1,17 @@
 """Snakemake script of rule `claims_summary`: each claim as k of n replicate networks, and one
 row per network."""
 
-import json
-
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by, read_json
 from deepresolve.logs import setup_logging
 from deepresolve.replication import claim_rates, replicate_table
 
 setup_logging(snakemake.log[0])
-
-
-def read(paths):
-    records = []
-    for path in paths:
-        with open(path) as handle:
-            records.append(json.load(handle))
-    return records
-
-
-claims = read(snakemake.input.claims)
-metrics = read(snakemake.input.metrics)
-label_noise = {record["dataset"]: record for record in read(snakemake.input.label_noise)}
+with made_by("claims"):
+    claims = [read_json(path) for path in snakemake.input.claims]
+with made_by("train"):
+    metrics = [read_json(path) for path in snakemake.input.metrics]
+with made_by("simulate"):
+    label_noise = {r["dataset"]: r for r in map(read_json, snakemake.input.label_noise)}
 rates = claim_rates(
     claims,
     metrics,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from deepresolve.files import made_by, read_tsv
 from deepresolve.logs import setup_logging
 from deepresolve.reference import agreement_summary, read_authors_oniv
 from deepresolve.table1 import (
@@ -21,10 +22,14 @@ from deepresolve.tomtom import read_meme_tomtom_tsv
 setup_logging(snakemake.log[0])
 log = logging.getLogger("table1")
 
-ranked = read_rankings(snakemake.input.rankings)
+with made_by("table1_batch"):
+    ranked = read_rankings(snakemake.input.rankings)
+    excluded = [read_tsv(path) for path in snakemake.input.excluded]
+with made_by("authors_oniv_agreement"):
+    agreement = read_tsv(snakemake.input.agreement)
+authors = read_authors_oniv(snakemake.input.authors)["oniv"]
 excluded = pd.concat(
-    [pd.read_csv(path, sep="\t") for path in snakemake.input.excluded]
-    + [pd.DataFrame(snakemake.params.no_motif, columns=["experiment", "reason"])],
+    [*excluded, pd.DataFrame(snakemake.params.no_motif, columns=["experiment", "reason"])],
     ignore_index=True,
 )
 ranked["known_p_memelite"] = ranked["known_p"]
@@ -42,10 +47,8 @@ memelite_top = ranked[ranked["rank"] == 1].set_index("experiment")["known_p_meme
 detail["top_known_p_memelite"] = detail["experiment"].map(memelite_top)
 detail.to_csv(snakemake.output.detail, sep="\t", index=False)
 excluded.to_csv(snakemake.output.excluded, sep="\t", index=False)
-authors = read_authors_oniv(snakemake.input.authors)["oniv"]
 by_authors = experiment_detail(rerank(ranked, {e: authors[e] for e in detail["experiment"]}))
 table = summarise(detail, others={"authors' ONIV": by_authors})
-agreement = pd.read_csv(snakemake.input.agreement, sep="\t")
 table.to_csv(snakemake.output.tsv, sep="\t", index=False)
 notes = {
     "TOMTOM engine": snakemake.params.engine,

@@ -10,6 +10,7 @@ import pandas as pd
 
 from deepresolve.attribution import enhanced_deepmotif_many
 from deepresolve.device import configure_tensorflow
+from deepresolve.files import made_by
 from deepresolve.logs import setup_logging
 from deepresolve.method_comparison import deepmotif_ranked
 from deepresolve.motifs import write_meme
@@ -24,6 +25,8 @@ models, excluded = load_published_models(
     dict(zip(experiments, sources, strict=True)), exclude_failures=True
 )
 log.info("%d models read, %d excluded", len(models), len(excluded))
+with made_by("known_motifs"):
+    motifs = read_motif_collection(snakemake.input.motifs)
 results = dict(
     zip(
         models,
@@ -36,7 +39,7 @@ results = dict(
         strict=True,
     )
 )
-ranked = deepmotif_ranked(results, read_motif_collection(snakemake.input.motifs))
+ranked = deepmotif_ranked(results, motifs)
 runs = pd.DataFrame(
     [
         {

@@ -2,9 +2,7 @@
 on the experiments it can cover and all four on the experiments with sequences, beside the
 paper's rows; the paper's claims about the table checked; a figure of ours vs. the paper's."""
 
-import json
 import logging
-from pathlib import Path
 
 import matplotlib
 
@@ -12,7 +10,7 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
 from deepresolve.attribution import ENHANCED_DEEPMOTIF, GRAD_CAM, GRADIENT_X_INPUT  # noqa: E402
-from deepresolve.files import atomic_write  # noqa: E402
+from deepresolve.files import atomic_write, made_by, read_json, read_tsv  # noqa: E402
 from deepresolve.logs import setup_logging  # noqa: E402
 from deepresolve.method_comparison import (  # noqa: E402
     DEEPRESOLVE,
@@ -29,24 +27,26 @@ log = logging.getLogger("table1_four_methods")
 
 
 def read_tables(paths):
-    frames = [pd.read_csv(p, sep="\t", keep_default_na=False) for p in paths]
+    frames = [read_tsv(p, keep_default_na=False) for p in paths]
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-details = {DEEPRESOLVE: pd.read_csv(snakemake.input.dr_detail, sep="\t", keep_default_na=False)}
-gradients = read_tables(snakemake.input.gradients)
+with made_by("table1"):
+    details = {DEEPRESOLVE: read_tsv(snakemake.input.dr_detail, keep_default_na=False)}
+with made_by("table1_gradients"):
+    gradients = read_tables(snakemake.input.gradients)
+    summaries = [read_json(p) for p in snakemake.input.summaries]
+with made_by("table1_deepmotif_batch"):
+    edm_ranked = read_tables(snakemake.input.edm_ranked)
+    excluded = read_tables(snakemake.input.edm_excluded)
 for method in (GRAD_CAM, GRADIENT_X_INPUT):
     if not gradients.empty:
         details[method] = experiment_detail(gradients[gradients["method"] == method])
-details[ENHANCED_DEEPMOTIF] = experiment_detail(read_tables(snakemake.input.edm_ranked))
-sequences = pd.DataFrame(
-    [json.loads(Path(p).read_text()) for p in snakemake.input.summaries],
-    columns=list(SEQUENCE_COLUMNS),
-)
+details[ENHANCED_DEEPMOTIF] = experiment_detail(edm_ranked)
+sequences = pd.DataFrame(summaries, columns=list(SEQUENCE_COLUMNS))
 shared = [e for e in sequences["experiment"] if all(
     e in set(d["experiment"]) for d in details.values())]  # fmt: skip
-excluded = read_tables(snakemake.input.edm_excluded)
 
 table = comparison_table(details, shared)
 claims = check_claims(details, shared)

@@ -5,11 +5,9 @@ DeepResolve's TOMTOM tables of the same filters; the model's AUC on its labelled
 import json
 import logging
 
-import pandas as pd
-
 from deepresolve.attribution import gradient_filter_scores
 from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by, read_tsv
 from deepresolve.keras1 import load_keras1_model
 from deepresolve.logs import setup_logging
 from deepresolve.method_comparison import (
@@ -26,6 +24,11 @@ log = logging.getLogger("table1_gradients")
 experiment = snakemake.wildcards.experiment
 spec = snakemake.params.spec
 model = load_keras1_model(tuple(snakemake.input.model), name=experiment)
+with made_by("table1_batch"):
+    known = read_tsv(snakemake.input.hits, keep_default_na=False)
+    jaspar = read_tsv(snakemake.input.jaspar, keep_default_na=False)
+with made_by("known_motifs"):
+    motifs = read_motif_collection(snakemake.input.motifs)
 
 X_auc, labels_auc = experiment_sequences(spec["source"], snakemake.input.labelled)
 auc = model_auc(model, X_auc, labels_auc)
@@ -50,10 +53,6 @@ log.info(
     n_used,
     n_positives,
 )
-
-known = pd.read_csv(snakemake.input.hits, sep="\t", keep_default_na=False)
-jaspar = pd.read_csv(snakemake.input.jaspar, sep="\t", keep_default_na=False)
-motifs = read_motif_collection(snakemake.input.motifs)
 
 
 def mine(table):

@@ -3,9 +3,7 @@ with the authors' ONIVs for each lambda point, as a table and a figure."""
 
 import logging
 
-import pandas as pd
-
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by, read_tsv
 from deepresolve.lambda_curve import curve_table, plot_curve
 from deepresolve.logs import setup_logging
 from deepresolve.reference import read_authors_oniv
@@ -13,8 +11,10 @@ from deepresolve.table1 import read_rankings
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("table1_lambda_curve")
-ranked = read_rankings(snakemake.input.rankings)
-onivs = [pd.read_csv(path, sep="\t") for path in snakemake.input.onivs]
+with made_by("table1_batch"):
+    ranked = read_rankings(snakemake.input.rankings)
+with made_by("table1_lambda_oniv"):
+    onivs = [read_tsv(path) for path in snakemake.input.onivs]
 authors = read_authors_oniv(snakemake.input.authors)["oniv"]
 table = curve_table(snakemake.params.points, onivs, ranked, authors)
 with atomic_write(snakemake.output.tsv, "w") as handle:

@@ -1,7 +1,6 @@
 """Snakemake script of rule `table1_methods`: Table 1's four methods on the experiments with
 sequences, beside the paper's counts."""
 
-import json
 import logging
 from pathlib import Path
 
@@ -9,22 +8,24 @@ import pandas as pd
 
 from deepresolve.attribution import ENHANCED_DEEPMOTIF
 from deepresolve.chipseq import split_excluded
+from deepresolve.files import made_by, read_json, read_tsv
 from deepresolve.logs import setup_logging
 from deepresolve.table1 import experiment_detail, summarise, to_markdown
 
 setup_logging(snakemake.log[0])
-everything = [json.loads(Path(p).read_text()) for p in snakemake.input.evaluations]
-# experiments excluded for their test AUC (chipseq.auc_failure: exclude) are counted nowhere
-evaluations, excluded = split_excluded(everything)
-counted = {e["experiment"] for e in evaluations}
-ranked = pd.concat(
-    [
-        pd.read_csv(p, sep="\t", keep_default_na=False)
-        for p, e in zip(snakemake.input.ranked, everything, strict=True)
-        if e["experiment"] in counted
-    ],
-    ignore_index=True,
-)
+with made_by("chipseq_methods"):
+    everything = [read_json(p) for p in snakemake.input.evaluations]
+    # experiments excluded for their test AUC (chipseq.auc_failure: exclude) count nowhere
+    evaluations, excluded = split_excluded(everything)
+    counted = {e["experiment"] for e in evaluations}
+    ranked = pd.concat(
+        [
+            read_tsv(p, keep_default_na=False)
+            for p, e in zip(snakemake.input.ranked, everything, strict=True)
+            if e["experiment"] in counted
+        ],
+        ignore_index=True,
+    )
 tables, details = [], []
 for method, rows in ranked.groupby("method", sort=False):
     detail = experiment_detail(rows)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from deepresolve.files import made_by
 from deepresolve.fim import fim_options
 from deepresolve.logs import setup_logging
 from deepresolve.motifs import write_meme
@@ -35,7 +36,8 @@ models, excluded = load_published_models(
 )
 log.info("%d models read, %d excluded", len(models), len(excluded))
 
-motifs = read_motif_collection(snakemake.input.motifs)
+with made_by("known_motifs"):
+    motifs = read_motif_collection(snakemake.input.motifs)
 results = analyse_models(
     models,
     motifs,

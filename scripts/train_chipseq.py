@@ -4,13 +4,14 @@ import json
 
 from deepresolve.chipseq import PRESETS, ExperimentSequences, check_test_auc
 from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by
 from deepresolve.logs import setup_logging
 from deepresolve.training import train_classifier
 
 setup_logging(snakemake.log[0])
 configure_tensorflow()
-sequences = ExperimentSequences.load(snakemake.input[0])
+with made_by("chipseq_sequences"):
+    sequences = ExperimentSequences.load(snakemake.input[0])
 training = dict(snakemake.params.training)
 for key in ("validation_fraction", "test_fraction"):  # the parts are fixed in sequences.npz
     training.pop(key)

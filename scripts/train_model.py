@@ -4,7 +4,7 @@ import json
 import logging
 
 from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write
+from deepresolve.files import atomic_write, made_by
 from deepresolve.logs import setup_logging
 from deepresolve.synthetic import PAPER_TEST_AUC, SyntheticDataset, replicate_seed
 from deepresolve.training import split_indices, train_classifier
@@ -16,7 +16,8 @@ name = snakemake.wildcards.dataset
 replicate = int(snakemake.wildcards.replicate)
 training = snakemake.params.training
 
-dataset = SyntheticDataset.load(snakemake.input.dataset)
+with made_by("simulate"):
+    dataset = SyntheticDataset.load(snakemake.input.dataset)
 # every replicate trains on the same split (the config's seed); only its own seed differs
 split = split_indices(
     len(dataset.x),

@@ -58,8 +58,8 @@ def test_bad_inputs_stop_with_file_and_key_and_leave_nothing_partial(tmp_path):
     """One run, --keep-going, one experiment per case: a positives-only FASTA with a given
     positives-only test FASTA (works: shuffles added, pairs kept together); a DeepBind file with
     a missing column; a FASTA whose targets are all 0; a truncated sequences.npz. Each failure
-    names the file and what to change; no output is left behind. (A truncated model.keras:
-    tests/test_chipseq_sources.py, without the workflow.)"""
+    names the file and what to change; no output is left behind. (Every other kind of
+    truncated intermediate file: tests/test_files.py, without the workflow.)"""
     import numpy as np
 
     from deepresolve.chipseq_parts import TEST, ExperimentSequences, pair_groups
@@ -121,7 +121,10 @@ chipseq:
     assert f"{peaks}: all 70 sequences are labelled 0" in text
     assert not (results / "unbound/sequences.npz").exists()
     text = log("cutnpz", "train")
-    assert "results/chipseq/cutnpz/sequences.npz: cannot read it" in text
+    assert (
+        "results/chipseq/cutnpz/sequences.npz is not a readable NumPy .npz file "
+        "(truncated or corrupt?)" in text
+    )
     assert "rule chipseq_sequences" in text and "--forcerun chipseq_sequences" in text
     assert not (results / "cutnpz/model.keras").exists()
     assert not (results / "cutnpz/metrics.json").exists()
