@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -59,11 +58,13 @@ from deepresolve.files import atomic_write, read_npz
 from deepresolve.sequences import one_hot
 from deepresolve.shuffle import dinucleotide_shuffle
 from deepresolve.training import (
+    EpochLog,
     TrainingResult,
     batches,
     predict,
     seed_everything,
     shuffled_batches,
+    stopping_record,
 )
 
 log = logging.getLogger(__name__)
@@ -300,29 +301,6 @@ def masked_auc(labels: np.ndarray, scores: np.ndarray) -> list[float]:
     return aucs
 
 
-class _EpochLog(keras.callbacks.Callback):
-    """One log line per epoch: losses and each output's validation AUC."""
-
-    def __init__(self, x: np.ndarray, labels: np.ndarray, max_epochs: int):
-        super().__init__()
-        self.x, self.labels, self.max_epochs = x, labels, max_epochs
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs if logs is not None else {}
-        aucs = masked_auc(self.labels, predict(self.model, self.x))
-        logs["val_mean_auc"] = float(np.nanmean(aucs))
-        log.info(
-            "epoch %d/%d: loss %.4f, val_loss %.4f, val AUC %s (%.0f s)",
-            epoch + 1,
-            self.max_epochs,
-            logs.get("loss", np.nan),
-            logs.get("val_loss", np.nan),
-            " ".join(f"{a:.3f}" for a in aucs),
-            time.perf_counter() - self.started,
-        )
-
-
 #: Keys of a training's ``metrics`` that tell how it ended (:func:`train_multitask`).
 TRAINING_RECORD = (
     "epochs",
@@ -356,48 +334,6 @@ def how_training_ended(runs: Mapping[int, Mapping]) -> pd.DataFrame:
             capped,
         )
     return table
-
-
-def _stopping_record(
-    history: pd.DataFrame,
-    early_stopping: keras.callbacks.EarlyStopping,
-    max_epochs: int,
-    patience: int,
-) -> dict:
-    """``epochs``, ``best_epoch``, ``best_val_loss``, ``stopped_by`` (``"patience"`` or
-    ``"max_epochs"``), ``max_epochs``, ``patience`` of a finished :meth:`keras.Model.fit`;
-    logs the outcome, as a warning naming ``multitask.training.max_epochs`` when the cap ended
-    training."""
-    best = int(history["val_loss"].idxmin())
-    ended = {
-        "epochs": len(history),
-        "best_epoch": best + 1,
-        "best_val_loss": float(history["val_loss"].iloc[best]),
-        # Keras sets stopped_epoch only when patience ends training
-        "stopped_by": "patience" if early_stopping.stopped_epoch > 0 else "max_epochs",
-        "max_epochs": max_epochs,
-        "patience": patience,
-    }
-    if ended["stopped_by"] == "patience":
-        log.info(
-            "early stopping after %d epochs: no lower validation loss in the last %d; "
-            "weights of the best epoch %d (validation loss %.4f) restored",
-            ended["epochs"],
-            patience,
-            ended["best_epoch"],
-            ended["best_val_loss"],
-        )
-    else:
-        log.warning(
-            "TRAINING HIT THE EPOCH CAP: %d epochs = multitask.training.max_epochs ran without "
-            "early stopping (patience %d); best epoch %d (validation loss %.4f). The model may "
-            "be under-trained: raise multitask.training.max_epochs",
-            ended["epochs"],
-            patience,
-            ended["best_epoch"],
-            ended["best_val_loss"],
-        )
-    return ended
 
 
 def train_multitask(
@@ -449,11 +385,16 @@ def train_multitask(
         epochs=max_epochs,
         shuffle=False,  # shuffled_batches draws a new permutation every epoch
         verbose=0,
-        callbacks=[_EpochLog(x[validation], data.labels[validation], max_epochs), early_stopping],
+        callbacks=[
+            EpochLog(x[validation], data.labels[validation], max_epochs, auc=masked_auc),
+            early_stopping,
+        ],
     )
     history = pd.DataFrame(fitted.history)
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
-    stopping = _stopping_record(history, early_stopping, max_epochs, patience)
+    stopping = stopping_record(
+        history, early_stopping, max_epochs, patience, "multitask.training.max_epochs"
+    )
     scores = predict(model, x[test])
     labels = data.labels[test]
     aucs = masked_auc(labels, scores)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import keras
@@ -122,20 +123,30 @@ def per_class_auc(y_true: np.ndarray, scores: np.ndarray) -> list[float]:
     return aucs
 
 
-class _EpochLog(keras.callbacks.Callback):
-    """One log line per epoch with the losses and the validation AUC of every class."""
+class EpochLog(keras.callbacks.Callback):
+    """One log line per epoch with the losses and the validation AUC of every class.
 
-    def __init__(self, x_validation: np.ndarray, y_validation: np.ndarray, max_epochs: int):
+    ``auc(labels, scores) -> list of float`` computes the per-class AUCs (default
+    :func:`per_class_auc`; the multi-task model passes its masked AUC).
+    """
+
+    def __init__(
+        self,
+        x_validation: np.ndarray,
+        y_validation: np.ndarray,
+        max_epochs: int,
+        auc: Callable[[np.ndarray, np.ndarray], list[float]] = per_class_auc,
+    ):
         super().__init__()
         self.x_validation = x_validation
         self.y_validation = y_validation
         self.max_epochs = max_epochs
+        self.auc = auc
         self.started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
-        scores = predict(self.model, self.x_validation)
-        aucs = per_class_auc(self.y_validation, scores)
+        aucs = self.auc(self.y_validation, predict(self.model, self.x_validation))
         logs["val_mean_auc"] = float(np.nanmean(aucs))
         log.info(
             "epoch %d/%d: loss %.4f, val_loss %.4f, val AUC %s (%.0f s)",
@@ -146,6 +157,54 @@ class _EpochLog(keras.callbacks.Callback):
             " ".join(f"{a:.3f}" for a in aucs),
             time.perf_counter() - self.started,
         )
+
+
+def stopping_record(
+    history: pd.DataFrame,
+    early_stopping: keras.callbacks.EarlyStopping,
+    max_epochs: int,
+    patience: int,
+    cap_key: str,
+) -> dict:
+    """How a finished :meth:`keras.Model.fit` ended.
+
+    Returns ``epochs``, ``best_epoch``, ``best_val_loss``, ``stopped_by`` (``"patience"`` or
+    ``"max_epochs"``), ``max_epochs`` and ``patience``, and logs the outcome: a warning naming
+    the config key ``cap_key`` (e.g. ``chipseq.training.max_epochs``) when the cap, not early
+    stopping, ended training, since the model may then be under-trained.
+    """
+    best = int(history["val_loss"].idxmin())
+    ended = {
+        "epochs": len(history),
+        "best_epoch": best + 1,
+        "best_val_loss": float(history["val_loss"].iloc[best]),
+        # Keras sets stopped_epoch only when patience ends training
+        "stopped_by": "patience" if early_stopping.stopped_epoch > 0 else "max_epochs",
+        "max_epochs": max_epochs,
+        "patience": patience,
+    }
+    if ended["stopped_by"] == "patience":
+        log.info(
+            "early stopping after %d epochs: no lower validation loss in the last %d; "
+            "weights of the best epoch %d (validation loss %.4f) restored",
+            ended["epochs"],
+            patience,
+            ended["best_epoch"],
+            ended["best_val_loss"],
+        )
+    else:
+        log.warning(
+            "TRAINING HIT THE EPOCH CAP: %d epochs = %s ran without early stopping "
+            "(patience %d); best epoch %d (validation loss %.4f). The model may be "
+            "under-trained: raise %s",
+            ended["epochs"],
+            cap_key,
+            patience,
+            ended["best_epoch"],
+            ended["best_val_loss"],
+            cap_key,
+        )
+    return ended
 
 
 @dataclass
@@ -159,7 +218,9 @@ class TrainingResult:
     history: DataFrame
         One row per epoch: ``epoch, loss, val_loss, val_mean_auc``.
     metrics: dict
-        ``test_auc`` (class -> AUC), ``best_epoch``, ``epochs``, sizes, ``seed``.
+        ``test_auc`` (class -> AUC), how training ended (:func:`stopping_record`: ``epochs``,
+        ``best_epoch``, ``best_val_loss``, ``stopped_by``, ``max_epochs``, ``patience``), sizes,
+        ``seed``.
     """
 
     model: keras.Model
@@ -187,12 +248,15 @@ def train_classifier(
     patience: int,
     seed: int,
     split: Split | None = None,
+    cap_key: str = "training.max_epochs",
 ) -> TrainingResult:
     """Train :func:`deepresolve.models.build_cnn` on ``x (N, L, 4)``, ``y (N, C)``.
 
     Adam on sigmoid cross-entropy, early stopping on the validation loss (best weights kept),
     test AUC per class on the held-out ``test_fraction``. A given ``split`` (e.g. the published
     train/test files of an experiment) replaces the random one, and the fractions are unused.
+    ``metrics`` records how training ended (:func:`stopping_record`; ``cap_key`` is the config
+    key of ``max_epochs`` that its warning names).
     """
     if y.ndim != 2 or y.shape[0] != x.shape[0] or y.shape[1] != len(class_names):
         raise ValueError(
@@ -219,32 +283,30 @@ def train_classifier(
         len(split.test),
         y.shape[1],
     )
+    # restore_best_weights also restores them when the cap, not patience, ends training
+    early_stopping = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=patience, restore_best_weights=True
+    )
     fitted = model.fit(
         shuffled_batches(x[split.train], y[split.train], batch_size),
         validation_data=batches(x_val, y_val, batch_size),
         epochs=max_epochs,
         shuffle=False,  # shuffled_batches draws a new permutation every epoch
         verbose=0,
-        callbacks=[
-            _EpochLog(x_val, y_val, max_epochs),
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=patience, restore_best_weights=True
-            ),
-        ],
+        callbacks=[EpochLog(x_val, y_val, max_epochs), early_stopping],
     )
     history = pd.DataFrame(fitted.history)
     history.insert(0, "epoch", np.arange(1, len(history) + 1))
-    best_epoch = int(history["val_loss"].idxmin()) + 1
+    stopping = stopping_record(history, early_stopping, max_epochs, patience, cap_key)
     test_scores = predict(model, x[split.test])
     aucs = per_class_auc(y[split.test], test_scores)
     metrics = {
         "test_auc": dict(zip(class_names, aucs, strict=True)),
-        "best_epoch": best_epoch,
-        "epochs": len(history),
+        **stopping,
         "n_train": len(split.train),
         "n_validation": len(split.validation),
         "n_test": len(split.test),
         "seed": seed,
     }
-    log.info("test AUC: %s (best epoch %d)", metrics["test_auc"], best_epoch)
+    log.info("test AUC: %s (best epoch %d)", metrics["test_auc"], stopping["best_epoch"])
     return TrainingResult(model=model, history=history, metrics=metrics)

@@ -24,6 +24,7 @@ result = train_classifier(
     split=sequences.split(),
     test_fraction=0.0,
     validation_fraction=0.0,
+    cap_key="chipseq.training.max_epochs",
     **training,
 )
 experiment = snakemake.wildcards.chip

@@ -70,3 +70,31 @@ def test_label_shape_mismatch_is_rejected():
     x = np.zeros((10, 20, 4), np.uint8)
     with pytest.raises(ValueError, match="do not match 10 sequences x 2 classes"):
         train_classifier(x, np.zeros((10, 3)), ["a", "b"], model_params=MODEL, seed=0, **TRAINING)
+
+
+def test_how_training_ended_is_recorded(trained_twice, caplog):
+    """Patience or the cap: recorded in the metrics, and the cap warns naming the config key."""
+    data, (run, _) = trained_twice
+    ended = run.metrics
+    assert ended["stopped_by"] in ("patience", "max_epochs")
+    assert ended["epochs"] == len(run.history) and ended["best_epoch"] <= ended["epochs"]
+    assert ended["best_val_loss"] == pytest.approx(run.history["val_loss"].min())
+    if ended["stopped_by"] == "patience":
+        assert ended["epochs"] - ended["best_epoch"] == TRAINING["patience"]
+    small = {**TRAINING, "max_epochs": 1, "patience": 5}
+    subset = slice(0, 1500)
+    with caplog.at_level("WARNING", logger="deepresolve.training"):
+        capped = train_classifier(
+            data.x[subset],
+            data.y[subset],
+            data.class_names,
+            model_params=MODEL,
+            seed=11,
+            cap_key="chipseq.training.max_epochs",
+            **small,
+        )
+    assert (capped.metrics["epochs"], capped.metrics["stopped_by"]) == (1, "max_epochs")
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(
+        "HIT THE EPOCH CAP" in m and "raise chipseq.training.max_epochs" in m for m in warnings
+    ), warnings
