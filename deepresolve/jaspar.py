@@ -283,6 +283,8 @@ def write_jaspar_meme(path: str | PathLike, motifs: Iterable) -> None:
     Uniform background, both strands; the target database for ``tomtom`` in the ``meme``
     engine (:func:`deepresolve.tomtom.tomtom_command`).
     """
+    from deepresolve.motifs import meme_rows
+
     motifs = list(motifs)
     pwms, sites = motif_pwms(motifs), motif_nsites(motifs)
     lines = [
@@ -303,7 +305,7 @@ def write_jaspar_meme(path: str | PathLike, motifs: Iterable) -> None:
             f"letter-probability matrix: alength= 4 w= {len(pwm)} "
             f"nsites= {sites[motif.matrix_id]} E= 0"
         )
-        lines.extend(" ".join(f"{p:.6f}" for p in row) for row in pwm)
+        lines.extend(meme_rows(pwm))
         lines.append("")
     with open(path, "w") as handle:
         handle.write("\n".join(lines))
