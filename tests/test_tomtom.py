@@ -122,6 +122,24 @@ def test_motif_pseudocount_matches_meme_formula():
     np.testing.assert_array_equal(tomtom.apply_motif_pseudocount(pwm, pseudocount=0), pwm)
 
 
+def test_rows_are_normalised_as_meme_reads_them():
+    """MEME's reader rescales a row only when its sum is more than 1e-5 from 1 (motif-in.c):
+    a row written with 6 decimals is compared as written, by both engines."""
+    pwm = np.array(
+        [
+            [0.333333, 0.333333, 0.333333, 0.0],  # sums to 0.999999: kept as written
+            [0.5, 0.5, 0.000011, 0.0],  # 1.000011: rescaled
+            [2.0, 1.0, 1.0, 0.0],  # counts: rescaled
+            [0.1, 0.2, 0.3, 0.4],
+        ]
+    )
+    out = tomtom.meme_normalise(pwm)
+    np.testing.assert_array_equal(out[[0, 3]], pwm[[0, 3]])
+    np.testing.assert_allclose(out[1], pwm[1] / 1.000011, rtol=1e-15)
+    np.testing.assert_allclose(out[2], [0.5, 0.25, 0.25, 0.0])
+    assert out is not pwm and pwm[2, 0] == 2.0
+
+
 def test_benjamini_hochberg():
     p = np.array([0.01, 0.04, 0.03, 0.5])
     # Sorted: 0.01*4/1, 0.03*4/2, 0.04*4/3, 0.5*4/4, then the running minimum from the top.
@@ -242,5 +260,5 @@ def test_meme_engine_plumbing_with_a_stand_in_binary(tmp_path):
     assert "-incomplete-scores" in argv and argv[argv.index("-thresh") + 1] == "1"
     written = read_meme(tmp_path / "target.meme")
     assert list(written) == list(targets)
-    for name, pwm in targets.items():
-        np.testing.assert_allclose(written[name], pwm, atol=1e-6)
+    for name, pwm in targets.items():  # every digit: tomtom compares what memelite would
+        np.testing.assert_array_equal(written[name], pwm)
