@@ -36,6 +36,8 @@ from os import PathLike
 import numpy as np
 import pandas as pd
 
+from deepresolve.motifs import write_meme
+
 PREFIX = "wgEncodeAwgTfbs"
 SUFFIX = "UniPk"
 LABS = ("Broad", "Haib", "Sydh", "Uchicago", "Uta", "Uw")
@@ -283,29 +285,13 @@ def write_jaspar_meme(path: str | PathLike, motifs: Iterable) -> None:
     Uniform background, both strands; the target database for ``tomtom`` in the ``meme``
     engine (:func:`deepresolve.tomtom.tomtom_command`).
     """
-    from deepresolve.motifs import meme_rows
-
     motifs = list(motifs)
     pwms, sites = motif_pwms(motifs), motif_nsites(motifs)
-    lines = [
-        "MEME version 4",
-        "",
-        "ALPHABET= ACGT",
-        "",
-        "strands: + -",
-        "",
-        "Background letter frequencies",
-        "A 0.25 C 0.25 G 0.25 T 0.25",
-        "",
-    ]
-    for motif in motifs:
-        pwm = pwms[motif.matrix_id]
-        lines.append(f"MOTIF {motif.matrix_id} {motif.name}")
-        lines.append(
-            f"letter-probability matrix: alength= 4 w= {len(pwm)} "
-            f"nsites= {sites[motif.matrix_id]} E= 0"
-        )
-        lines.extend(meme_rows(pwm))
-        lines.append("")
-    with open(path, "w") as handle:
-        handle.write("\n".join(lines))
+    ids = [motif.matrix_id for motif in motifs]
+    write_meme(
+        path,
+        [pwms[i] for i in ids],
+        ids,
+        nsites=[sites[i] for i in ids],
+        alt_names=[motif.name for motif in motifs],
+    )

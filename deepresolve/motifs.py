@@ -99,6 +99,7 @@ def write_meme(
     *,
     background: Sequence[float] = (0.25, 0.25, 0.25, 0.25),
     nsites: int | Sequence[int] = 20,
+    alt_names: Sequence[str] | None = None,
 ) -> None:
     """Write PWMs as a MEME minimal motif format file (version 4, DNA, both strands).
 
@@ -116,6 +117,8 @@ def write_meme(
         The ``nsites=`` field (one for all motifs, or one per motif); a filter has no sites, so
         this only sets the pseudocount weight that MEME-suite tools (e.g. Tomtom) give the
         matrix; a known motif carries its own count of sites.
+    alt_names: list of n_motifs str, optional
+        MEME's alternate name after the identifier (``MOTIF MA0139.2 CTCF``).
     """
     if isinstance(pwms, np.ndarray):
         pwms = _validate_pwms(pwms)
@@ -149,8 +152,11 @@ def write_meme(
     sites = [nsites] * len(pwms) if np.isscalar(nsites) else list(nsites)
     if len(sites) != len(pwms):
         raise ValueError(f"nsites: got {len(sites)} values for {len(pwms)} motifs")
-    for name, pwm, n in zip(names, pwms, sites, strict=True):
-        lines.append(f"MOTIF {name}")
+    headers = (
+        names if alt_names is None else [f"{n} {a}" for n, a in zip(names, alt_names, strict=True)]
+    )
+    for header, pwm, n in zip(headers, pwms, sites, strict=True):
+        lines.append(f"MOTIF {header}")
         lines.append(f"letter-probability matrix: alength= 4 w= {len(pwm)} nsites= {n} E= 0")
         lines.extend(meme_rows(pwm))
         lines.append("")
