@@ -2,7 +2,6 @@
 
 import contextlib
 import logging
-from fnmatch import fnmatch
 
 from deepresolve.deepsea import read_class_names
 from deepresolve.device import configure_tensorflow
@@ -17,15 +16,11 @@ configure_tensorflow()
 log = logging.getLogger("fim_chunk")
 
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
-# multiclass.models.<name>.model may be a model another rule makes (the outputs of these rules)
-# or a user's own file, which no rule makes: its message names no rule
-MODEL_RULES = {
-    "results/multiclass/*/random_model.keras": "deepsea_random_model",
-    "results/synthetic/*/rep*/model.keras": "train",
-    "results/chipseq/*/model.keras": "train_chipseq",
-    "results/multitask/seed*/model.keras": "multitask_train",
-}
-rule = next((r for p, r in MODEL_RULES.items() if fnmatch(snakemake.input.model, p)), None)
+# params.model_rule: the rule that makes the model, None for a user's own file (no rule to name)
+rule = snakemake.params.model_rule
+log.info(
+    "model %s: %s", snakemake.input.model, f"made by rule {rule}" if rule else "a user's own file"
+)
 with made_by(rule) if rule else contextlib.nullcontext():
     model = load_model(snakemake.input.model)
 n_outputs = int(model.outputs[0].shape[-1])

@@ -227,8 +227,9 @@ def motifs_json(tmp_path):
     ), motifs
 
 
-def many_class_model(tmp_path, model="results/synthetic/IV/rep0/model.keras"):
-    """A model of multiclass.models (relative to the working folder, as Snakemake gives it)."""
+def many_class_model(tmp_path, model="results/synthetic/IV/rep0/model.keras", rule="train"):
+    """A model of multiclass.models (relative to the working folder, as Snakemake gives it) and
+    the rule that makes it (params.model_rule, from common.smk's multiclass_model_rule)."""
     class_names = tmp_path / "names.txt"
     class_names.write_text("K562|DNase|None\nK562|CTCF|None\n")
     (tmp_path / model).parent.mkdir(parents=True, exist_ok=True)
@@ -238,7 +239,14 @@ def many_class_model(tmp_path, model="results/synthetic/IV/rep0/model.keras"):
         name="fim_chunk.py",
         inputs={"model": model, "class_names": class_names},
         outputs={"fim": tmp_path / "chunk.npz"},
-        params={"chunk": 0, "chunk_size": 2, "layer": None, "settings": {}, "seed": 1},
+        params={
+            "chunk": 0,
+            "chunk_size": 2,
+            "layer": None,
+            "settings": {},
+            "seed": 1,
+            "model_rule": rule,
+        },
         wildcards={"mc": "synthetic_IV"},
     ), model
 
@@ -276,7 +284,7 @@ def test_truncated_intermediate_names_file_rule_and_forcerun(tmp_path, monkeypat
 def test_a_users_own_model_names_no_rule(tmp_path, monkeypatch):
     """multiclass.models.<name>.model given by the user: no rule makes it, none is named."""
     monkeypatch.chdir(tmp_path)
-    job, broken = many_class_model(tmp_path, model="mine/model.keras")
+    job, broken = many_class_model(tmp_path, model="mine/model.keras", rule=None)
     with pytest.raises(UnreadableFileError, match=f"^{broken} is not a readable Keras 3") as err:
         run_script(tmp_path=tmp_path, **job)
     assert err.value.rule is None and "forcerun" not in str(err.value)

@@ -91,6 +91,9 @@ def test_many_class_machinery_on_dataset_iv(finished_run):
 
     folder = finished_run / "results/multiclass/synthetic_IV"
     assert len(list((folder / "fim_chunks").glob("*.npz"))) == 2
+    # the Snakefile finds the rule that makes multiclass.models.<name>.model (common.smk)
+    log = (finished_run / "logs/multiclass/synthetic_IV/fim_chunk_0.log").read_text()
+    assert "results/synthetic/IV/rep0/model.keras: made by rule train" in log, log
     merged = FIMResult.load(folder / "fim.npz")
     np.testing.assert_array_equal(merged.class_indices, [0, 1, 2, 3])
     model = keras.models.load_model(finished_run / "results/synthetic/IV/rep0/model.keras")

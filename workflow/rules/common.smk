@@ -1,6 +1,8 @@
+import re
 import sys
 from pathlib import Path
 
+from snakemake.io import regex_from_filepattern
 from snakemake.utils import validate
 
 from deepresolve.chipseq_config import read_deepbind_models
@@ -314,6 +316,26 @@ def multiclass_model_file(wildcards):
     if model == "deepsea_random":
         return f"results/multiclass/{wildcards.mc}/random_model.keras"
     return model
+
+
+def multiclass_model_rule(wildcards):
+    """The rule whose output is multiclass.models.<mc>.model (named with --forcerun when the
+    file cannot be read), or None for a user's own model, which no rule makes."""
+    path = multiclass_model_file(wildcards)
+    makers = (
+        rules.deepsea_random_model,
+        rules.train,
+        rules.train_chipseq,
+        rules.multitask_train,
+    )
+    return next(
+        (
+            maker.rule.name
+            for maker in makers
+            if re.match(regex_from_filepattern(maker.output.model), path)
+        ),
+        None,
+    )
 
 
 def multiclass_chunk_files(wildcards):

@@ -57,6 +57,7 @@ rule fim_chunk:
         chunk=lambda wildcards: int(wildcards.chunk),
         chunk_size=config["multiclass"]["chunk_size"],
         layer=lambda wildcards: MULTICLASS[wildcards.mc].get("layer"),
+        model_rule=multiclass_model_rule,
         # multiclass.fim, or the block of the analysis that trained the model (its "fim" key,
         # set where multitask_config.smk registers its models)
         settings=lambda wildcards: fim_settings(
