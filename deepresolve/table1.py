@@ -18,6 +18,7 @@ import pandas as pd
 from scipy.special import comb
 
 from deepresolve.files import read_tsv
+from deepresolve.markdown import markdown_table
 
 TOP_K = (1, 3, 5)
 THRESHOLDS = (0.5, 0.05)
@@ -228,22 +229,6 @@ def summarise(
     return pd.DataFrame(rows)
 
 
-def _cell(value) -> str:
-    """Counts as integers, expectations with one decimal: ``368.0`` -> ``368``, ``1.94`` ->
-    ``1.9``."""
-    if isinstance(value, float):
-        return f"{value:.0f}" if value.is_integer() else f"{value:.1f}"
-    return str(value)
-
-
-def _markdown_table(frame: pd.DataFrame) -> list[str]:
-    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "| " + " | ".join("---" for _ in frame.columns) + " |"
-    rows = frame.itertuples(index=False)
-    body = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
-    return [header, rule, *body]
-
-
 def to_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> str:
     """Table 1 from :func:`summarise` as Markdown: the paper's layout, then the strict table."""
     known = table[table["statistic"] == "known"]
@@ -260,8 +245,8 @@ def to_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> 
     strict = table[table["statistic"] == STRICT][
         ["method", "source", "n_experiments", *[f"top{k}" for k in TOP_K]]
     ]
-    lines = [f"The paper's statistic: {STATISTICS['known']}.", "", *_markdown_table(wide), ""]
-    lines += [f"Strict statistic: {STATISTICS[STRICT]}.", "", *_markdown_table(strict)]
+    lines = [f"The paper's statistic: {STATISTICS['known']}.", "", *markdown_table(wide), ""]
+    lines += [f"Strict statistic: {STATISTICS[STRICT]}.", "", *markdown_table(strict)]
     for key, text in (notes or {}).items():
         lines += ["", f"{key}: {text}"]
     return "\n".join(lines) + "\n"

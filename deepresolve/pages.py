@@ -1,0 +1,389 @@
+"""Blocks of README.md and docs/*.md rendered from the results of record (``docs/results/``).
+
+A page marks each block that states measured numbers::
+
+    <!-- record: synthetic_claims synthetic_planted -->
+    ...the rendered table or sentences...
+    <!-- end record -->
+
+``synthetic_claims`` names a function of :data:`BLOCKS`, the words after it are its arguments
+(record names). :func:`render_page` replaces every block's body by what its function makes from
+the record, followed by a line naming the record's commit, machine and date; text outside the
+blocks is left as it is. ``scripts/render_pages.py --check`` (run by the tests) fails when a
+block differs from what the record makes, so a hand edit or a stale number cannot land.
+
+A block whose record does not exist yet renders one line saying so and which command makes it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from deepresolve.markdown import cell, markdown_table
+from deepresolve.record import read_record
+
+BLOCK = re.compile(
+    r"(?P<open><!-- record: (?P<name>[\w]+)(?P<args>(?: [\w.-]+)*) -->\n)"
+    r"(?P<body>.*?)"
+    r"(?P<close><!-- end record -->)",
+    re.S,
+)
+
+#: record name -> the commands that make it (shown where a record is missing, and in sources)
+RECORD_COMMANDS = {
+    "synthetic_planted": "snakemake --cores 2 && snakemake numbers --cores 1",
+    "synthetic_exact": (
+        "snakemake --cores 2 --configfile config/exact_labels.yaml && "
+        "snakemake numbers --cores 1 --configfile config/exact_labels.yaml"
+    ),
+    "table1": "snakemake numbers --cores 2 --configfile config/table1.yaml",
+    "table1_meme": (
+        "snakemake numbers --cores 2 --configfile config/table1.yaml config/table1_meme.yaml"
+    ),
+    "multitask": "snakemake numbers --cores 2 --configfile config/multitask.yaml",
+}
+
+
+class MissingRecord(LookupError):
+    """A block asked for a record table that ``docs/results/`` does not hold."""
+
+    def __init__(self, record: str, path: Path):
+        super().__init__(f"{path} does not exist")
+        self.record = record
+
+
+class Records:
+    """Read access to ``docs/results/<record>/<analysis>/<table>.tsv`` (cached)."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self._cache: dict[Path, tuple[pd.DataFrame, dict[str, str]]] = {}
+
+    def _read(self, record: str, analysis: str, table: str):
+        path = self.folder / record / analysis / f"{table}.tsv"
+        if path not in self._cache:
+            if not path.exists():
+                raise MissingRecord(record, path)
+            self._cache[path] = read_record(path)
+        return self._cache[path]
+
+    def table(self, record: str, analysis: str, table: str) -> pd.DataFrame:
+        return self._read(record, analysis, table)[0].copy()
+
+    def provenance(self, record: str, analysis: str, table: str) -> dict[str, str]:
+        return dict(self._read(record, analysis, table)[1])
+
+
+# --- formatting --------------------------------------------------------------------------------
+
+
+def duration(seconds: float | str) -> str:
+    """``754`` -> ``12 min 34 s``; ``42.1`` -> ``42 s``; ``4000`` -> ``1 h 6 min``."""
+    seconds = float(seconds)
+    if seconds != seconds:
+        return "not measured"
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def source_line(records: Records, record: str, analysis: str, table: str) -> str:
+    """One line: where the numbers come from (record, commit, machine, date, run time)."""
+    meta = records.provenance(record, analysis, table)
+    commit = meta.get("commit", "?")
+    parts = [
+        f"record `docs/results/{record}/{analysis}/`",
+        f"commit {commit[:10]}{' (+ uncommitted changes)' if commit.endswith('+changes') else ''}",
+        meta.get("machine", "machine not recorded"),
+        meta.get("date", "?"),
+    ]
+    jobs = meta.get("run_jobs")
+    if jobs and jobs != "0":
+        parts.append(
+            f"{jobs} jobs, {duration(meta['run_wall_s'])} wall, "
+            f"{duration(meta['run_cpu_s'])} CPU, largest job "
+            f"{float(meta['run_peak_rss_mb']) / 1000:.2f} GB"
+        )
+    return "<sub>" + "; ".join(parts) + ".</sub>"
+
+
+# --- blocks ------------------------------------------------------------------------------------
+
+
+def run_time(records: Records, record: str, analysis: str) -> str:
+    """The run's wall time, CPU time, peak memory and load from a record's provenance."""
+    tables = sorted((records.folder / record / analysis).glob("*.tsv"))
+    if not tables:
+        raise MissingRecord(record, records.folder / record / analysis)
+    meta = records.provenance(record, analysis, tables[0].stem)
+    return (
+        f"{meta['run_jobs']} jobs: {duration(meta['run_wall_s'])} from the first job's start to "
+        f"the last job's end, {duration(meta['run_cpu_s'])} of CPU time, the largest job's peak "
+        f"memory {float(meta['run_peak_rss_mb']) / 1000:.2f} GB "
+        f"({meta['machine']}; load {meta['load_at_record']} when the record was made)."
+    )
+
+
+#: block name -> function(records, *args) -> markdown
+BLOCKS: dict[str, Callable[..., str]] = {"run_time": run_time}
+
+
+def block(function: Callable[..., str]) -> Callable[..., str]:
+    """Register ``function`` as the block of its name."""
+    BLOCKS[function.__name__] = function
+    return function
+
+
+def _json(value: str) -> dict:
+    return json.loads(value) if value else {}
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def render_block(records: Records, name: str, args: list[str]) -> str:
+    """The body of one block (ending with a newline)."""
+    if name not in BLOCKS:
+        raise KeyError(f"unknown record block {name!r}; known: {sorted(BLOCKS)}")
+    try:
+        body = BLOCKS[name](records, *args).rstrip("\n")
+    except MissingRecord as missing:
+        command = RECORD_COMMANDS.get(missing.record, "snakemake numbers")
+        return (
+            f"*Not in the record yet: `docs/results/{missing.record}/` does not exist. Make it "
+            f"with `{command}`, then `python scripts/record.py keep {missing.record}` and "
+            "`python scripts/render_pages.py`.*\n"
+        )
+    return body + "\n"
+
+
+def render_page(text: str, records: Records) -> str:
+    """``text`` with every record block re-rendered."""
+
+    def replace(match: re.Match) -> str:
+        args = match["args"].split()
+        return match["open"] + render_block(records, match["name"], args) + match["close"]
+
+    return BLOCK.sub(replace, text)
+
+
+def pages(root: str | Path) -> list[Path]:
+    """The pages that may hold record blocks: README.md, docs/*.md, config/README.md."""
+    root = Path(root)
+    return [root / "README.md", *sorted((root / "docs").glob("*.md")), root / "config/README.md"]
+
+
+def stale_pages(root: str | Path, records: Records) -> dict[Path, list[str]]:
+    """Pages whose blocks differ from what the record makes: page -> names of stale blocks."""
+    stale = {}
+    for page in pages(root):
+        text = page.read_text()
+        names = [
+            match["name"]
+            for match in BLOCK.finditer(text)
+            if match["body"] != render_block(records, match["name"], match["args"].split())
+        ]
+        if names:
+            stale[page] = names
+    return stale
+
+
+# --- Table 1 -----------------------------------------------------------------------------------
+
+
+@block
+def table1_rows(records: Records, record: str) -> str:
+    """Table 1 of a record in the paper's layout (ours, other rankings, the paper's, the random
+    order's expectation) and the strict statistic (:func:`deepresolve.table1.to_markdown`)."""
+    from deepresolve.table1 import to_markdown
+
+    rows = records.table(record, "table1_rows", "rows")
+    return to_markdown(rows) + "\n" + source_line(records, record, "table1_rows", "rows")
+
+
+def _cells(row: pd.Series | None, k: int) -> str:
+    return "-" if row is None else f"{cell(row[f'top{k}'])}"
+
+
+def _known_rows(rows: pd.DataFrame, method: str, source: str) -> dict[float, pd.Series]:
+    part = rows[(rows["method"] == method) & (rows["source"] == source)]
+    part = part[part["statistic"] == "known"]
+    return {float(r["threshold"]): r for _, r in part.iterrows()}
+
+
+def _pair(by_threshold: dict[float, pd.Series], k: int) -> str:
+    if not by_threshold:
+        return "-"
+    return " / ".join(_cells(by_threshold.get(t), k) for t in (0.5, 0.05))
+
+
+@block
+def table1_headline(records: Records, record: str, meme_record: str) -> str:
+    """README's Table 1: per method and source, top1/top3/top5 at p < 0.5 / p < 0.05, with the
+    paper's row; DeepResolve with memelite and with MEME, the four methods where covered."""
+    rows = records.table(record, "table1_rows", "rows")
+    methods = records.table(record, "table1_four_methods", "methods")
+    lines = []
+
+    def add(label, n, by_threshold, paper):
+        cells = [_pair(by_threshold, k) for k in (1, 3, 5)]
+        paper_cells = ", ".join(_pair(paper, k).replace(" / ", "/") for k in (1, 3, 5))
+        lines.append([label, n, *cells, paper_cells if paper else ""])
+
+    ours = _known_rows(rows, "DeepResolve", "ours")
+    paper = _known_rows(rows, "DeepResolve", "paper")
+    n = next(iter(ours.values()))["n_experiments"]
+    add("DeepResolve (memelite)", n, ours, paper)
+    try:
+        meme = records.table(meme_record, "table1_rows", "rows")
+        add(
+            "DeepResolve, MEME tomtom `-incomplete-scores`",
+            n,
+            _known_rows(meme, "DeepResolve", "ours"),
+            {},
+        )
+    except MissingRecord:
+        lines.append(["DeepResolve, MEME tomtom `-incomplete-scores`", "not in the record"])
+    for coverage in ("all", "with sequences"):
+        part = methods[methods["coverage"] == coverage]
+        for method in part["method"].unique():
+            if method.startswith("random") or (coverage == "all" and method == "DeepResolve"):
+                continue
+            mine = _known_rows(part, method, "ours")
+            if not mine:
+                continue
+            n_method = next(iter(mine.values()))["n_experiments"]
+            label = method if coverage == "all" else f"{method}, {coverage}"
+            add(label, n_method, mine, _known_rows(methods, method, "paper"))
+    header = pd.DataFrame(
+        [row + [""] * (6 - len(row)) for row in lines],
+        columns=["method", "experiments", "top1", "top3", "top5", "paper (of 422)"],
+    )
+    return (
+        "\n".join(markdown_table(header))
+        + "\n\n"
+        + source_line(records, record, "table1_rows", "rows")
+    )
+
+
+@block
+def authors_oniv(records: Records, record: str) -> str:
+    """One sentence: how closely our ONIVs of the 422 models follow the authors' released ones."""
+    row = records.table(record, "table1_authors_oniv", "authors_oniv").iloc[0]
+    return (
+        f"Over all {row['n_models']} models, our ONIVs against the authors' released ones: median "
+        f"Pearson r {float(row['median_pearson']):.4f}, median Spearman r "
+        f"{float(row['median_spearman']):.4f}, the same top-1 filter in {row['same_top1']} of "
+        f"{row['n_models']}, and on average {float(row['mean_top5_overlap']):.2f} of the top 5 "
+        "filters shared.\n\n" + source_line(records, record, "table1_authors_oniv", "authors_oniv")
+    )
+
+
+@block
+def lambda_curve(records: Records, record: str) -> str:
+    """The lambda curve: per point, steps, agreement with the authors' ONIVs, Table 1 cells."""
+    curve = records.table(record, "table1_lambda_curve", "lambda_curve")
+    shown = pd.DataFrame(
+        {
+            "l2": curve["l2"].map(cell),
+            "learning rate": curve["learning_rate"].map(lambda v: f"{float(v):g}"),
+            "median steps": curve["median_steps"].map(cell),
+            "median r vs authors": curve["median_pearson"].map(lambda v: f"{float(v):.4f}"),
+            "same top-1": curve["same_top1"],
+            **{
+                f"top{k} p<0.5 / p<0.05": [
+                    f"{r[f'top{k}_p<0.5']} / {r[f'top{k}_p<0.05']}" for _, r in curve.iterrows()
+                ]
+                for k in (1, 3, 5)
+            },
+            "strict top1/3/5": [
+                f"{r['top1_strict']} / {r['top3_strict']} / {r['top5_strict']}"
+                for _, r in curve.iterrows()
+            ],
+        }
+    )
+    return (
+        "\n".join(markdown_table(shown, format_cell=str))
+        + "\n\n"
+        + source_line(records, record, "table1_lambda_curve", "lambda_curve")
+    )
+
+
+@block
+def four_methods(records: Records, record: str) -> str:
+    """Table 1's four methods (paper's statistic and strict, per coverage), the claims, and how
+    eDM's ascents ended."""
+    from deepresolve.method_comparison import to_markdown
+
+    methods = records.table(record, "table1_four_methods", "methods")
+    claims = records.table(record, "table1_four_methods", "claims")
+    edm = records.table(record, "table1_four_methods", "edm_runs").iloc[0]
+    shown = claims[
+        ["claim", "ground", "n_experiments", "k", "threshold", "deepresolve", "other", "required"]
+    ].assign(passed=claims["passed"].map(lambda v: "passed" if str(v) == "True" else "failed"))
+    n_passed = int((shown["passed"] == "passed").sum())
+    text = to_markdown(methods).replace("## Coverage:", "**Coverage:**")
+    return (
+        text
+        + f"\nClaims (`claims.tsv`): {n_passed} of {len(shown)} pass.\n\n"
+        + "\n".join(markdown_table(shown))
+        + f"\n\nEnhanced DeepMotif's ascents: in {edm['best_score_at_most_0']} of "
+        f"{edm['n_models']} models the best of the runs still has a class score <= 0, and "
+        f"{edm['some_run_not_converged']} have a run that stopped at `max_steps`.\n\n"
+        + source_line(records, record, "table1_four_methods", "methods")
+    )
+
+
+# --- multi-task model --------------------------------------------------------------------------
+
+
+@block
+def multitask_check(records: Records, record: str) -> str:
+    """The pre-stated class-similarity check per seed and method, the test AUCs and how each
+    seed's training ended."""
+    claims = records.table(record, "multitask", "claims")
+    auc = records.table(record, "multitask", "auc")
+    training = records.table(record, "multitask", "training")
+    seeds = [c for c in auc.columns if c not in ("experiment", "class_name")]
+    mean_auc = {seed: pd.to_numeric(auc[seed]).mean() for seed in seeds}
+    lines = []
+    for method, part in claims.groupby("method", sort=False):
+        passed = int((part["passed"].astype(str) == "True").sum())
+        p_values = pd.to_numeric(part["p_value"])
+        lines.append(
+            [
+                method,
+                f"{passed} of {len(part)}",
+                f"{p_values.min():.4f}-{p_values.max():.4f}",
+                f"{pd.to_numeric(part['designated_mean']).mean():.3f}",
+                f"{pd.to_numeric(part['unrelated_mean']).mean():.3f}",
+            ]
+        )
+    table = pd.DataFrame(
+        lines,
+        columns=[
+            "method",
+            "seeds passing",
+            "permutation p (range)",
+            "designated pairs, mean similarity",
+            "other pairs",
+        ],
+    )
+    ended = ", ".join(
+        f"seed {r['replicate']}: {r['stopped_by']} after {r['epochs']} epochs"
+        for _, r in training.iterrows()
+    )
+    aucs = ", ".join(f"seed {seed} {value:.3f}" for seed, value in mean_auc.items())
+    return (
+        "\n".join(markdown_table(table, format_cell=str))
+        + f"\n\nMean test AUC over the {len(auc)} outputs: {aucs}. Training ended: {ended}.\n\n"
+        + source_line(records, record, "multitask", "claims")
+    )

@@ -1,0 +1,107 @@
+"""Pages rendered from the results of record: the checkout's pages match docs/results/, and a
+hand edit inside a block is caught."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from deepresolve.pages import BLOCKS, Records, duration, render_page, stale_pages
+from deepresolve.record import write_record
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_page_matches_its_record():
+    """The committed pages are what scripts/render_pages.py makes from docs/results/."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/render_pages.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_block_of_the_pages_is_known_and_every_record_exists():
+    records = Records(ROOT / "docs/results")
+    from deepresolve.pages import BLOCK, pages
+
+    for page in pages(ROOT):
+        for match in BLOCK.finditer(page.read_text()):
+            assert match["name"] in BLOCKS, (page, match["name"])
+            for record in match["args"].split():
+                assert (records.folder / record).is_dir(), (page, match["name"], record)
+
+
+def test_a_hand_edit_or_a_new_record_makes_a_block_stale(tmp_path):
+    header = {"commit": "0123456789abcdef", "machine": "test machine", "date": "2026-01-01"}
+    header |= {"run_jobs": "3", "run_wall_s": "754", "run_cpu_s": "900", "run_peak_rss_mb": "2050"}
+    header["load_at_record"] = "0.10 0.20 0.30"
+    rows = pd.DataFrame({"dataset": ["I"], "n_passed": [0]})
+    write_record(tmp_path / "docs/results/r/synthetic/claims.tsv", rows, header)
+    page = tmp_path / "README.md"
+    page.write_text("Intro 1.\n<!-- record: run_time r synthetic -->\nold\n<!-- end record -->\n")
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/README.md").write_text("no blocks\n")
+    records = Records(tmp_path / "docs/results")
+    assert stale_pages(tmp_path, records) == {page: ["run_time"]}
+    rendered = render_page(page.read_text(), records)
+    assert rendered.startswith("Intro 1.\n<!-- record: run_time r synthetic -->\n3 jobs: ")
+    assert "12 min 34 s from the first job's start" in rendered and "2.05 GB" in rendered
+    page.write_text(rendered)
+    assert stale_pages(tmp_path, records) == {}
+    page.write_text(rendered.replace("12 min 34 s", "12 min 14 s"))  # a hand edit
+    assert stale_pages(tmp_path, records) == {page: ["run_time"]}
+    page.write_text(rendered)
+    header["run_wall_s"] = "800"  # a new record
+    write_record(tmp_path / "docs/results/r/synthetic/claims.tsv", rows, header)
+    assert stale_pages(tmp_path, Records(tmp_path / "docs/results")) == {page: ["run_time"]}
+
+
+def test_a_missing_record_renders_the_command_that_makes_it(tmp_path):
+    text = "<!-- record: table1_rows table1 -->\n<!-- end record -->"
+    rendered = render_page(text, Records(tmp_path))
+    assert "Not in the record yet" in rendered
+    assert "snakemake numbers --cores 2 --configfile config/table1.yaml" in rendered
+
+
+def test_unknown_block_is_an_error(tmp_path):
+    with pytest.raises(KeyError, match="unknown record block 'no_such_block'"):
+        render_page("<!-- record: no_such_block x -->\n<!-- end record -->", Records(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(42.1, "42 s"), (754, "12 min 34 s"), (4000, "1 h 6 min")]
+)
+def test_duration(seconds, text):
+    assert duration(seconds) == text
+
+
+def test_render_pages_script_rewrites_only_blocks(tmp_path):
+    """The script run on a copy of the checkout's pages with one block emptied restores it."""
+    for name in ["README.md", "docs", "config/README.md"]:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, tmp_path / name)
+    readme = (tmp_path / "README.md").read_text()
+    start = readme.find("<!-- record: ")
+    if start < 0:
+        pytest.skip("README.md has no record block")
+    body_start = readme.index("\n", start) + 1
+    body_end = readme.index("<!-- end record -->", body_start)
+    (tmp_path / "README.md").write_text(readme[:body_start] + readme[body_end:])
+    script = ROOT / "scripts/render_pages.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--root", str(tmp_path), "--check"], capture_output=True
+    )
+    assert done.returncode == 1
+    done = subprocess.run([sys.executable, str(script), "--root", str(tmp_path)])
+    assert done.returncode == 0
+    assert (tmp_path / "README.md").read_text() == readme
