@@ -23,6 +23,7 @@ include: "workflow/rules/table1.smk"
 include: "workflow/rules/chipseq.smk"
 include: "workflow/rules/table1_methods.smk"
 include: "workflow/rules/targets.smk"
+include: "workflow/rules/record_config.smk"
 include: "workflow/rules/record.smk"
 
 
