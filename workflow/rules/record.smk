@@ -12,6 +12,8 @@ rule record_analysis:
         "logs/record/{record}/{analysis}.log",
     wildcard_constraints:
         analysis="|".join(RECORD_INPUTS),
+    conda:
+        "../../envs/deepresolve.yaml"
     localrule: True
     params:
         config_files=[str(path) for path in workflow.configfiles],
