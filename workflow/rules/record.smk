@@ -12,9 +12,9 @@ rule record_analysis:
         "logs/record/{record}/{analysis}.log",
     wildcard_constraints:
         analysis="|".join(RECORD_INPUTS),
+    localrule: True
     conda:
         "../../envs/deepresolve.yaml"
-    localrule: True
     params:
         config_files=[str(path) for path in workflow.configfiles],
         overrides=workflow.config_settings.overwrite_config,
