@@ -17,7 +17,6 @@ A block whose record does not exist yet renders one line saying so and which com
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -140,10 +139,6 @@ def block(function: Callable[..., str]) -> Callable[..., str]:
     """Register ``function`` as the block of its name."""
     BLOCKS[function.__name__] = function
     return function
-
-
-def _json(value: str) -> dict:
-    return json.loads(value) if value else {}
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -386,4 +381,126 @@ def multitask_check(records: Records, record: str) -> str:
         "\n".join(markdown_table(table, format_cell=str))
         + f"\n\nMean test AUC over the {len(auc)} outputs: {aucs}. Training ended: {ended}.\n\n"
         + source_line(records, record, "multitask", "claims")
+    )
+
+
+# --- synthetic datasets ------------------------------------------------------------------------
+
+
+def _passed(row: pd.Series) -> str:
+    return f"{row['n_passed']} of {row['n_replicates']}"
+
+
+def _auc_mean(row: pd.Series) -> str:
+    return str(row["test_auc_mean"]).replace("/", " / ")
+
+
+def _landscapes(networks: pd.DataFrame, dataset: str) -> str:
+    part = networks[networks["dataset"] == dataset]
+    kinds = part["depends_on"].replace("", pd.NA).dropna()
+    if kinds.empty:
+        return "-"
+    return ", ".join(f"{kind} in {n} of {len(part)}" for kind, n in kinds.value_counts().items())
+
+
+@block
+def synthetic_headline(records: Records, planted: str, exact: str) -> str:
+    """README's table: each dataset's claim as k of n networks and the mean test AUC, with the
+    paper's AUC and the same for exact labels."""
+    claims = records.table(planted, "synthetic", "claims")
+    try:
+        other = records.table(exact, "synthetic", "claims").set_index("dataset")
+    except MissingRecord:
+        other = None
+    rows = []
+    for _, row in claims.iterrows():
+        if other is not None and row["dataset"] in other.index:
+            mode = other.loc[row["dataset"]]
+            exact_cell = f"{_passed(mode)}, {_auc_mean(mode)}"
+        else:
+            exact_cell = "not in the record"
+        rows.append(
+            [
+                row["dataset"],
+                _passed(row),
+                _auc_mean(row),
+                str(row["paper_test_auc"]).replace("/", " / "),
+                exact_cell,
+            ]
+        )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "dataset",
+            "claim passed",
+            "test AUC, mean over networks",
+            "paper's AUC",
+            "exact labels: passed, mean AUC",
+        ],
+    )
+    lines = "\n".join(markdown_table(table, format_cell=str))
+    sources = [source_line(records, planted, "synthetic", "claims")]
+    if other is not None:
+        sources.append(source_line(records, exact, "synthetic", "claims"))
+    return lines + "\n\n" + "<br>\n".join(sources)
+
+
+@block
+def synthetic_claims(records: Records, record: str) -> str:
+    """Every claim of one run as k of n networks, with AUCs, label noise and the probe."""
+    claims = records.table(record, "synthetic", "claims")
+    networks = records.table(record, "synthetic", "networks")
+    rows = [
+        [
+            row["dataset"],
+            f"**{_passed(row)}**",
+            f"{_auc_mean(row)} ({str(row['test_auc_min']).replace('/', ' / ')})",
+            str(row["paper_test_auc"]).replace("/", " / "),
+            f"{float(row['label_noise']):.1%}",
+            row["logic_computed"],
+            _landscapes(networks, row["dataset"]),
+        ]
+        for _, row in claims.iterrows()
+    ]
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "dataset",
+            "claim passed",
+            "test AUC, mean (lowest)",
+            "paper",
+            "label noise",
+            "rule followed on constructed sequences",
+            "XOR landscape depends on",
+        ],
+    )
+    return (
+        "\n".join(markdown_table(table, format_cell=str))
+        + f"\n\nLabels `{claims['labels'].iloc[0]}`, ONIV mode `{claims['oniv_mode'].iloc[0]}`.\n\n"
+        + source_line(records, record, "synthetic", "claims")
+    )
+
+
+@block
+def synthetic_networks(records: Records, record: str) -> str:
+    """One row per network: seed, verdict, test AUCs and the probe's landscape."""
+    networks = records.table(record, "synthetic", "networks")
+    table = pd.DataFrame(
+        {
+            "dataset": networks["dataset"],
+            "network": networks["replicate"],
+            "seed": networks["seed"],
+            "claim": networks["passed"].map(lambda v: "passed" if str(v) == "True" else "failed"),
+            "test AUC": networks["test_auc"].str.replace("/", " / "),
+            "landscape": networks["depends_on"].replace("", "-"),
+            "r2 (a + b)": networks["r2_sum"].map(lambda v: f"{float(v):.2f}" if v != "" else "-"),
+            "r2 (a - b)": networks["r2_difference"].map(
+                lambda v: f"{float(v):.2f}" if v != "" else "-"
+            ),
+        }
+    )
+    return (
+        "\n".join(markdown_table(table, format_cell=str))
+        + "\n\n"
+        + source_line(records, record, "synthetic", "networks")
     )

@@ -451,3 +451,48 @@ def test_report_holds_every_figure_and_table(finished_run):
     assert len(report) > 100_000
     for name in ["similarity.png", "claims.tsv", "metrics.json", "feature_top_classes.tsv"]:
         assert name in report, name
+
+
+def test_numbers_record_the_finished_run(finished_run, tmp_path):
+    """`snakemake numbers` writes the run's claims and networks with provenance; the record
+    compares as identical with itself, and the synthetic blocks render from it."""
+    import subprocess
+    import sys
+
+    from deepresolve.pages import Records, render_page
+    from deepresolve.record import read_record
+
+    done = run_workflow(finished_run, targets=("numbers",))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stderr.count("rule record_analysis:") == 1, done.stderr[-3000:]
+    folder = finished_run / "results/record/test/synthetic"
+    claims, header = read_record(folder / "claims.tsv")
+    expected = pd.read_csv(finished_run / "results/synthetic/claims.tsv", sep="\t")
+    assert claims["n_passed"].tolist() == expected["n_passed"].tolist()
+    assert claims["test_auc_mean"].tolist() == expected["test_auc_mean"].tolist()
+    assert "config/test.yaml (sha256 " in header["config_files"]
+    assert "config/config.yaml (sha256 " in header["config_files"]
+    n_benchmarks = len(list((finished_run / "benchmarks/results/synthetic").rglob("*.tsv")))
+    assert int(header["run_jobs"]) == n_benchmarks > 0
+    assert float(header["run_cpu_s"]) > 0 and float(header["run_peak_rss_mb"]) > 100
+    assert float(header["run_wall_s"]) >= max(
+        pd.read_csv(p, sep="\t")["s"].iloc[-1]
+        for p in (finished_run / "benchmarks/results/synthetic").rglob("*.tsv")
+    )
+    networks, _ = read_record(folder / "networks.tsv")
+    assert len(networks) == sum(expected["n_replicates"])
+
+    docs = tmp_path / "docs"
+    script = str(ROOT / "scripts/record.py")
+    paths = ["--results", str(finished_run / "results/record"), "--docs", str(docs)]
+    kept = subprocess.run([sys.executable, script, "keep", "test", *paths], capture_output=True)
+    assert kept.returncode == 0
+    same = subprocess.run(
+        [sys.executable, script, "compare", "test", *paths], capture_output=True, text=True
+    )
+    assert same.returncode == 0 and "verdicts match" in same.stdout, same.stdout
+    page = render_page(
+        "<!-- record: synthetic_claims test -->\n<!-- end record -->\n", Records(docs)
+    )
+    for _, row in expected.iterrows():
+        assert f"| {row['dataset']} | **{row['n_passed']} of {row['n_replicates']}** |" in page
