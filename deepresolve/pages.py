@@ -388,7 +388,11 @@ def multitask_check(records: Records, record: str) -> str:
 
 
 def _passed(row: pd.Series) -> str:
-    return f"{row['n_passed']} of {row['n_replicates']}"
+    """``k of n`` over the testable networks, and how many were not testable."""
+    text = f"{row['n_passed']} of {row['n_testable']}"
+    if int(row["n_not_testable"]):
+        text += f" ({row['n_not_testable']} of {row['n_replicates']} not testable)"
+    return text
 
 
 def _auc_mean(row: pd.Series) -> str:
@@ -490,7 +494,11 @@ def synthetic_networks(records: Records, record: str) -> str:
             "dataset": networks["dataset"],
             "network": networks["replicate"],
             "seed": networks["seed"],
-            "claim": networks["passed"].map(lambda v: "passed" if str(v) == "True" else "failed"),
+            "claim": [
+                "not testable" if str(t) != "True" else "passed" if str(p) == "True" else "failed"
+                for p, t in zip(networks["passed"], networks["testable"], strict=True)
+            ],
+            "XOR category": networks["xor_category"].replace("", "-"),
             "test AUC": networks["test_auc"].str.replace("/", " / "),
             "landscape": networks["depends_on"].replace("", "-"),
             "r2 (a + b)": networks["r2_sum"].map(lambda v: f"{float(v):.2f}" if v != "" else "-"),
@@ -504,3 +512,37 @@ def synthetic_networks(records: Records, record: str) -> str:
         + "\n\n"
         + source_line(records, record, "synthetic", "networks")
     )
+
+
+#: the XOR categories of :func:`deepresolve.claims.xor_category`, in the order shown
+XOR_ORDER = (
+    "not testable: shared filter",
+    "passed",
+    "failed: signs flip",
+    "failed: opposite, no flip",
+    "failed: same signs",
+)
+
+
+@block
+def xor_categories(records: Records, *record_names: str) -> str:
+    """Per label mode and XOR dataset: how many networks fall in each XOR category
+    (``xor_category`` of replicates.tsv), with the networks named."""
+    rows, sources = [], []
+    for record in record_names:
+        try:
+            networks = records.table(record, "synthetic", "networks")
+        except MissingRecord:
+            rows.append([record, "not in the record", *[""] * len(XOR_ORDER)])
+            continue
+        sources.append(source_line(records, record, "synthetic", "networks"))
+        xor = networks[networks["xor_category"] != ""]
+        for dataset, part in xor.groupby("dataset", sort=False):
+            cells = []
+            for category in XOR_ORDER:
+                which = part.loc[part["xor_category"] == category, "replicate"].astype(str)
+                cells.append(f"{len(which)} ({', '.join(which)})" if len(which) else "0")
+            labels = record.removeprefix("synthetic_")
+            rows.append([f"{dataset}, `{labels}` labels", str(len(part)), *cells])
+    table = pd.DataFrame(rows, columns=["dataset", "networks", *XOR_ORDER])
+    return "\n".join(markdown_table(table, format_cell=str)) + "\n\n" + "<br>\n".join(sources)

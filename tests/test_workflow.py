@@ -495,4 +495,4 @@ def test_numbers_record_the_finished_run(finished_run, tmp_path):
         "<!-- record: synthetic_claims test -->\n<!-- end record -->\n", Records(docs)
     )
     for _, row in expected.iterrows():
-        assert f"| {row['dataset']} | **{row['n_passed']} of {row['n_replicates']}** |" in page
+        assert f"| {row['dataset']} | **{row['n_passed']} of {row['n_testable']}" in page
