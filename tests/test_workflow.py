@@ -15,6 +15,7 @@ import yaml
 from deepresolve.claims import XOR_CATEGORIES
 from deepresolve.synthetic import DATASETS
 
+from .png_checks import assert_png_drawn
 from .workflow_helpers import ROOT, run_workflow
 
 
@@ -41,8 +42,8 @@ def test_every_target_and_log_exists(finished_run):
             log = f"logs/synthetic/{dataset}/rep{replicate}/fim.log"
             assert (finished_run / log).exists()
             assert list((folder / "figures").glob("*.png"))
-        assert (results / dataset / "figures/probe.png").stat().st_size > 0
-    assert (results / "figures/claims_summary.png").stat().st_size > 0
+        assert_png_drawn(results / dataset / "figures/probe.png", min_size=(400, 300))
+    assert_png_drawn(results / "figures/claims_summary.png", min_size=(1000, 300))
 
 
 def test_exact_label_mode_is_one_config_switch(tmp_path):
@@ -121,7 +122,7 @@ def test_many_class_machinery_on_dataset_iv(finished_run):
     np.testing.assert_allclose(np.diag(similarity), 1.0)
     assert len(pd.read_csv(folder / "clusters.tsv", sep="\t")) == 4
     for figure in ["similarity", "clustering", "differences"]:
-        assert (folder / f"figures/{figure}.png").stat().st_size > 0
+        assert_png_drawn(folder / f"figures/{figure}.png", min_size=(200, 200))
 
 
 def test_small_fast_models_learn_and_reproduce_figure_6_ordering(finished_run):
