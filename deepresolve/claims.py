@@ -19,6 +19,17 @@ import numpy as np
 
 DATASET_III_LINEAR = ("CAGGTC",)
 DATASET_III_NONLINEAR = ("GCTCAT", "CGCTTG")
+# The two XOR patterns of class 0, per dataset with an XOR claim.
+XOR_PAIRS = {"I": ("CGCTTG", "CAGATG"), "III": DATASET_III_NONLINEAR}
+# What the NIV signs of the two XOR pattern neurons show (:func:`xor_category`), in the order
+# a table lists them.
+XOR_CATEGORIES = (
+    "passed",
+    "failed: signs flip",
+    "failed: opposite, no flip",
+    "failed: same signs",
+    "not testable: shared filter",
+)
 DATASET_IV_SHARED_PAIRS = ((0, 1), (0, 2), (1, 2))
 DATASET_IV_DISTINCT_CLASS = 3
 
@@ -319,6 +330,85 @@ def claims_for_dataset(
     raise ValueError(f"no claim is defined for dataset {dataset!r}; known: I, II, III, IV")
 
 
+def xor_signs(niv_a: np.ndarray, niv_b: np.ndarray) -> dict:
+    """The sign pattern of two neurons' NIVs over the gradient-ascent runs.
+
+    Parameters
+    ----------
+    niv_a, niv_b: array, shape=(T,)
+        NIV of neuron A and of neuron B in each run.
+
+    Returns
+    -------
+    dict with ``n_runs``; ``n_a_up`` (runs with A > 0 > B), ``n_b_up`` (B > 0 > A),
+    ``n_opposite`` (their sum), ``n_same_sign`` (both > 0 or both < 0), ``n_zero`` (a NIV exactly
+    0); ``flips``: both ``n_a_up`` and ``n_b_up`` are > 0, i.e. which neuron is up swaps between
+    runs (the two lobes of XOR, "A only" and "B only"). A pair that is opposite in every run but
+    always with A up does not flip: one pattern counts for the class and the other against it.
+    """
+    a = np.sign(np.asarray(niv_a, dtype=float))
+    b = np.sign(np.asarray(niv_b, dtype=float))
+    if a.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"niv_a, niv_b: expected two shape (T,) arrays, got {a.shape}, {b.shape}")
+    n_a_up = int(((a > 0) & (b < 0)).sum())
+    n_b_up = int(((a < 0) & (b > 0)).sum())
+    return {
+        "n_runs": len(a),
+        "n_a_up": n_a_up,
+        "n_b_up": n_b_up,
+        "n_opposite": n_a_up + n_b_up,
+        "n_same_sign": int((a * b > 0).sum()),
+        "n_zero": int((a * b == 0).sum()),
+        "flips": n_a_up > 0 and n_b_up > 0,
+    }
+
+
+def xor_category(
+    filters_a: Sequence[int],
+    filters_b: Sequence[int],
+    niv_a: np.ndarray,
+    niv_b: np.ndarray,
+    passed: bool,
+) -> dict:
+    """What an XOR claim's network shows about its two pattern neurons (one of
+    :data:`XOR_CATEGORIES`).
+
+    - ``not testable: shared filter``: the two patterns' filter sets are identical or overlap,
+      so the network has no two distinct neurons for the claim to compare;
+    - otherwise ``passed`` when the claim passed, else by the signs (:func:`xor_signs`):
+      ``failed: signs flip`` (which neuron is up swaps between runs, yet the claim fails: too
+      few opposite runs, or the variance criterion), ``failed: opposite, no flip`` (opposite
+      in some or all runs, always the same neuron up), ``failed: same signs`` (never opposite).
+
+    Parameters
+    ----------
+    filters_a, filters_b: list of int
+        The filters capturing pattern A and pattern B.
+    niv_a, niv_b: array, shape=(T,)
+        NIV of each pattern's neuron (its filters' NIVs summed) in each run.
+    passed: bool
+        The claim's verdict on this network.
+
+    Returns
+    -------
+    dict with ``category``, ``testable``, ``shared_filters`` (filters in both sets) and the
+    numbers of :func:`xor_signs`.
+    """
+    shared = sorted({int(f) for f in filters_a} & {int(f) for f in filters_b})
+    signs = xor_signs(niv_a, niv_b)
+    if shared:
+        category = "not testable: shared filter"
+    elif passed:
+        category = "passed"
+    elif signs["flips"]:
+        category = "failed: signs flip"
+    elif signs["n_opposite"]:
+        category = "failed: opposite, no flip"
+    else:
+        category = "failed: same signs"
+    return {"category": category, "testable": not shared, "shared_filters": shared, **signs}
+
+
 def collapse_filter_sets(
     nivs: np.ndarray, filter_sets: Mapping[str, Sequence[int]]
 ) -> tuple[np.ndarray, list[str]]:
@@ -382,6 +472,13 @@ def claims_on_filter_sets(
     ``mode``); the claims and their thresholds are those of :func:`claims_for_dataset`. Dataset
     IV's claim is about classes, not neurons, and reads ``similarity_matrices`` only.
 
+    Besides the claim's numbers the result holds ``filter_sets``, ``shared_filters`` (filters
+    in more than one set), ``testable`` and, for the XOR claims (datasets I and III, the two
+    patterns of :data:`XOR_PAIRS`), ``xor``: :func:`xor_category` of the two pattern neurons
+    with their ``patterns``. ``testable`` is false when the two XOR patterns share a filter:
+    ``passed`` then still applies the thresholds, but the claim is not tested and is counted
+    apart (:func:`deepresolve.replication.claim_rates`).
+
     Parameters
     ----------
     nivs: array, shape=(C, T, K)
@@ -415,4 +512,17 @@ def claims_on_filter_sets(
     result["filter_sets"] = {p: [int(f) for f in fs] for p, fs in filter_sets.items()}
     counts = np.bincount([f for filters in filter_sets.values() for f in filters])
     result["shared_filters"] = [int(f) for f in np.flatnonzero(counts > 1)]
+    result["testable"] = True
+    if dataset in XOR_PAIRS:
+        a, b = XOR_PAIRS[dataset]
+        columns = list(filter_sets)
+        xor = xor_category(
+            filter_sets[a],
+            filter_sets[b],
+            collapsed[0, :, columns.index(a)],
+            collapsed[0, :, columns.index(b)],
+            result["passed"],
+        )
+        result["xor"] = {"patterns": [a, b], **xor}
+        result["testable"] = xor["testable"]
     return result

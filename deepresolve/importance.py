@@ -50,6 +50,11 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 MODES = ("released", "paper")
+# How each mode builds the ONIV from the runs' NIVs, in a figure's words.
+ONIV_RULE = {
+    "released": "score-weighted mean over runs; non-linear neurons: over the runs with NIV > 0",
+    "paper": "mean over runs; non-linear neurons: max over runs",
+}
 _MAX_COMPONENTS = 3
 # Regularisation of the mixture variances, in units of the squared NIV scale (see above).
 _REG_COVAR = 1e-3

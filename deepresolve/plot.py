@@ -3,9 +3,10 @@
 Every circle row puts one circle per neuron at ``x = neuron index`` (0-based, the filter index
 of the convolutional layer): red for a positive value, blue for a negative one, circle area
 proportional to ``|value|`` with one scale per kind of row in a figure (all NIV/ONIV rows
-share one, variance rows another, grey). Neurons flagged non-linear get a black edge. Logos
-of the filters (:func:`deepresolve.motifs.plot_logo`) sit above the most important neurons,
-joined to their column by a thin line.
+share one, variance rows another, grey), except Figure 3 (:func:`figure_class_nivs`), where
+each class's rows have their own scale, written under the row's label. Neurons flagged
+non-linear get a black edge. Logos of the filters (:func:`deepresolve.motifs.plot_logo`) sit
+above the most important neurons, joined to their column by a thin line.
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot (Agg canvas,
 no display); save it with ``fig.savefig("figure.png", dpi=200)`` and ``fig.savefig(...pdf)``.
@@ -26,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from deepresolve.importance import MODES, ONIV_RULE
 from deepresolve.motifs import plot_logo
 
 POSITIVE = "#d62728"
@@ -69,10 +71,17 @@ def _colors(values: np.ndarray) -> np.ndarray:
 class _Layout:
     """A vertical stack of panels of fixed heights (inches) sharing one neuron x-axis."""
 
-    def __init__(self, n_neurons: int, title: str | None, legend: list[Line2D]):
+    def __init__(
+        self,
+        n_neurons: int,
+        title: str | None,
+        legend: list[Line2D],
+        legend_title: str = "largest circle",
+    ):
         self.n_neurons = n_neurons
         self.title = title
         self.legend = legend
+        self.legend_title = legend_title
         self.panels: list[tuple[float, Callable[[Axes], None] | None]] = []
 
     def add(self, height: float, draw: Callable[[Axes], None] | None = None) -> None:
@@ -100,7 +109,7 @@ class _Layout:
             bbox_to_anchor=(1 - (_RIGHT - 0.1) / width, 1 - _TOP / height),
             labelspacing=1.0,
             handletextpad=0.4,
-            title="largest circle",
+            title=self.legend_title,
             title_fontsize=8,
         )
         if self.title:
@@ -144,28 +153,30 @@ def _logo_strip(neurons: np.ndarray, pwms: np.ndarray, n_neurons: int) -> Callab
 def _circle_panel(
     rows: np.ndarray,
     labels: Sequence[str],
-    scale: float,
+    scale: float | np.ndarray,
     *,
     kind: str = "signed",
     edges: np.ndarray | None = None,
     guides: np.ndarray | None = None,
     xlabel: bool = False,
 ) -> Callable:
-    """One circle per neuron per row; ``rows: shape=(n_rows, K)``, ``edges`` bool like rows."""
+    """One circle per neuron per row; ``rows: shape=(n_rows, K)``, ``edges`` bool like rows;
+    ``scale``: one value for every row or one per row."""
     rows = np.atleast_2d(rows)
+    scales = np.broadcast_to(np.asarray(scale, dtype=float), (len(rows),))
 
     def draw(ax: Axes) -> None:
         n_rows, n_neurons = rows.shape
         x = np.arange(n_neurons)
         for neuron in [] if guides is None else guides:
             ax.axvline(neuron, color="0.88", lw=0.8, zorder=0)
-        for i, (values, label) in enumerate(zip(rows, labels, strict=True)):
+        for i, (values, label, row_scale) in enumerate(zip(rows, labels, scales, strict=True)):
             ax.axhline(i, color="0.85", lw=0.8, zorder=0)
             edge = np.zeros(n_neurons, bool) if edges is None else np.atleast_2d(edges)[i]
             ax.scatter(
                 x,
                 np.full(n_neurons, i),
-                s=_area(values, scale),
+                s=_area(values, row_scale),
                 c=_colors(values) if kind == "signed" else VARIANCE,
                 edgecolors=np.where(edge, "black", "none"),
                 linewidths=np.where(edge, 1.6, 0.0),
@@ -187,8 +198,11 @@ def _circle_panel(
     return draw
 
 
-def _legend(scale: float, name: str, *, kind: str = "signed", nonlinear: bool = False) -> list:
-    """Legend entries for the largest circle of a scale (and the non-linear edge)."""
+def _legend(
+    scale: float | None, name: str, *, kind: str = "signed", nonlinear: bool = False
+) -> list:
+    """Legend entries for the largest circle of a scale (and the non-linear edge); with
+    ``scale=None`` (one scale per row) the entries name the kind of value only."""
 
     def circle(color, label, edge="none", width=0.0):
         return Line2D(
@@ -203,6 +217,9 @@ def _legend(scale: float, name: str, *, kind: str = "signed", nonlinear: bool = 
             label=label,
         )
 
+    if scale is None:
+        signed = [circle(POSITIVE, f"{name} > 0"), circle(NEGATIVE, f"{name} < 0")]
+        return signed if kind == "signed" else [circle(VARIANCE, name)]
     if kind != "signed":
         return [circle(VARIANCE, f"{name} {scale:.3g}")]
     handles = [circle(POSITIVE, f"{name} +{scale:.3g}"), circle(NEGATIVE, f"{name} −{scale:.3g}")]
@@ -276,6 +293,11 @@ def figure_class_nivs(
 ) -> Figure:
     """Figure 3: the run-averaged NIV of each class, with the variance rows at the bottom.
 
+    Each row has its own circle scale (its largest ``|value|`` is the largest circle, written
+    under the row's label): the classes' NIVs can differ in size by orders of magnitude, so one
+    shared scale shrinks all but the largest class to dots, and the figure compares neurons
+    within a class.
+
     Parameters
     ----------
     avg_nivs: array, shape=(C, K)
@@ -294,21 +316,26 @@ def figure_class_nivs(
     variance = _check("variance", variance, avg_nivs.shape).astype(float)
     pwms = _check_pwms(pwms, n_neurons)
     class_names = _check("class_names", list(class_names), (n_classes,)).tolist()
-    scale = _scale(avg_nivs)
+    niv_scales = [_scale(row) for row in avg_nivs]
+    variance_scales = np.array([_scale(row) for row in variance])
 
-    legend = _legend(scale, "NIV") + _legend(_scale(variance), "variance", kind="variance")
-    layout = _Layout(n_neurons, title, legend)
+    legend = _legend(None, "NIV") + _legend(None, "variance", kind="variance")
+    layout = _Layout(n_neurons, title, legend, legend_title="largest circle:\nthe row's max")
     for c, name in enumerate(class_names):
         top = _top_neurons(avg_nivs[c], n_logos)
         layout.add(_LOGOS, _logo_strip(top, pwms, n_neurons))
-        layout.add(_ROW, _circle_panel(avg_nivs[c], [str(name)], scale, guides=top))
+        label = f"{name}\nmax |NIV| {niv_scales[c]:.3g}"
+        layout.add(_ROW, _circle_panel(avg_nivs[c], [label], niv_scales[c], guides=top))
     layout.add(0.3)
     layout.add(
         _ROW * n_classes,
         _circle_panel(
             variance,
-            [f"var. {name}" for name in class_names],
-            _scale(variance),
+            [
+                f"var. {name}, max {v:.3g}"
+                for name, v in zip(class_names, variance_scales, strict=True)
+            ],
+            variance_scales,
             kind="variance",
             xlabel=True,
         ),
@@ -325,10 +352,13 @@ def figure_oniv_from_nivs(
     title: str | None = None,
     *,
     n_logos: int = 4,
+    mode: str = "released",
 ) -> Figure:
     """Figure 4: the NIVs of all runs of one class, the ONIV built from them, and the variance.
 
     NIV and ONIV rows share one size scale; non-linear neurons get a black edge in the ONIV.
+    The arrow between NIVs and ONIV says how ``mode`` built the ONIV
+    (:data:`deepresolve.importance.ONIV_RULE`).
 
     Parameters
     ----------
@@ -336,12 +366,16 @@ def figure_oniv_from_nivs(
     oniv_c: array, shape=(K,)
         Overall neuron importance vector of the class.
     nonlinear_c: bool array, shape=(K,)
-        Neurons judged non-linear (large variance; their ONIV is the max over runs).
+        Neurons judged non-linear (large variance; their ONIV is built apart, see ``mode``).
     variance_c: array, shape=(K,)
     pwms: array, shape=(K, w, 4)
         Logos go above the ``n_logos`` largest ``|ONIV|`` neurons.
     title: str, optional
+    mode: {"released", "paper"}
+        The ONIV mode that made ``oniv_c`` (:func:`deepresolve.importance.oniv`).
     """
+    if mode not in MODES:
+        raise ValueError(f"mode: expected one of {MODES}, got {mode!r}")
     nivs_c = np.asarray(nivs_c, dtype=float)
     if nivs_c.ndim != 2:
         raise ValueError(f"nivs_c: expected shape (T, K), got {nivs_c.shape}")
@@ -362,7 +396,7 @@ def figure_oniv_from_nivs(
         _ROW * n_runs,
         _circle_panel(nivs_c, [f"NIV run {t + 1}" for t in range(n_runs)], scale, guides=top),
     )
-    layout.add(0.3, _arrow("ONIV: mean over runs, max for non-linear neurons"))
+    layout.add(0.3, _arrow(f"ONIV ({mode} mode): {ONIV_RULE[mode]}"))
     layout.add(
         _ROW,
         _circle_panel(oniv_c[None], ["ONIV"], scale, edges=nonlinear_c[None], guides=top),

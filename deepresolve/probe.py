@@ -1,4 +1,4 @@
-"""How a trained network computes its logic: a probe of why a claim holds or fails (beyond the
+"""How a trained network computes its logic: a probe beside the paper's claims (beyond the
 paper).
 
 Two views of one network trained on a synthetic dataset:
@@ -13,10 +13,17 @@ Two views of one network trained on a synthetic dataset:
   fixed patterns, CAGGTC for dataset III), ``H(a, b) = H_0 + a dA + b dB``, where ``dA`` is
   the change that planting A makes in the channels of A's filters (every other channel stays
   at background), and likewise ``dB``. ``a = 1`` is the value a planted copy gives.
-  :func:`landscape_dependence` then says whether the score is a function of ``a + b`` (a
-  bump in the summed evidence: gradient ascent moves both neurons the same way) or of
-  ``a - b`` (the two neurons pull against each other: opposite NIV signs, the paper's
-  Figure 2): the share of the landscape's variance each one-variable function explains.
+  :func:`landscape_dependence` then says whether, on the grid ``0 <= a, b <= max_scale``, the
+  score is better described as a function of ``a + b`` (a bump in the summed evidence,
+  "exactly one pattern present") or of ``a - b`` (the two neurons pull against each other):
+  the share of the landscape's variance each one-variable function explains.
+
+What the landscape does not say: it looks at ``a, b >= 0`` only (from background to a planted
+copy, every other channel held at background), while the gradient ascent behind the NIVs moves
+every channel, can drive a neuron below background, and ends where its start and the upper
+network take it. So the landscape summarises how the upper network combines the two patterns'
+evidence; it does not predict where the ascent ends, the NIV signs or the claim's verdict
+(those are measured: :func:`deepresolve.claims.xor_category`).
 
 Shapes: ``x: (n, L, 4)`` one-hot sequences; ``H: (n, *feature_shape)``; scores are the
 model's class logits ``S_c``.
@@ -29,14 +36,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from deepresolve.claims import DATASET_III_LINEAR, XOR_PAIRS
 from deepresolve.network import SplitModel, split_model
 from deepresolve.sequences import indices_to_one_hot
 from deepresolve.synthetic import DATASETS, background, place_patterns, write_patterns
 
 # Dataset -> (the two XOR patterns, patterns present throughout), class 0 of the dataset.
 XOR_PATTERNS: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
-    "I": (("CGCTTG", "CAGATG"), ()),
-    "III": (("GCTCAT", "CGCTTG"), ("CAGGTC",)),
+    "I": (XOR_PAIRS["I"], ()),
+    "III": (XOR_PAIRS["III"], DATASET_III_LINEAR),
 }
 
 
@@ -250,8 +258,7 @@ def probe_network(
     ``model``: a trained Keras model (split at ``layer``, default the conv/dense border, as the
     FIMs). Returns ``constructed`` (one :func:`constructed_scores` dict per class),
     ``computes_logic`` (all classes) and ``landscape`` (:func:`score_landscape`, or ``None``
-    for datasets without XOR). The landscape's ``predicts_pass`` is its prediction for the
-    paper's claim: the XOR neurons pull against each other (``depends_on == "a - b"``).
+    for datasets without XOR).
     """
     split = split_model(model, layer)
     constructed = [
@@ -269,7 +276,6 @@ def probe_network(
             max_scale=max_scale,
             seed=seed,
         )
-        landscape["predicts_pass"] = landscape["depends_on"] == "a - b"
     return {
         "constructed": constructed,
         "computes_logic": all(c["computes_logic"] is not False for c in constructed),

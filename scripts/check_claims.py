@@ -56,11 +56,12 @@ result = {
 }
 landscape = result["probe"]["landscape"]
 log.info(
-    "%s: %s; probe: logic computed %s%s",
-    "PASSED" if result["passed"] else "FAILED",
+    "%s: %s%s; probe: logic computed %s%s",
+    ("PASSED" if result["passed"] else "FAILED") if result["testable"] else "NOT TESTABLE",
     result["claim"],
+    f" (XOR neurons: {result['xor']['category']})" if "xor" in result else "",
     result["probe"]["computes_logic"],
-    "" if landscape is None else f", landscape depends on {landscape['depends_on']}",
+    "" if landscape is None else f", landscape closer to a function of {landscape['depends_on']}",
 )
 with atomic_write(snakemake.output.claims) as handle:
     json.dump(result, handle, indent=2)

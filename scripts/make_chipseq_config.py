@@ -6,7 +6,8 @@ et al. test sequences (for a machine with internet; plain CLI, not a Snakemake s
     snakemake results/table1/methods.md --configfile config/chipseq_all.yaml --profile ...
 
 ``--form table1_methods`` writes the same experiments as ``table1_methods.sequences`` instead
-(their test file each), for rule ``table1_four_methods`` together with config/table1.yaml.
+(their test file each), for rule ``table1_four_methods`` together with config/table1.yaml; its
+default output is config/table1_methods_all.yaml, so the two forms never overwrite each other.
 
 The Zeng files of most experiments have no checksum in ``config/zeng_motif_discovery.sha256``
 (only the three shared ones are pinned), so the config sets ``chipseq.zeng_unpinned: warn``: they
@@ -24,20 +25,31 @@ from deepresolve.files import atomic_write
 from deepresolve.jaspar import read_tf_motifs
 
 ROOT = Path(__file__).resolve().parents[1]
+# Each form's output when --out is not given, relative to the checkout.
+DEFAULT_OUT = {
+    "chipseq": "config/chipseq_all.yaml",
+    "table1_methods": "config/table1_methods_all.yaml",
+}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None, root: Path = ROOT) -> Path:
+    """Write the config (``argv`` as on the command line; files under ``root``); return its path."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "config/chipseq_all.yaml")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="default: " + ", ".join(f"{path} (--form {f})" for f, path in DEFAULT_OUT.items()),
+    )
     parser.add_argument("--parts", nargs="+", default=["test"], choices=["train", "test"])
     parser.add_argument(
         "--form",
         default="chipseq",
-        choices=["chipseq", "table1_methods"],
+        choices=list(DEFAULT_OUT),
         help="chipseq.experiments, or table1_methods.sequences (the test file of each)",
     )
-    args = parser.parse_args()
-    table = read_tf_motifs(ROOT / "config/tf_motifs.tsv")
+    args = parser.parse_args(argv)
+    out = args.out or root / DEFAULT_OUT[args.form]
+    table = read_tf_motifs(root / "config/tf_motifs.tsv")
     usable = table.loc[table["jaspar_ids"] != "", "experiment"]
     config = {"chipseq": {"zeng_unpinned": "warn"}}
     if args.form == "chipseq":
@@ -49,9 +61,10 @@ def main() -> None:
             "sequences": {e: {"source": "zeng", "part": "test"} for e in usable}
         }
     header = "# Written by scripts/make_chipseq_config.py: Table 1's four methods on all 422.\n"
-    with atomic_write(args.out) as handle:
+    with atomic_write(out) as handle:
         handle.write(header + yaml.safe_dump(config, sort_keys=False))
-    print(f"{args.out}: {len(usable)} experiments")
+    print(f"{out}: {len(usable)} experiments")
+    return out
 
 
 if __name__ == "__main__":

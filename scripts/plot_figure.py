@@ -33,10 +33,19 @@ def draw(kind):
         return plot.figure_class_nivs(averaged_niv(nivs), variance, pwms, class_names, title=title)
     if kind == "oniv" and len(class_names) == 1:
         return plot.figure_oniv_from_nivs(
-            nivs[0], oniv[0], nonlinear[0], variance[0], pwms, title=f"{title}: NIVs -> ONIV"
+            nivs[0],
+            oniv[0],
+            nonlinear[0],
+            variance[0],
+            pwms,
+            title=f"{title}: NIVs -> ONIV",
+            mode=snakemake.params.oniv_mode,
         )
     if kind == "oniv":
-        return plot.figure_class_onivs(oniv, nonlinear, pwms, class_names, title=f"{title}: ONIV")
+        mode = snakemake.params.oniv_mode
+        return plot.figure_class_onivs(
+            oniv, nonlinear, pwms, class_names, title=f"{title}: ONIV ({mode} mode)"
+        )
     matrices = figure6_matrices(oniv, output_kernel(model))
     return plot.figure_similarity_matrices(
         matrices, class_names, highlight=3 if dataset == "IV" else None, title=title

@@ -174,3 +174,95 @@ def test_dataset_I_claim_on_filter_sets():
         class_names=["CGCTTG XOR CAGATG"],
     )
     assert not single["passed"] and "filter 5" in single["top_variance_neurons"]
+
+
+def _on_sets(nivs, filter_sets=None, dataset="I"):
+    """The claim on one class's NIVs, shape (T, K) (repeated for every class of ``dataset``)."""
+    from deepresolve.synthetic import DATASETS
+
+    names = DATASETS[dataset].class_names
+    return claims.claims_on_filter_sets(
+        dataset,
+        nivs=np.repeat(nivs[None], len(names), axis=0),
+        scores=np.ones((len(names), len(nivs))),
+        filter_sets=filter_sets or {"CGCTTG": [11], "CAGATG": [30]},
+        similarity_matrices={"non-negative ONIV": np.eye(len(names))},
+        class_names=names,
+    )
+
+
+def _category(nivs, filter_sets=None):
+    result = _on_sets(nivs, filter_sets)
+    _assert_json(result)
+    return result["xor"]
+
+
+def test_xor_signs_count_orientations_and_flips():
+    a = np.array([1.0, 2.0, -1.0, 0.5, 0.0, -3.0])
+    b = np.array([-1.0, -0.5, 2.0, 0.5, 1.0, -1.0])
+    signs = claims.xor_signs(a, b)
+    assert (signs["n_a_up"], signs["n_b_up"], signs["n_same_sign"], signs["n_zero"]) == (2, 1, 2, 1)
+    assert signs["n_opposite"] == 3 and signs["n_runs"] == 6 and signs["flips"]
+    assert not claims.xor_signs(a[:2], b[:2])["flips"]  # opposite twice, A up both times
+    with pytest.raises(ValueError, match="niv_a, niv_b"):
+        claims.xor_signs(a, b[:3])
+
+
+def test_xor_category_of_each_kind_of_network():
+    """Planted per-run NIVs of the two pattern neurons (11: CGCTTG, 30: CAGATG) among 30 small
+    ones, judged with the claim's real thresholds (top-two variance, opposite in 8 of 10 runs)."""
+    rng = np.random.default_rng(5)
+    noise = rng.normal(0, 0.1, (10, K))
+    flip = np.where(np.arange(10) % 3 == 0, 1.0, -1.0)  # A up in 4 runs, B up in 6
+
+    passed = _category(_xor_nivs())
+    assert passed["category"] == "passed" and passed["flips"] and passed["n_opposite"] == 10
+
+    # the signs flip in every run, but two other neurons vary more: variance ranks fail
+    nivs = noise.copy()
+    nivs[:, 11], nivs[:, 30] = 0.3 * flip, -0.3 * flip
+    nivs[:, 2], nivs[:, 7] = 2 * flip, -2 * flip[::-1]
+    flips = _category(nivs)
+    assert flips["category"] == "failed: signs flip"
+    assert (flips["n_a_up"], flips["n_b_up"], flips["n_opposite"]) == (4, 6, 10)
+
+    # opposite in all 10 runs, always CGCTTG up: the count is met, the variance is not
+    nivs = noise.copy()
+    nivs[:, 11], nivs[:, 30] = 1.5 + noise[:, 0], -1.2 + noise[:, 1]
+    nivs[:, 2] = 2 * flip
+    steady = _on_sets(nivs)
+    assert steady["n_opposite_sign_runs"] == 10 and not steady["top_two_variance"]
+    assert steady["xor"]["category"] == "failed: opposite, no flip"
+    assert (steady["xor"]["n_a_up"], steady["xor"]["n_b_up"]) == (10, 0)
+    # opposite in 8 of 10 runs (CAGATG turns positive in 2), still no flip
+    nivs[[3, 7], 30] = 0.4
+    eight = _category(nivs)
+    assert eight["category"] == "failed: opposite, no flip"
+    assert (eight["n_opposite"], eight["n_same_sign"], eight["flips"]) == (8, 2, False)
+
+    nivs = noise.copy()
+    nivs[:, 11], nivs[:, 30] = 1.5 + flip, 1.2 + flip  # both up, large variance
+    same = _category(nivs)
+    assert same["category"] == "failed: same signs" and same["n_same_sign"] == 10
+
+    for sets in ({"CGCTTG": [11], "CAGATG": [11]}, {"CGCTTG": [11, 4], "CAGATG": [30, 4]}):
+        shared = _on_sets(_xor_nivs(), sets)
+        assert shared["xor"]["category"] == "not testable: shared filter"
+        assert not shared["testable"] and not shared["xor"]["testable"]
+        assert shared["xor"]["shared_filters"] == sorted(set(sets["CGCTTG"]) & set(sets["CAGATG"]))
+    assert set(claims.XOR_CATEGORIES) == {
+        r["category"] for r in (passed, flips, eight, same, shared["xor"])
+    }
+
+
+def test_dataset_III_xor_part_is_classified():
+    """Dataset III's XOR part (GCTCAT, CGCTTG): testable with distinct filters, not testable
+    when they share one; datasets without XOR carry no record."""
+    nivs = _xor_nivs(a=3, b=9)
+    sets = {"CAGGTC": [20], "GCTCAT": [3], "CGCTTG": [9]}
+    result = _on_sets(nivs, sets, dataset="III")
+    assert result["testable"] and result["xor"]["patterns"] == ["GCTCAT", "CGCTTG"]
+    assert result["xor"]["flips"] and result["xor"]["n_opposite"] == 10
+    sets["CGCTTG"] = [9, 3]
+    assert not _on_sets(nivs, sets, dataset="III")["testable"]
+    assert "xor" not in _on_sets(nivs, {"AGATT": [1]}, dataset="IV")

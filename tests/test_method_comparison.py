@@ -24,6 +24,7 @@ from deepresolve.method_comparison import (
 from deepresolve.table1 import experiment_detail
 
 from .conftest import require_shared_data
+from .png_checks import assert_png_drawn
 
 REST = "wgEncodeAwgTfbsHaibGm12878NrsfPcr1xUniPk"
 REST_DEEPBIND = "REST_GM12878_NRSF_HudsonAlpha"
@@ -217,7 +218,7 @@ chipseq:
     assert sequences.loc[CTCF, f"top1_known_p {GRAD_CAM}"] < 0.05
     claims = pd.read_csv(results / "claims.tsv", sep="\t")
     assert len(claims) == 10 and set(claims["passed"].astype(str)) <= {"True", "False"}
-    assert (results / "methods_comparison.png").stat().st_size > 10_000
+    assert_png_drawn(results / "methods_comparison.png", min_size=(600, 300))
     assert (
         "## Coverage: the experiments with sequences" in (results / "methods_table.md").read_text()
     )

@@ -5,6 +5,8 @@ import pytest
 from deepresolve import motifs
 from deepresolve.sequences import encode_indices
 
+from .png_checks import assert_png_drawn, share_of_colour
+
 
 def _kernel_with(planted: dict[int, tuple[str, int]], width=8, n_filters=10, seed=0):
     """Small random kernel; ``planted``: filter -> (k-mer, offset) gets +1 on its bases."""
@@ -99,12 +101,28 @@ def test_meme_round_trip_with_memelite(tmp_path):
         motifs.write_meme(path, pwms, ["a b"] * 5)
 
 
-def test_logo_sheet_renders(tmp_path):
+def test_logo_sheet_draws_one_logo_per_filter(tmp_path):
+    """5 filters on 3 columns: 5 titled logos of 8 letter stacks whose heights are the
+    positions' information content, and one empty panel; the PNG shows the letters' colours."""
     pwms = motifs.filters_to_pwms(np.random.default_rng(4).normal(size=(8, 4, 5)))
     fig = motifs.plot_logo_sheet(pwms, n_cols=3)
+    assert len(fig.axes) == 6 and sum(ax.axison for ax in fig.axes) == 5
+    logos = [ax for ax in fig.axes if ax.axison]
+    assert [ax.get_title() for ax in logos] == [f"filter {i}" for i in range(5)]
+    for ax, pwm in zip(logos, pwms, strict=True):
+        heights = pwm * motifs.information_content(pwm)[:, None]
+        assert len(ax.patches) == (heights > 0).sum()  # a glyph per base drawn at a position
+        assert ax.get_ylim() == (0, 2)
+        tops = np.zeros(8)
+        for glyph in ax.patches:
+            box = glyph.get_extents().transformed(ax.transData.inverted())
+            position = int(round((box.x0 + box.x1) / 2))
+            tops[position] = max(tops[position], box.y1)
+        np.testing.assert_allclose(tops, motifs.information_content(pwm), atol=0.06)
     fig.savefig(tmp_path / "logos.png", dpi=50)
-    assert (tmp_path / "logos.png").stat().st_size > 0
-    assert sum(ax.axison for ax in fig.axes) == 5
+    pixels = assert_png_drawn(tmp_path / "logos.png", min_size=(150, 100))
+    for colour in ("green", "blue", "orange", "red"):  # logomaker's classic A, C, G, T
+        assert share_of_colour(pixels, colour, tolerance=0.1) > 1e-3, colour
 
 
 def test_write_meme_known_motifs_of_different_widths_and_sites(tmp_path):

@@ -33,6 +33,7 @@ from deepresolve.multiclass import (
 )
 from deepresolve.similarity import class_similarity
 from tests.conftest import ROOT, require_shared_data
+from tests.png_checks import assert_png_drawn
 
 OPTIONS = dict(n_runs=3, max_steps=150, patience=10, seed=11)
 
@@ -337,7 +338,8 @@ def test_figures(tmp_path):
         assert isinstance(fig, Figure), name
         assert fig not in [plt.figure(n) for n in plt.get_fignums()], name
         fig.savefig(tmp_path / f"{name}.png", dpi=40)
-        assert (tmp_path / f"{name}.png").stat().st_size > 0
+        width, height = fig.get_size_inches() * 40
+        assert_png_drawn(tmp_path / f"{name}.png", min_size=(int(width), int(height)))
     # Figure 8B: bars in the bi-clustered order, positives up and negatives down
     ax = figures["counts"].axes[0]
     heights = [bar.get_height() for bar in ax.patches]

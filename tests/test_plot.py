@@ -3,7 +3,10 @@ import numpy as np
 import pytest
 
 from deepresolve import plot
+from deepresolve.importance import ONIV_RULE
 from deepresolve.motifs import filters_to_pwms
+
+from .png_checks import assert_png_drawn, share_of_colour
 
 K, T, C = 12, 4, 3
 RED, BLUE = mcolors.to_rgba(plot.POSITIVE), mcolors.to_rgba(plot.NEGATIVE)
@@ -46,11 +49,15 @@ def _check_rows(fig, expected_rows, kind="signed"):
         assert np.argmax(sizes) == np.argmax(np.abs(values))
 
 
-def _save(fig, tmp_path, name):
-    for suffix in ("png", "pdf"):
-        path = tmp_path / f"{name}.{suffix}"
-        fig.savefig(path, dpi=40)
-        assert path.stat().st_size > 0
+def _save(fig, tmp_path, name, colours=(RED, BLUE)):
+    """Save as PDF and PNG; the PNG is the figure's size and shows each of ``colours``."""
+    fig.savefig(tmp_path / f"{name}.pdf")
+    assert (tmp_path / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    fig.savefig(tmp_path / f"{name}.png", dpi=40)
+    width, height = fig.get_size_inches() * 40
+    pixels = assert_png_drawn(tmp_path / f"{name}.png", min_size=(int(width), int(height)))
+    for colour in colours:
+        assert share_of_colour(pixels, colour) > 1e-4, (name, colour)
 
 
 def test_figure_niv_runs(data, tmp_path):
@@ -65,13 +72,26 @@ def test_figure_niv_runs(data, tmp_path):
     _save(fig, tmp_path, "fig2")
 
 
-def test_figure_class_nivs(data, tmp_path):
+def test_figure_class_nivs_scales_each_row(data, tmp_path):
+    """Classes whose NIVs differ 200-fold: every row's largest circle is full size, and its
+    label says the row's maximum."""
     nivs, variance, _, _, pwms, names = data
-    fig = plot.figure_class_nivs(nivs.mean(axis=1), variance, pwms, names)
-    _check_rows(fig, nivs.mean(axis=1))
+    avg = nivs.mean(axis=1) * np.array([[1.0], [200.0], [0.5]])
+    fig = plot.figure_class_nivs(avg, variance, pwms, names)
+    _check_rows(fig, avg)
     _check_rows(fig, variance, kind="variance")
-    assert [label for label, _ in _rows(fig, "signed")] == names
-    _save(fig, tmp_path, "fig3")
+    signed = _rows(fig, "signed")
+    assert [label.split("\n")[0] for label, _ in signed] == names
+    for (label, coll), row in zip(signed, avg, strict=True):
+        assert np.max(coll.get_sizes()) == pytest.approx(plot._MAX_AREA)
+        assert label.endswith(f"max |NIV| {np.abs(row).max():.3g}")
+    for (label, coll), row in zip(_rows(fig, "variance"), variance, strict=True):
+        assert np.max(coll.get_sizes()) == pytest.approx(plot._MAX_AREA)
+        assert label.endswith(f", max {row.max():.3g}")
+    legend = fig.legends[0]
+    assert legend.get_title().get_text() == "largest circle:\nthe row's max"
+    assert [t.get_text() for t in legend.get_texts()] == ["NIV > 0", "NIV < 0", "variance"]
+    _save(fig, tmp_path, "fig3", colours=(RED, BLUE, plot.VARIANCE))
 
 
 def test_figure_oniv_from_nivs_marks_nonlinear(data, tmp_path):
@@ -82,6 +102,18 @@ def test_figure_oniv_from_nivs_marks_nonlinear(data, tmp_path):
     assert label == "ONIV"
     np.testing.assert_array_equal(np.asarray(oniv_row.get_linewidths()) > 0, nonlinear[0])
     _save(fig, tmp_path, "fig4")
+
+
+@pytest.mark.parametrize("mode", ["released", "paper"])
+def test_figure_oniv_from_nivs_says_how_its_mode_built_the_oniv(data, mode):
+    nivs, variance, nonlinear, oniv, pwms, _ = data
+    fig = plot.figure_oniv_from_nivs(nivs[0], oniv[0], nonlinear[0], variance[0], pwms, mode=mode)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    [caption] = [t for t in texts if t.startswith("ONIV")]
+    assert caption == f"ONIV ({mode} mode): {ONIV_RULE[mode]}"
+    assert ("max over runs" in caption) == (mode == "paper")
+    with pytest.raises(ValueError, match="mode"):
+        plot.figure_oniv_from_nivs(nivs[0], oniv[0], nonlinear[0], variance[0], pwms, mode="x")
 
 
 def test_figure_class_onivs(data, tmp_path):
@@ -102,7 +134,7 @@ def test_figure_similarity_matrices(tmp_path):
     for ax in heatmaps:
         assert len(ax.texts) == 16  # annotated values
         assert [p.get_gid() for p in ax.patches] == ["highlight"]
-    _save(fig, tmp_path, "fig6")
+    _save(fig, tmp_path, "fig6", colours=())
 
 
 def test_shape_errors(data):

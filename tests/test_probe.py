@@ -80,7 +80,7 @@ def test_probe_tells_the_two_xor_networks_apart(kind, layer):
     landscape = probe["landscape"]
     expected = "a - b" if kind == "difference" else "a + b"
     assert landscape["depends_on"] == expected
-    assert landscape["predicts_pass"] == (kind == "difference")
+    assert "predicts_pass" not in landscape  # a description of the network, not a verdict
     best = max(landscape["r2_sum"], landscape["r2_difference"])
     worst = min(landscape["r2_sum"], landscape["r2_difference"])
     assert best > 0.999 and worst < 0.6

@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 import yaml
 
+from deepresolve.claims import XOR_CATEGORIES
 from deepresolve.synthetic import DATASETS
 
+from .png_checks import assert_png_drawn
 from .workflow_helpers import ROOT, run_workflow
 
 
@@ -40,8 +42,8 @@ def test_every_target_and_log_exists(finished_run):
             log = f"logs/synthetic/{dataset}/rep{replicate}/fim.log"
             assert (finished_run / log).exists()
             assert list((folder / "figures").glob("*.png"))
-        assert (results / dataset / "figures/probe.png").stat().st_size > 0
-    assert (results / "figures/claims_summary.png").stat().st_size > 0
+        assert_png_drawn(results / dataset / "figures/probe.png", min_size=(400, 300))
+    assert_png_drawn(results / "figures/claims_summary.png", min_size=(1000, 300))
 
 
 def test_exact_label_mode_is_one_config_switch(tmp_path):
@@ -66,8 +68,9 @@ def test_claims_as_replicate_rates_with_the_probe(finished_run):
         n = settings[dataset]["replicates"]
         part = replicates[replicates["dataset"] == dataset]
         assert row["n_replicates"] == n == len(part)
-        assert row["n_passed"] == part["passed"].sum()
-        assert row["rate"] == pytest.approx(row["n_passed"] / n)
+        assert row["n_testable"] + row["n_not_testable"] == n
+        assert row["n_passed"] == (part["passed"] & part["testable"]).sum()
+        assert row["rate"] == pytest.approx(row["n_passed"] / row["n_testable"])
         assert len(row["test_auc_mean"].split("/")) == len(row["paper_test_auc"].split("/"))
     seeds = replicates.loc[replicates["dataset"] == "I", "seed"]
     assert seeds.is_unique and seeds.min() == 2018
@@ -77,7 +80,17 @@ def test_claims_as_replicate_rates_with_the_probe(finished_run):
         assert landscape["depends_on"] in {"a + b", "a - b"}
         grid = settings["probe"]["grid_size"]
         assert np.array(landscape["score"]).shape == (grid, grid)
-        assert claims.loc[dataset, "probe_agrees"].endswith(f"of {settings[dataset]['replicates']}")
+        n = settings[dataset]["replicates"]
+        assert claims.loc[dataset, "landscape_a_minus_b"].endswith(f"of {n}")
+        assert claim["xor"]["category"] in XOR_CATEGORIES
+        xor = claim["xor"]
+        assert xor["n_a_up"] + xor["n_b_up"] + xor["n_same_sign"] + xor["n_zero"] == xor["n_runs"]
+        part = replicates[replicates["dataset"] == dataset]
+        failed = part["testable"] & ~part["passed"]
+        assert failed.sum() == sum(
+            claims.loc[dataset, f"n_failed_{kind}"]
+            for kind in ("signs_flip", "opposite_no_flip", "same_signs")
+        )
         assert set(claim["filter_sets"]) == set(DATASETS[dataset].patterns)
 
 
@@ -109,7 +122,7 @@ def test_many_class_machinery_on_dataset_iv(finished_run):
     np.testing.assert_allclose(np.diag(similarity), 1.0)
     assert len(pd.read_csv(folder / "clusters.tsv", sep="\t")) == 4
     for figure in ["similarity", "clustering", "differences"]:
-        assert (folder / f"figures/{figure}.png").stat().st_size > 0
+        assert_png_drawn(folder / f"figures/{figure}.png", min_size=(200, 200))
 
 
 def test_small_fast_models_learn_and_reproduce_figure_6_ordering(finished_run):

@@ -16,6 +16,8 @@ rule figures_one_class:
     resources:
         runtime=10,
         mem_mb=2000,
+    params:
+        oniv_mode=fim_settings(config, "synthetic")["oniv_mode"],
     script:
         "../../scripts/plot_figure.py"
 
@@ -39,6 +41,8 @@ rule figures_many_class:
     resources:
         runtime=10,
         mem_mb=2000,
+    params:
+        oniv_mode=fim_settings(config, "synthetic")["oniv_mode"],
     script:
         "../../scripts/plot_figure.py"
 
