@@ -546,3 +546,31 @@ def xor_categories(records: Records, *record_names: str) -> str:
             rows.append([f"{dataset}, `{labels}` labels", str(len(part)), *cells])
     table = pd.DataFrame(rows, columns=["dataset", "networks", *XOR_ORDER])
     return "\n".join(markdown_table(table, format_cell=str)) + "\n\n" + "<br>\n".join(sources)
+
+
+@block
+def cpu_kernel_drift(records: Records, record: str) -> str:
+    """The test network under each CPU kernel choice (benchmarks/cpu_kernel_drift.py)."""
+    drift = records.table(record, "drift", "drift")
+    shown = pd.DataFrame(
+        {
+            "variant": drift["variant"],
+            "environment": drift["environment"].map(lambda v: f"`{v}`" if v != "-" else v),
+            "test AUC": drift["test_auc"],
+            "largest AUC difference": drift["max_auc_difference"].map(lambda v: f"{v:.4f}"),
+            "ONIV: largest difference": drift["max_oniv_difference"].map(lambda v: f"{v:.3g}"),
+            "ONIV: Pearson r": drift["oniv_pearson"].map(lambda v: f"{v:.4f}"),
+            "same top filter": drift["same_top1_filter"],
+            "same top-5 set": drift["same_top5_set"],
+        }
+    )
+    others = drift[~drift["variant"].str.startswith("default")]
+    rerun = drift[drift["variant"] == "default, rerun"].iloc[0]
+    same = "repeated every number" if float(rerun["max_oniv_difference"]) == 0 else "differed"
+    return (
+        "\n".join(markdown_table(shown, format_cell=str))
+        + f"\n\nThe rerun with the default kernels {same}; the other kernel choices moved a test "
+        f"AUC by up to {others['max_auc_difference'].max():.4f} and left the ONIV with Pearson r "
+        f"{others['oniv_pearson'].min():.4f} or more to the default's.\n\n"
+        + source_line(records, record, "drift", "drift")
+    )
