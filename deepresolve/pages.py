@@ -274,10 +274,11 @@ def authors_oniv(records: Records, record: str) -> str:
     """One sentence: how closely our ONIVs of the 422 models follow the authors' released ones."""
     row = records.table(record, "table1_authors_oniv", "authors_oniv").iloc[0]
     return (
-        f"Over all {row['n_models']} models, our ONIVs against the authors' released ones: median "
-        f"Pearson r {float(row['median_pearson']):.4f}, median Spearman r "
-        f"{float(row['median_spearman']):.4f}, the same top-1 filter in {row['same_top1']} of "
-        f"{row['n_models']}, and on average {float(row['mean_top5_overlap']):.2f} of the top 5 "
+        f"Over all {cell(row['n_models'])} models, our ONIVs against the authors' released ones: "
+        f"median Pearson r {float(row['median_pearson']):.4f}, median Spearman r "
+        f"{float(row['median_spearman']):.4f}, the same top-1 filter in {cell(row['same_top1'])} "
+        f"of {cell(row['n_models'])}, and on average {float(row['mean_top5_overlap']):.2f} of the "
+        "top 5 "
         "filters shared.\n\n" + source_line(records, record, "table1_authors_oniv", "authors_oniv")
     )
 
@@ -288,19 +289,20 @@ def lambda_curve(records: Records, record: str) -> str:
     curve = records.table(record, "table1_lambda_curve", "lambda_curve")
     shown = pd.DataFrame(
         {
-            "l2": curve["l2"].map(cell),
+            "l2": curve["l2"].map(lambda v: f"{float(v):g}"),
             "learning rate": curve["learning_rate"].map(lambda v: f"{float(v):g}"),
             "median steps": curve["median_steps"].map(cell),
             "median r vs authors": curve["median_pearson"].map(lambda v: f"{float(v):.4f}"),
-            "same top-1": curve["same_top1"],
+            "same top-1": curve["same_top1"].map(cell),
             **{
                 f"top{k} p<0.5 / p<0.05": [
-                    f"{r[f'top{k}_p<0.5']} / {r[f'top{k}_p<0.05']}" for _, r in curve.iterrows()
+                    f"{cell(r[f'top{k}_p<0.5'])} / {cell(r[f'top{k}_p<0.05'])}"
+                    for _, r in curve.iterrows()
                 ]
                 for k in (1, 3, 5)
             },
             "strict top1/3/5": [
-                f"{r['top1_strict']} / {r['top3_strict']} / {r['top5_strict']}"
+                " / ".join(cell(r[f"top{k}_strict"]) for k in (1, 3, 5))
                 for _, r in curve.iterrows()
             ],
         }
@@ -334,6 +336,41 @@ def four_methods(records: Records, record: str) -> str:
         f"{edm['n_models']} models the best of the runs still has a class score <= 0, and "
         f"{edm['some_run_not_converged']} have a run that stopped at `max_steps`.\n\n"
         + source_line(records, record, "table1_four_methods", "methods")
+    )
+
+
+def _p_value(value) -> str:
+    """A TOMTOM p-value with 2 significant digits; ``-`` when absent."""
+    number = pd.to_numeric(value, errors="coerce")
+    return "-" if pd.isna(number) else f"{float(number):.2g}"
+
+
+@block
+def sequence_experiments(records: Records, record: str) -> str:
+    """The experiments with bound sequences (Grad-CAM and gradient x input run on these): where
+    the sequences come from, the positives used, the model's AUC, and each method's top-1 p."""
+    table = records.table(record, "table1_four_methods", "sequence_experiments")
+    prefix = "top1_known_p "
+    methods = [c.removeprefix(prefix) for c in table.columns if c.startswith(prefix)]
+    shown = pd.DataFrame(
+        {
+            "experiment": table["experiment"],
+            "sequences": [f"{r['source']} {r['sequences']}" for _, r in table.iterrows()],
+            "positives used": [
+                f"{r['n_positives_used']} of {r['n_positives_available']} ({r['positive_pool']})"
+                for _, r in table.iterrows()
+            ],
+            "model AUC": [
+                f"{float(r['auc']):.3f} ({r['auc_bound']} bound, {r['auc_unbound']} unbound)"
+                for _, r in table.iterrows()
+            ],
+            **{f"top-1 p, {m}": table[prefix + m].map(_p_value) for m in methods},
+        }
+    )
+    return (
+        "\n".join(markdown_table(shown, format_cell=str))
+        + "\n\n"
+        + source_line(records, record, "table1_four_methods", "sequence_experiments")
     )
 
 

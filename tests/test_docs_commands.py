@@ -236,7 +236,7 @@ def skip_reason(text: str) -> str | None:
         program = segment.split()[0] if segment.split() else ""
         if program and shutil.which(program) is None:
             return f"needs `{program}`, which is not installed here"
-    if "scripts/record.py" in words and "compare" in words:
+    if "scripts/record.py" in words and {"compare", "keep"}.intersection(words):
         return (
             "needs the record of a finished run (results/record/); tests/test_workflow.py::"
             "test_numbers_record_the_finished_run runs it on the test config's run"

@@ -105,3 +105,73 @@ def test_render_pages_script_rewrites_only_blocks(tmp_path):
     done = subprocess.run([sys.executable, str(script), "--root", str(tmp_path)])
     assert done.returncode == 0
     assert (tmp_path / "README.md").read_text() == readme
+
+
+def test_sequence_experiments_block_shows_each_experiment_and_method(tmp_path):
+    """One row per experiment with sequences: source, positives used of the pool, the model's AUC
+    and each method's top-1 p (``-`` where a method has none)."""
+    header = {"commit": "0123456789abcdef", "machine": "test machine", "date": "2026-01-01"}
+    table = pd.DataFrame(
+        {
+            "experiment": ["ExpA", "ExpB"],
+            "source": ["zeng", "deepbind"],
+            "sequences": ["test", "MYC_H1"],
+            "positive_pool": ["test", "AC"],
+            "n_positives_available": [9000, 4051],
+            "n_positives_used": [5000, 4051],
+            "auc": [0.98765, 0.61],
+            "auc_bound": [1000, 500],
+            "auc_unbound": [1000, 500],
+            "seed": [2018, 2018],
+            "top1_known_p DeepResolve": [1.234e-7, 0.2],
+            "top1_known_p Grad-CAM": [3.0e-5, float("nan")],
+        }
+    )
+    write_record(
+        tmp_path / "t1/table1_four_methods/sequence_experiments.tsv", table, header | {"x": "1"}
+    )
+    text = BLOCKS["sequence_experiments"](Records(tmp_path), "t1")
+    lines = text.splitlines()
+    assert lines[0].split(" | ")[-2:] == ["top-1 p, DeepResolve", "top-1 p, Grad-CAM |"]
+    assert lines[2] == (
+        "| ExpA | zeng test | 5000 of 9000 (test) | 0.988 (1000 bound, 1000 unbound) "
+        "| 1.2e-07 | 3e-05 |"
+    )
+    assert lines[3] == (
+        "| ExpB | deepbind MYC_H1 | 4051 of 4051 (AC) | 0.610 (500 bound, 500 unbound) | 0.2 | - |"
+    )
+    assert "record `docs/results/t1/table1_four_methods/`" in lines[-1]
+
+
+def test_authors_oniv_and_lambda_curve_blocks_print_counts_as_integers(tmp_path):
+    """A record row mixing int and float columns comes back as floats (pandas); the blocks must
+    still print counts as ``405 of 422``, not ``405.0 of 422.0``, and a small lambda as 0.01."""
+    header = {"commit": "0123456789abcdef", "machine": "test machine", "date": "2026-01-01"}
+    agreement = pd.DataFrame(
+        [
+            {
+                "n_models": 422,
+                "median_pearson": 0.99951,
+                "median_spearman": 0.9941,
+                "same_top1": 405,
+                "mean_top5_overlap": 4.812,
+            }
+        ]
+    )
+    write_record(tmp_path / "t1/table1_authors_oniv/authors_oniv.tsv", agreement, header)
+    text = BLOCKS["authors_oniv"](Records(tmp_path), "t1")
+    assert text.startswith("Over all 422 models, our ONIVs against the authors' released ones: ")
+    assert "median Pearson r 0.9995, median Spearman r 0.9941" in text
+    assert "the same top-1 filter in 405 of 422, and on average 4.81 of the top 5" in text
+    curve = {"l2": [0.01, 3.0], "learning_rate": [0.1, 0.01], "n_experiments": [422, 422]}
+    curve |= {"median_steps": [9940.0, 114.0], "median_pearson": [0.7961, 0.99951]}
+    curve |= {"same_top1": [158, 405], "mean_top5_overlap": [3.1, 4.81]}
+    for k, low, high in ((1, 306, 405), (3, 397, 416), (5, 410, 420)):
+        curve |= {f"top{k}_p<0.5": [low + 30, high + 8], f"top{k}_p<0.05": [low, high]}
+        curve |= {f"top{k}_strict": [low - 200, high - 230]}
+    write_record(tmp_path / "t1/table1_lambda_curve/lambda_curve.tsv", pd.DataFrame(curve), header)
+    lines = BLOCKS["lambda_curve"](Records(tmp_path), "t1").splitlines()
+    assert lines[2] == (
+        "| 0.01 | 0.1 | 9940 | 0.7961 | 158 | 336 / 306 | 427 / 397 | 440 / 410 | 106 / 197 / 210 |"
+    )
+    assert lines[3].startswith("| 3 | 0.01 | 114 | 0.9995 | 405 | 413 / 405 |")
