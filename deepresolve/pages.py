@@ -141,6 +141,11 @@ def block(function: Callable[..., str]) -> Callable[..., str]:
     return function
 
 
+def _escape(text: str) -> str:
+    """``text`` for a Markdown table cell (class names such as ``Dnd41|CTCF|Broad``)."""
+    return str(text).replace("|", "\\|")
+
+
 # --- pages -------------------------------------------------------------------------------------
 
 
@@ -610,4 +615,41 @@ def cpu_kernel_drift(records: Records, record: str) -> str:
         f"AUC by up to {others['max_auc_difference'].max():.4f} and left the ONIV with Pearson r "
         f"{others['oniv_pearson'].min():.4f} or more to the default's.\n\n"
         + source_line(records, record, "drift", "drift")
+    )
+
+
+@block
+def multitask_detail(records: Records, record: str) -> str:
+    """Per seed and method: the permutation p, the designated and unrelated pairs' mean
+    similarity and each designated pair's rank; then each output's test AUC per seed."""
+    claims = records.table(record, "multitask", "claims")
+    auc = records.table(record, "multitask", "auc")
+    checks = pd.DataFrame(
+        {
+            "seed": claims["replicate"].astype(str),
+            "method": claims["method"],
+            "p": pd.to_numeric(claims["p_value"]).map(lambda v: f"{v:.4f}"),
+            "passed": claims["passed"].map(lambda v: "yes" if str(v) == "True" else "no"),
+            "designated / unrelated mean": [
+                f"{float(r['designated_mean']):.2f} / {float(r['unrelated_mean']):.2f}"
+                for _, r in claims.iterrows()
+            ],
+            "designated pairs' ranks (1 = most similar)": claims["designated_ranks"].map(_escape),
+        }
+    )
+    seeds = [c for c in auc.columns if c not in ("experiment", "class_name")]
+    aucs = pd.DataFrame(
+        {
+            "output": auc["experiment"],
+            f"test AUC, seed {' / '.join(seeds)}": [
+                " / ".join(f"{float(r[seed]):.3f}" for seed in seeds) for _, r in auc.iterrows()
+            ],
+        }
+    )
+    return (
+        "\n".join(markdown_table(checks, format_cell=str))
+        + "\n\n"
+        + "\n".join(markdown_table(aucs, format_cell=str))
+        + "\n\n"
+        + source_line(records, record, "multitask", "claims")
     )

@@ -19,8 +19,9 @@ it links to the shared data, as beside the checkout), with ``.venv/bin`` first o
   runs no jobs (``-n``, ``--dag``, ``--summary``, ``--lint``, ``--list-rules``, ...) runs as
   written. Cluster-profile commands are dry runs too: no job is submitted.
 - A script runs as written; the scripts documented are quick.
-- Skipped, with the reason: commands that need the internet, a finished run (``--report``), a
-  SLURM cluster's ``conda`` where there is none, or data that is absent (``../shared``).
+- Skipped, with the reason: commands that need the internet, a finished run (``--report``,
+  ``scripts/record.py keep`` / ``compare``), a SLURM cluster's ``conda`` where there is none, or
+  data that is absent (``../shared``).
 
 Besides running them, every ``snakemake`` command (run or skipped) is parsed with Snakemake's own
 argument parser: each ``--configfile`` must name an existing file (a target written after
@@ -245,6 +246,11 @@ def skip_reason(text: str) -> str | None:
         return (
             "needs the results of a finished run; tests/test_workflow.py::"
             "test_report_holds_every_figure_and_table runs it on the test config's run"
+        )
+    if "scripts/record.py" in words and {"keep", "compare"}.intersection(words):
+        return (
+            "needs the record of a finished `snakemake numbers` run (results/record/<name>); "
+            "tests/test_record.py runs keep and compare on a record it writes"
         )
     if "profiles/slurm" in words and shutil.which("conda") is None:
         return "profiles/slurm deploys conda environments, even in a dry run, and conda is absent"

@@ -175,3 +175,44 @@ def test_authors_oniv_and_lambda_curve_blocks_print_counts_as_integers(tmp_path)
         "| 0.01 | 0.1 | 9940 | 0.7961 | 158 | 336 / 306 | 427 / 397 | 440 / 410 | 106 / 197 / 210 |"
     )
     assert lines[3].startswith("| 3 | 0.01 | 114 | 0.9995 | 405 | 413 / 405 |")
+
+
+def test_multitask_detail_renders_each_seed_and_output(tmp_path):
+    """The per-seed check table and the per-output AUCs, from a tiny multitask record."""
+    header = {"commit": "0123456789abcdef", "machine": "test machine", "date": "2026-01-01"}
+    claims = pd.DataFrame(
+        {
+            "replicate": [1, 2],
+            "method": ["non-negative ONIV", "non-negative ONIV"],
+            "p_value": [0.00701, 0.0612],
+            "passed": [True, False],
+            "designated_mean": [0.861, 0.9],
+            "unrelated_mean": [0.414, 0.5],
+            "designated_ranks": ["Dnd41|CTCF|Broad ~ K562|CTCF|Broad: 8", "x ~ y: 2"],
+        }
+    )
+    auc = pd.DataFrame(
+        {
+            "experiment": ["CTCF_Dnd41"],
+            "class_name": ["Dnd41|CTCF|Broad"],
+            "1": [0.9612],
+            "2": [0.5],
+        }
+    )
+    folder = tmp_path / "m/multitask"
+    write_record(folder / "claims.tsv", claims, header)
+    write_record(folder / "auc.tsv", auc, header)
+    text = BLOCKS["multitask_detail"](Records(tmp_path), "m")
+    lines = text.splitlines()
+    assert lines[2] == (
+        "| 1 | non-negative ONIV | 0.0070 | yes | 0.86 / 0.41 | "
+        "Dnd41\\|CTCF\\|Broad ~ K562\\|CTCF\\|Broad: 8 |"
+    )
+    assert lines[3].startswith("| 2 | non-negative ONIV | 0.0612 | no | 0.90 / 0.50 |")
+    assert "| output | test AUC, seed 1 / 2 |" in lines
+    assert "| CTCF_Dnd41 | 0.961 / 0.500 |" in lines
+    assert lines[-1].startswith("<sub>record `docs/results/m/multitask/`; commit 0123456789")
+    rendered = render_page(
+        "<!-- record: multitask_detail nothing -->\n<!-- end record -->", Records(tmp_path)
+    )
+    assert "Not in the record yet: `docs/results/nothing/`" in rendered
