@@ -34,6 +34,8 @@ from deepresolve.attribution import (
     FilterScores,
 )
 from deepresolve.table1 import (
+    COVERAGE_ALL,
+    COVERAGE_SHARED,
     PAPER_N_EXPERIMENTS,
     PAPER_TABLE1,
     THRESHOLDS,
@@ -53,8 +55,8 @@ log = logging.getLogger(__name__)
 DEEPRESOLVE = "DeepResolve"
 METHODS = (DEEPRESOLVE, GRAD_CAM, GRADIENT_X_INPUT, ENHANCED_DEEPMOTIF)
 SEQUENCE_SOURCES = ("zeng", "deepbind")
-ALL = "all"  # coverage: every experiment the method ran on
-SHARED = "with sequences"  # coverage: the experiments all four methods ran on
+ALL = COVERAGE_ALL  # coverage: every experiment the method ran on
+SHARED = COVERAGE_SHARED  # coverage: the experiments all four methods ran on
 #: Fields of an experiment's summary (rule table1_gradients) and columns of the table of the
 #: experiments with sequences: where the sequences come from, the positives used, the AUC.
 SEQUENCE_COLUMNS = (
@@ -290,22 +292,6 @@ def check_claims(
     on_shared = [e for e in covered(DEEPRESOLVE, ENHANCED_DEEPMOTIF) if e in set(shared)]
     row(claim, ENHANCED_DEEPMOTIF, SHARED, on_shared, 5, 0.05, 6)
     return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
-
-
-def to_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> str:
-    """:func:`comparison_table` as Markdown: per coverage, the paper's layout and the strict
-    statistic (:func:`deepresolve.table1.to_markdown`)."""
-    from deepresolve.table1 import to_markdown as table1_markdown
-
-    titles = {ALL: "every experiment a method ran on", SHARED: "the experiments with sequences"}
-    lines = []
-    for coverage, title in titles.items():
-        part = table[table["coverage"] == coverage].drop(columns="coverage")
-        if len(part):
-            lines += [f"## Coverage: {title}", "", table1_markdown(part)]
-    for key, text in (notes or {}).items():
-        lines += [f"{key}: {text}", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def plot_comparison(table: pd.DataFrame):

@@ -25,6 +25,7 @@ import pandas as pd
 
 from deepresolve.markdown import cell, markdown_table
 from deepresolve.record import read_record
+from deepresolve.table1 import methods_markdown, to_markdown
 
 BLOCK = re.compile(
     r"(?P<open><!-- record: (?P<name>[\w]+)(?P<args>(?: [\w.-]+)*) -->\n)"
@@ -45,6 +46,7 @@ RECORD_COMMANDS = {
         "snakemake numbers --cores 2 --configfile config/table1.yaml config/table1_meme.yaml"
     ),
     "multitask": "snakemake numbers --cores 2 --configfile config/multitask.yaml",
+    "cpu_kernels": "python benchmarks/cpu_kernel_drift.py",
 }
 
 
@@ -203,8 +205,6 @@ def stale_pages(root: str | Path, records: Records) -> dict[Path, list[str]]:
 def table1_rows(records: Records, record: str) -> str:
     """Table 1 of a record in the paper's layout (ours, other rankings, the paper's, the random
     order's expectation) and the strict statistic (:func:`deepresolve.table1.to_markdown`)."""
-    from deepresolve.table1 import to_markdown
-
     rows = records.table(record, "table1_rows", "rows")
     return to_markdown(rows) + "\n" + source_line(records, record, "table1_rows", "rows")
 
@@ -323,8 +323,6 @@ def lambda_curve(records: Records, record: str) -> str:
 def four_methods(records: Records, record: str) -> str:
     """Table 1's four methods (paper's statistic and strict, per coverage), the claims, and how
     eDM's ascents ended."""
-    from deepresolve.method_comparison import to_markdown
-
     methods = records.table(record, "table1_four_methods", "methods")
     claims = records.table(record, "table1_four_methods", "claims")
     edm = records.table(record, "table1_four_methods", "edm_runs").iloc[0]
@@ -332,7 +330,7 @@ def four_methods(records: Records, record: str) -> str:
         ["claim", "ground", "n_experiments", "k", "threshold", "deepresolve", "other", "required"]
     ].assign(passed=claims["passed"].map(lambda v: "passed" if str(v) == "True" else "failed"))
     n_passed = int((shown["passed"] == "passed").sum())
-    text = to_markdown(methods).replace("## Coverage:", "**Coverage:**")
+    text = methods_markdown(methods).replace("## Coverage:", "**Coverage:**")
     return (
         text
         + f"\nClaims (`claims.tsv`): {n_passed} of {len(shown)} pass.\n\n"

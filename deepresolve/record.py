@@ -117,6 +117,14 @@ def run_timing(benchmark_files: Sequence[str | Path]) -> dict[str, float]:
     }
 
 
+def _shown(path: str | Path, checkout: str | Path) -> str:
+    """``path`` relative to the checkout where it lies inside it (the same on every machine)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path(checkout).resolve()))
+    except ValueError:
+        return str(path)
+
+
 def provenance(
     config_files: Sequence[str | Path],
     timing: Mapping[str, float],
@@ -132,7 +140,7 @@ def provenance(
     header = {
         "commit": commit_of(checkout),
         "config_files": ", ".join(
-            f"{path} (sha256 {sha256_of(path)[:16]})" for path in config_files
+            f"{_shown(path, checkout)} (sha256 {sha256_of(path)[:16]})" for path in config_files
         ),
         "config_overrides": repr(dict(config_overrides or {})),
         "packages": ", ".join(f"{name} {_version(dist)}" for name, dist in PACKAGES.items()),

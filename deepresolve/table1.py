@@ -250,3 +250,25 @@ def to_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> 
     for key, text in (notes or {}).items():
         lines += ["", f"{key}: {text}"]
     return "\n".join(lines) + "\n"
+
+
+#: coverages of the four-method table (deepresolve.method_comparison.comparison_table)
+COVERAGE_ALL = "all"  # every experiment the method ran on
+COVERAGE_SHARED = "with sequences"  # the experiments all four methods ran on
+
+
+def methods_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> str:
+    """The four-method table (:func:`deepresolve.method_comparison.comparison_table`) as
+    Markdown: per coverage, the paper's layout and the strict statistic (:func:`to_markdown`)."""
+    titles = {
+        COVERAGE_ALL: "every experiment a method ran on",
+        COVERAGE_SHARED: "the experiments with sequences",
+    }
+    lines = []
+    for coverage, title in titles.items():
+        part = table[table["coverage"] == coverage].drop(columns="coverage")
+        if len(part):
+            lines += [f"## Coverage: {title}", "", to_markdown(part)]
+    for key, text in (notes or {}).items():
+        lines += [f"{key}: {text}", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

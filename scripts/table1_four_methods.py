@@ -18,9 +18,11 @@ from deepresolve.method_comparison import (  # noqa: E402
     check_claims,
     comparison_table,
     plot_comparison,
-    to_markdown,
 )
-from deepresolve.table1 import experiment_detail  # noqa: E402
+from deepresolve.table1 import (
+    experiment_detail,  # noqa: E402
+    methods_markdown,  # noqa: E402
+)
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("table1_four_methods")
@@ -80,7 +82,7 @@ for name, frame in (
     with atomic_write(snakemake.output[name]) as handle:
         frame.to_csv(handle, sep="\t", index=False)
 with atomic_write(snakemake.output.md) as handle:
-    handle.write(to_markdown(table, notes))
+    handle.write(methods_markdown(table, notes))
 figure = plot_comparison(table)
 for name in ("png", "pdf"):
     with atomic_write(snakemake.output[name], "wb") as handle:

@@ -19,9 +19,8 @@ from deepresolve.method_comparison import (
     experiment_sequences,
     model_auc,
     plot_comparison,
-    to_markdown,
 )
-from deepresolve.table1 import experiment_detail
+from deepresolve.table1 import experiment_detail, methods_markdown
 
 from .conftest import require_shared_data
 from .png_checks import assert_png_drawn
@@ -107,7 +106,7 @@ def test_comparison_table_counts_every_method_on_its_own_and_on_shared_experimen
     assert strict_random.set_index("coverage").loc[ALL, "top1"] == pytest.approx(1.0, abs=0.01)
     paper = table[(table["source"] == "paper") & (table["method"] == ENHANCED_DEEPMOTIF)]
     assert set(paper["top1"]) == {120, 42}
-    markdown = to_markdown(table, {"note": "planted"})
+    markdown = methods_markdown(table, {"note": "planted"})
     assert "## Coverage: the experiments with sequences" in markdown
     assert "note: planted" in markdown
 
