@@ -9,8 +9,7 @@ Command line (offline, pyjaspar's bundled database)::
 
 ``--models-dir``: one sub-folder per experiment (the published models); ``--experiments``: a
 file with one experiment per line, or a TSV with an ``experiment`` column (e.g. the committed
-table, to regenerate it). Also runs as a Snakemake ``script:`` with ``input.models`` (folder)
-or ``input.experiments`` (file), ``output[0]`` and optional ``params.release``.
+table, to regenerate it).
 """
 
 from __future__ import annotations
@@ -62,13 +61,5 @@ def main(argv: list[str] | None = None) -> None:
     write_table(experiments, args.out, args.release)
 
 
-if "snakemake" in globals():
-    _input = snakemake.input
-    if hasattr(_input, "models"):
-        _experiments = experiments_from_dir(Path(_input.models))
-    else:
-        _experiments = experiments_from_file(Path(_input.experiments))
-    _release = getattr(snakemake.params, "release", JASPAR_RELEASE)
-    write_table(_experiments, Path(snakemake.output[0]), _release)
-elif __name__ == "__main__":
+if __name__ == "__main__":
     main()

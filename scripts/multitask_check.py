@@ -3,6 +3,8 @@ on every replicate's non-negative-ONIV class similarity and on the last-layer-we
 baselines; per-output test AUCs; how each seed's training ended (a warning when the epoch cap,
 not early stopping, ended one); the figure of all pair similarities."""
 
+import json
+
 import pandas as pd
 
 from deepresolve.deepsea import read_class_names

@@ -26,8 +26,6 @@ from deepresolve.table1 import rank_filters
 from deepresolve.weights import conv_kernel
 from deepresolve.zeng import read_zeng
 
-from .conftest import require_shared_data
-
 LENGTH, WIDTH, K, HIDDEN = 20, 5, 3, 2
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 CTCF_JASPAR = "MA0139.2"
@@ -251,11 +249,9 @@ def test_enhanced_deepmotif_settings_errors():
 
 
 @pytest.fixture(scope="module")
-def ctcf():
-    root = require_shared_data("published-422tf-models")
+def ctcf(shared_data):
+    root = shared_data
     data_file = root / "zeng-motif-discovery" / CTCF / "test.data"
-    if not data_file.is_file():
-        pytest.skip(f"Zeng sequences not found at {data_file}")
     model = load_keras1_model(root / "published-422tf-models" / CTCF)
     motifs = jaspar.fetch_motifs()
     targets, nsites = jaspar.motif_pwms(motifs), jaspar.motif_nsites(motifs)
@@ -271,7 +267,7 @@ def ctcf():
     return model, read_zeng(data_file), filter_p, ctcf_p
 
 
-@pytest.mark.shared_data
+@pytest.mark.shared_data("published-422tf-models", f"zeng-motif-discovery/{CTCF}")
 def test_ctcf_gradient_methods_rank_a_ctcf_filter_first(ctcf):
     model, data, filter_p, _ = ctcf
     result = gradient_filter_scores(model, data.X, data.labels, n_sequences=500, seed=0)
@@ -284,7 +280,7 @@ def test_ctcf_gradient_methods_rank_a_ctcf_filter_first(ctcf):
     assert data.labels[result[GRAD_CAM].sequence_indices].all()
 
 
-@pytest.mark.shared_data
+@pytest.mark.shared_data("published-422tf-models", f"zeng-motif-discovery/{CTCF}")
 def test_ctcf_enhanced_deepmotif_best_pwm_is_ctcf(ctcf):
     model, _, _, ctcf_p = ctcf
     result = enhanced_deepmotif(model, seed=0)

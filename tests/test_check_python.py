@@ -1,9 +1,12 @@
 """The Python-version check the Makefile runs before it creates .venv (scripts/check_python.py)."""
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "check_python.py"
@@ -27,8 +30,38 @@ def test_pyproject_accepts_3_11_to_3_13_only():
         assert "3.11 to 3.13" in message
 
 
-def test_script_passes_with_this_interpreter_and_runs_before_venv_creation():
+def test_script_passes_with_this_interpreter():
     result = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    recipe = (ROOT / "Makefile").read_text()
-    assert recipe.index("scripts/check_python.py") < recipe.index("-m venv")
+
+
+# A Python 3.10 for the Makefile: this interpreter reporting version 3.10; it logs every call.
+OLD_PYTHON = """#!/bin/sh
+echo "$@" >> "$(dirname "$0")/calls.log"
+exec {python} -c '
+import runpy, sys
+sys.version_info = (3, 10, 14, "final", 0)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+' "$@"
+"""
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_stops_an_old_python_before_creating_the_venv(tmp_path):
+    """`make venv PYTHON=<a 3.10>` in a copy of the checkout's Makefile, pyproject.toml and
+    script: the check names the versions that work, make stops, no .venv, nothing else ran."""
+    (tmp_path / "scripts").mkdir()
+    for name in ("Makefile", "pyproject.toml", "scripts/check_python.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    fake = tmp_path / "bin" / "python3.10"
+    fake.parent.mkdir()
+    fake.write_text(OLD_PYTHON.format(python=sys.executable))
+    fake.chmod(0o755)
+    done = subprocess.run(
+        ["make", "venv", f"PYTHON={fake}"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "Python 3.10" in done.stderr and "3.11 to 3.13" in done.stderr, done.stderr
+    assert not (tmp_path / ".venv").exists()
+    assert (fake.parent / "calls.log").read_text().splitlines() == ["scripts/check_python.py"]

@@ -17,8 +17,6 @@ from deepresolve.chipseq import (
 from deepresolve.models import build_cnn
 from deepresolve.zeng import ZengSequences
 
-from .conftest import require_shared_data
-
 
 def sequence_set(prefix, n, length=20, seed=0):
     rng = np.random.default_rng(seed)
@@ -105,7 +103,8 @@ def test_unknown_tf_is_named():
         tf_motif_rows({"x": "NOTATF"}, fetch_motifs(), "JASPAR2026")
 
 
-def test_four_methods_on_the_published_ctcf_model():
+@pytest.mark.shared_data("zeng-motif-discovery", "published-422tf-models")
+def test_four_methods_on_the_published_ctcf_model(shared_data):
     """All four methods on the Dnd41 CTCF model with its own test sequences: every method's
     first filter (eDM: first PWM) matches CTCF, and the model's test AUC is the published one."""
     from deepresolve.jaspar import fetch_motifs
@@ -113,8 +112,7 @@ def test_four_methods_on_the_published_ctcf_model():
     from deepresolve.tf_models import build_motif_collection
     from deepresolve.zeng import read_zeng
 
-    data = require_shared_data("zeng-motif-discovery")
-    require_shared_data("published-422tf-models")
+    data = shared_data
     experiment = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
     model = load_keras1_model(data / "published-422tf-models" / experiment)
     zeng = read_zeng(data / "zeng-motif-discovery" / experiment / "test.data")

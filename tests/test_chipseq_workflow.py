@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from tests.conftest import require_shared_data
+import pytest
+
 from tests.test_download import serve
 from tests.workflow_helpers import run_workflow
 
@@ -12,10 +13,11 @@ REST = "REST_GM12878_NRSF_HudsonAlpha"
 ELK1 = "ELK1_GM12878_ELK1_(1277-1)_Stanford"
 
 
-def test_deepbind_download_rule_from_a_server_checks_sha256(tmp_path):
+@pytest.mark.shared_data("deepbind-encode")
+def test_deepbind_download_rule_from_a_server_checks_sha256(shared_data, tmp_path):
     """Rule download_deepbind_file against 127.0.0.1 with DeepBind's layout: a good file
     arrives verified (parentheses in its name kept); a tampered one is refused, nothing left."""
-    folder = require_shared_data("deepbind-encode") / "deepbind-encode"
+    folder = shared_data / "deepbind-encode"
     www = tmp_path / "www"
     www.mkdir()
     shutil.copy(folder / f"{REST}_B.seq.gz", www)
@@ -37,8 +39,9 @@ def test_deepbind_download_rule_from_a_server_checks_sha256(tmp_path):
     assert "checksum" in log.lower() and f"{ELK1}_B.seq.gz" in log
 
 
-def test_deepbind_mirror_is_used_without_network(tmp_path):
-    folder = require_shared_data("deepbind-encode") / "deepbind-encode"
+@pytest.mark.shared_data("deepbind-encode")
+def test_deepbind_mirror_is_used_without_network(shared_data, tmp_path):
+    folder = shared_data / "deepbind-encode"
     settings = tmp_path / "mirror.yaml"
     settings.write_text(
         f"chipseq:\n  deepbind_url: http://127.0.0.1:9/nothing\n  deepbind_mirror: {folder}\n"

@@ -14,7 +14,6 @@ from deepresolve.deepbind import (
     read_deepbind,
 )
 from deepresolve.download import read_checksums
-from tests.conftest import require_shared_data
 
 HEADER = "FoldID\tEventID\tseq\tBound\n"
 GOOD = (
@@ -88,8 +87,9 @@ def test_filenames_and_pinned_address():
     assert "ELK1_GM12878_ELK1_(1277-1)_Stanford_AC.seq.gz" in checksums
 
 
-def test_shared_files_match_pins_and_format():
-    folder = require_shared_data("deepbind-encode") / "deepbind-encode"
+@pytest.mark.shared_data("deepbind-encode")
+def test_shared_files_match_pins_and_format(shared_data):
+    folder = shared_data / "deepbind-encode"
     checksums = read_checksums(CHECKSUMS_FILE)
     name = "REST_GM12878_NRSF_HudsonAlpha"
     for part in ("AC", "B"):

@@ -17,7 +17,6 @@ from deepresolve.deepsea import (
 )
 from deepresolve.network import split_model
 from deepresolve.sequences import one_hot
-from tests.conftest import require_shared_data
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +102,9 @@ def test_class_group(assay, group):
     assert class_group(assay) == group
 
 
-@pytest.mark.shared_data
-def test_read_predictor_names():
-    path = require_shared_data("deepsea") / "deepsea" / "predictor.names"
+@pytest.mark.shared_data("deepsea")
+def test_read_predictor_names(shared_data):
+    path = shared_data / "deepsea" / "predictor.names"
     table = read_class_names(path)
     assert len(table) == 919
     assert table["group"].value_counts().to_dict() == {"DNase": 125, "TF": 690, "histone": 104}

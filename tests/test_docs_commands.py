@@ -8,8 +8,10 @@ one that starts with ``snakemake``, ``python scripts/`` or ``scripts/...py`` (af
 ``VAR=value`` assignments). Placeholders such as ``<experiment>`` are filled from
 ``PLACEHOLDERS``; a placeholder the test does not know fails it, so that a new one is a choice.
 
-How each command is run, in a copy of the repository in a temporary folder (``../shared`` beside
-it links to the shared data, as beside the checkout), with ``.venv/bin`` first on ``PATH``:
+How each command is run, in a copy of the repository's files in a temporary folder (without the
+checkout's ``results/``, ``resources/``, ``logs/``, ``.snakemake/``: what a fresh clone has;
+``../shared`` beside it links to the shared data, as beside the checkout), with this
+environment's ``bin`` (``.venv/bin``) first on ``PATH``:
 
 - A ``snakemake`` command that would run jobs gets ``-n`` (a dry run) appended: every workflow
   target here takes from about 20 s (a per-TF rerun) to hours, far beyond this test's budget of
@@ -39,6 +41,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,11 +50,13 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, shared_data_dir
+from .workflow_helpers import copy_checkout
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "config" / "README.md"]
 # Config files and profiles show their command in a header comment: "#   snakemake ..."
 HEADERS = [*sorted((ROOT / "config").glob("*.yaml")), *sorted((ROOT / "profiles").glob("*/*.yaml"))]
-VENV_BIN = ROOT / ".venv" / "bin"
+VENV_BIN = Path(sys.executable).parent
+SHARED_DATA = shared_data_dir()  # read while collecting; commands that use it are marked
 SHELL_FENCES = {"", "bash", "sh", "shell", "console"}
 COMMAND = re.compile(
     r"^(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:\.venv/bin/)?"
@@ -254,11 +259,23 @@ def skip_reason(text: str) -> str | None:
         )
     if "profiles/slurm" in words and shutil.which("conda") is None:
         return "profiles/slurm deploys conda environments, even in a dry run, and conda is absent"
-    reads_shared = any("../shared" in config for config in config_texts(words))
-    if reads_shared or "../shared" in text or SHARED_DATA_SCRIPTS.intersection(words):
-        if not shared_data_dir().is_dir():
-            return f"needs the shared data (../shared/data, here {shared_data_dir()})"
+    if reads_shared_data(text) and not SHARED_DATA.is_dir():
+        return f"needs the shared data (../shared/data, here {SHARED_DATA})"
     return None
+
+
+def reads_shared_data(text: str) -> bool:
+    """Whether a command reads ``../shared`` (itself, through a config file or a script)."""
+    words = snakemake_words(text) or shlex.split(text)
+    configs = any("../shared" in config for config in config_texts(words))
+    return configs or "../shared" in text or bool(SHARED_DATA_SCRIPTS.intersection(words))
+
+
+def with_marks(command: DocCommand):
+    """``command`` as a test parameter, marked ``shared_data`` when it reads the shared data."""
+    text = fill_placeholders_or_none(command.text) or command.text
+    marks = [pytest.mark.shared_data] if reads_shared_data(text) else []
+    return pytest.param(command, marks=marks, id=command.label)
 
 
 def config_texts(words: list[str]) -> list[str]:
@@ -289,23 +306,13 @@ RUNS = list(FIRST.values())
 
 @pytest.fixture(scope="module")
 def repo_copy(tmp_path_factory) -> Path:
-    """The checkout's files (not results/, logs/, .snakemake/, .venv/) with ../shared beside."""
+    """The checkout's files without its run state (results/, resources/, logs/, .snakemake/,
+    .venv/), with ../shared beside."""
     base = tmp_path_factory.mktemp("docs-commands")
-    ignore = shutil.ignore_patterns(
-        ".git",
-        ".venv",
-        "results",
-        "logs",
-        ".snakemake",
-        "__pycache__",
-        "*.egg-info",
-        ".pytest_cache",
-    )
-    copy = base / "repo"
-    shutil.copytree(ROOT, copy, ignore=ignore, symlinks=True)
-    if shared_data_dir().is_dir():
+    copy = copy_checkout(base / "repo")
+    if SHARED_DATA.is_dir():
         (base / "shared").mkdir()
-        (base / "shared" / "data").symlink_to(shared_data_dir())
+        (base / "shared" / "data").symlink_to(SHARED_DATA)
     return copy
 
 
@@ -405,7 +412,7 @@ def script_of(line: str) -> str | None:
     return next((word for word in shlex.split(line) if word.startswith("scripts/")), None)
 
 
-@pytest.mark.parametrize("command", RUNS, ids=[c.label for c in RUNS])
+@pytest.mark.parametrize("command", [with_marks(c) for c in RUNS])
 def test_command_runs_as_written(command, outcomes):
     text = fill_placeholders(command.text)
     reason = skip_reason(text)

@@ -270,7 +270,7 @@ def test_committed_checksums_cover_422_experiments():
         assert all(path in checksums for path in published_model_files(experiment))
 
 
-@pytest.mark.shared_data
+@pytest.mark.shared_data("published-422tf-models")
 def test_committed_checksums_match_shared_models(shared_data):
     models = shared_data / "published-422tf-models"
     checksums = read_checksums(CHECKSUMS)
@@ -279,7 +279,7 @@ def test_committed_checksums_match_shared_models(shared_data):
         assert sha256sum(models / relpath) == checksums[relpath], relpath
 
 
-@pytest.mark.shared_data
+@pytest.mark.shared_data("published-422tf-models")
 def test_fetch_published_model_from_shared_mirror(shared_data, tmp_path):
     models = shared_data / "published-422tf-models"
     experiment = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
@@ -291,7 +291,7 @@ def test_fetch_published_model_from_shared_mirror(shared_data, tmp_path):
         assert path.read_bytes() == (models / experiment / path.name).read_bytes()
 
 
-@pytest.mark.shared_data
+@pytest.mark.shared_data("published-422tf-models")
 def test_fetch_published_model_over_http(shared_data, tmp_path, monkeypatch):
     """The raw GitHub layout served locally: the URLs and checksums fit together."""
     import deepresolve.download as download

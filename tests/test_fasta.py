@@ -12,8 +12,6 @@ import pytest
 from deepresolve.fasta import IndexedFasta, iter_fasta, read_fasta, read_targets
 from deepresolve.sequences import decode
 
-from .conftest import require_shared_data
-
 SEQ = "ACGTACGTAC"
 OTHER = "TTTTGGGGCC"
 
@@ -24,10 +22,10 @@ def write(tmp_path, text, name="test.fa"):
     return path
 
 
-@pytest.mark.shared_data
+@pytest.mark.shared_data("chipseq-example")
 @pytest.mark.parametrize(("split", "n", "bound"), [("test", 19544, 9823), ("valid", 1000, 500)])
-def test_reads_chipseq_example(split, n, bound):
-    folder = require_shared_data("chipseq-example") / "chipseq-example"
+def test_reads_chipseq_example(shared_data, split, n, bound):
+    folder = shared_data / "chipseq-example"
     data = read_fasta(folder / f"{split}.fa", folder / f"{split}.target", length=101)
     assert data.X.shape == (n, 101, 4)
     assert data.X.dtype == np.uint8

@@ -78,6 +78,7 @@ def test_parse_rejects(name, message):
         jaspar.parse_experiment(name)
 
 
+@pytest.mark.shared_data("published-422tf-models")
 def test_every_published_model_parses(shared_data):
     names = sorted(p.name for p in (shared_data / "published-422tf-models").iterdir())
     assert len(names) == 422

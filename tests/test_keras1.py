@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from pathlib import Path
 
 import h5py
 import numpy as np
@@ -26,13 +25,7 @@ from deepresolve.keras1 import (
 )
 from deepresolve.zeng import read_zeng
 
-from .conftest import require_shared_data
-
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
-
-
-def shared_data() -> Path:
-    return require_shared_data("published-422tf-models")
 
 
 # --- an independent, literal Theano forward pass --------------------------------------------
@@ -214,9 +207,9 @@ def test_mismatched_weights_are_reported(tmp_path):
 # --- the published models --------------------------------------------------------------------
 
 
-@pytest.mark.shared_data
-def test_ctcf_model_separates_real_ctcf_sequences():
-    root = shared_data()
+@pytest.mark.shared_data("published-422tf-models", "zeng-motif-discovery")
+def test_ctcf_model_separates_real_ctcf_sequences(shared_data):
+    root = shared_data
     data = read_zeng(root / "zeng-motif-discovery" / CTCF / "test.data")
     folder = root / "published-422tf-models" / CTCF
     auc = roc_auc_score(data.labels, predict_proba(load_keras1_model(folder), data.X))
@@ -227,9 +220,9 @@ def test_ctcf_model_separates_real_ctcf_sequences():
     assert auc - auc_unflipped > 0.2, (auc, auc_unflipped)
 
 
-@pytest.mark.shared_data
-def test_ctcf_model_matches_literal_theano_pass_on_real_sequences():
-    root = shared_data()
+@pytest.mark.shared_data("published-422tf-models", "zeng-motif-discovery")
+def test_ctcf_model_matches_literal_theano_pass_on_real_sequences(shared_data):
+    root = shared_data
     data = read_zeng(root / "zeng-motif-discovery" / CTCF / "test.data")
     X = data.X[:: len(data.X) // 50][:50].astype(np.float32)
     folder = root / "published-422tf-models" / CTCF
@@ -239,9 +232,9 @@ def test_ctcf_model_matches_literal_theano_pass_on_real_sequences():
     np.testing.assert_allclose(got, expected, rtol=2e-6, atol=1e-5)
 
 
-@pytest.mark.shared_data
-def test_all_published_models_import():
-    folders = sorted(p for p in (shared_data() / "published-422tf-models").iterdir() if p.is_dir())
+@pytest.mark.shared_data("published-422tf-models")
+def test_all_published_models_import(shared_data):
+    folders = sorted(p for p in (shared_data / "published-422tf-models").iterdir() if p.is_dir())
     assert len(folders) == 422
     start = time.perf_counter()
     for folder in folders:
@@ -252,9 +245,9 @@ def test_all_published_models_import():
     assert time.perf_counter() - start < 300
 
 
-@pytest.mark.shared_data
-def test_corrupt_real_h5_is_named(tmp_path):
-    source = shared_data() / "published-422tf-models" / CTCF
+@pytest.mark.shared_data("published-422tf-models")
+def test_corrupt_real_h5_is_named(shared_data, tmp_path):
+    source = shared_data / "published-422tf-models" / CTCF
     folder = tmp_path / CTCF
     shutil.copytree(source, folder)
     h5 = folder / WEIGHTS_FILE

@@ -20,9 +20,8 @@ from deepresolve.method_comparison import (
     model_auc,
     plot_comparison,
 )
-from deepresolve.table1 import experiment_detail, methods_markdown
+from deepresolve.table1 import PAPER_TABLE1, experiment_detail, methods_markdown
 
-from .conftest import require_shared_data
 from .png_checks import assert_png_drawn
 
 REST = "wgEncodeAwgTfbsHaibGm12878NrsfPcr1xUniPk"
@@ -105,7 +104,7 @@ def test_comparison_table_counts_every_method_on_its_own_and_on_shared_experimen
     strict_random = random_rows[(random_rows["statistic"] == "strict")]
     assert strict_random.set_index("coverage").loc[ALL, "top1"] == pytest.approx(1.0, abs=0.01)
     paper = table[(table["source"] == "paper") & (table["method"] == ENHANCED_DEEPMOTIF)]
-    assert set(paper["top1"]) == {120, 42}
+    assert set(paper["top1"]) == {PAPER_TABLE1[ENHANCED_DEEPMOTIF][(1, t)] for t in (0.5, 0.05)}
     markdown = methods_markdown(table, {"note": "planted"})
     assert "## Coverage: the experiments with sequences" in markdown
     assert "note: planted" in markdown
@@ -125,7 +124,7 @@ def test_claims_pass_and_fail_with_numbers_on_equal_ground():
     assert edm.loc[ALL, "passed"]  # 6 >= 6 x 1
     assert not edm.loc[SHARED, "passed"]  # 4 < 6 x 1
     assert edm.loc[ALL, "required"] == ">= 6 x 1 = 6"
-    # the paper's own numbers: 419 >= 6 x 69 and 368 >= 353 hold
+    # the paper's own numbers (PAPER_TABLE1): 419 >= 6 x 69 and 368 >= 353 hold
     assert claims["paper_passed"].all()
 
     without_edm = {m: d for m, d in details().items() if m != ENHANCED_DEEPMOTIF}
@@ -153,11 +152,11 @@ def test_experiment_sequences_errors(tmp_path):
         experiment_sequences("deepbind", bad)
 
 
-@pytest.mark.shared_data
-def test_published_rest_model_separates_its_deepbind_test_set():
+@pytest.mark.shared_data("deepbind-encode", "published-422tf-models")
+def test_published_rest_model_separates_its_deepbind_test_set(shared_data):
     from deepresolve.keras1 import load_keras1_model
 
-    data = require_shared_data("deepbind-encode")
+    data = shared_data
     X, labels = experiment_sequences(
         "deepbind", data / "deepbind-encode" / f"{REST_DEEPBIND}_B.seq.gz"
     )
@@ -173,7 +172,9 @@ CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 MAX = "wgEncodeAwgTfbsSydhH1hescMaxUcdUniPk"
 
 
-@pytest.mark.shared_data
+@pytest.mark.shared_data(
+    "published-422tf-models", "deepresolve-statistics", "zeng-motif-discovery", "deepbind-encode"
+)
 def test_four_methods_workflow_on_three_published_models(shared_data, tmp_path):
     """Rule table1_four_methods end to end: DeepResolve and eDM on three models, Grad-CAM and
     gradient x input on the two with sequences (a Zeng file, a DeepBind file)."""

@@ -32,7 +32,7 @@ from deepresolve.multiclass import (
     strong_correlation_counts,
 )
 from deepresolve.similarity import class_similarity
-from tests.conftest import ROOT, require_shared_data
+from tests.conftest import ROOT
 from tests.png_checks import assert_png_drawn
 
 OPTIONS = dict(n_runs=3, max_steps=150, patience=10, seed=11)
@@ -290,10 +290,10 @@ def test_feature_top_classes():
         feature_top_classes(oniv, top=7)
 
 
-@pytest.mark.shared_data
-def test_analyses_at_deepsea_scale():
+@pytest.mark.shared_data("deepsea")
+def test_analyses_at_deepsea_scale(shared_data):
     """919 classes, 480 features: the shapes of every table and figure."""
-    table = read_class_names(require_shared_data("deepsea") / "deepsea" / "predictor.names")
+    table = read_class_names(shared_data / "deepsea" / "predictor.names")
     rng = np.random.default_rng(1)
     oniv = rng.normal(size=(919, 480))
     similarity = class_similarity(oniv)

@@ -20,7 +20,7 @@ from deepresolve.multitask import (
 from deepresolve.sequences import decode
 from deepresolve.shuffle import dinucleotide_counts
 from deepresolve.similarity import class_similarity
-from tests.conftest import ROOT, require_shared_data
+from tests.conftest import ROOT
 
 PARTS = {"validation_fraction": 0.2, "test_fraction": 0.25, "n_shuffles": 1, "seed": 3}
 
@@ -201,12 +201,13 @@ def test_architecture_is_deepsea_like_for_101_bp():
     assert model.get_layer("conv_3").output.shape[1:] == (4, 128)
 
 
-def test_real_subset_from_the_shared_files(tmp_path):
+@pytest.mark.shared_data("deepbind-encode")
+def test_real_subset_from_the_shared_files(shared_data, tmp_path):
     """Three DeepBind sets (USF1, MYC, REST), 100 peaks each, one epoch: every output has a
     test AUC on its own 1,000-sequence B file."""
     from deepresolve.deepbind import read_deepbind
 
-    folder = require_shared_data("deepbind-encode") / "deepbind-encode"
+    folder = shared_data / "deepbind-encode"
     tables = {}
     for name in (
         "USF1_HepG2_USF-1_HudsonAlpha",

@@ -14,7 +14,7 @@ from deepresolve.reference import (
     read_authors_oniv,
 )
 
-from .conftest import ROOT, require_shared_data
+from .conftest import ROOT
 
 PICKLE = "deepresolve-statistics/422-ONIV.pkl"
 
@@ -46,8 +46,9 @@ def test_a_pickle_that_would_run_code_is_refused(tmp_path, monkeypatch):
         read_authors_oniv(frame)
 
 
-def test_reads_the_authors_file():
-    data = require_shared_data("deepresolve-statistics")
+@pytest.mark.shared_data("deepresolve-statistics")
+def test_reads_the_authors_file(shared_data):
+    data = shared_data
     table = read_authors_oniv(data / PICKLE)
     assert table.shape == (422, 3)
     assert table.index[0] == "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
@@ -72,14 +73,14 @@ def test_agreement_statistics():
         oniv_agreement({"x": a}, {"x": a[:8]})
 
 
-def test_our_onivs_at_the_authors_lambda_reproduce_theirs():
+@pytest.mark.shared_data("published-422tf-models", "deepresolve-statistics")
+def test_our_onivs_at_the_authors_lambda_reproduce_theirs(shared_data):
     """Three published models at table1.fim (lambda 3, lr 0.01, config/config.yaml): Pearson
     r >= 0.99 with the authors' ONIV and the same top-1 filter for each."""
     from deepresolve.fim import fim_options
     from deepresolve.tf_models import load_published_models, model_onivs
 
-    data = require_shared_data("published-422tf-models")
-    require_shared_data("deepresolve-statistics")
+    data = shared_data
     config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
     settings = config["table1"]["fim"]
     assert (settings["l2"], settings["learning_rate"]) == (3.0, 0.01)

@@ -1,16 +1,16 @@
 """Named targets (workflow/rules/targets.smk) build their part of the analysis and nothing else.
 
-Dry runs in the checkout: they read the configs and build the DAG but write no result.
+Dry runs in a copy of the workflow files (never the checkout, whose finished runs would change
+what is planned): they read the configs and build the DAG but write no result.
 """
 
 import re
-import subprocess
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, require_shared_data
+from tests.workflow_helpers import copy_workflow, snakemake
 
-SNAKEMAKE = ROOT / ".venv" / "bin" / "snakemake"
 MULTICLASS_RULES = {
     "deepsea_random_model",
     "fim_chunk",
@@ -23,46 +23,46 @@ MULTICLASS_RULES = {
 }
 
 
-def planned_jobs(*arguments: str) -> dict[str, int]:
-    """Rule -> number of jobs of a dry run (Snakemake's job-stats table)."""
-    done = subprocess.run(
-        [str(SNAKEMAKE), *arguments, "-n"], cwd=ROOT, capture_output=True, text=True
-    )
+@pytest.fixture
+def workdir(request, tmp_path) -> Path:
+    """A fresh copy of the workflow, with ``../shared/data`` for ``shared_data`` tests."""
+    shared = request.node.get_closest_marker("shared_data") is not None
+    return copy_workflow(tmp_path / "repo", shared=shared)
+
+
+def planned_jobs(workdir: Path, *arguments: str) -> dict[str, int]:
+    """Rule -> number of jobs of a dry run in ``workdir`` (Snakemake's job-stats table)."""
+    done = snakemake(workdir, *arguments, "-n")
     assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-3000:]
     table = done.stdout.split("Job stats:")[1].split("total")[0]
     return {rule: int(n) for rule, n in re.findall(r"^(\w+)\s+(\d+)\s*$", table, re.M)}
 
 
-@pytest.mark.shared_data
-def test_multiclass_target_plans_only_the_many_class_chain():
-    require_shared_data("deepsea")
-    jobs = planned_jobs("multiclass", "--cores", "2", "--configfile", "config/deepsea.yaml")
+@pytest.mark.shared_data("deepsea")
+def test_multiclass_target_plans_only_the_many_class_chain(workdir):
+    jobs = planned_jobs(
+        workdir, "multiclass", "--cores", "2", "--configfile", "config/deepsea.yaml"
+    )
     assert set(jobs) == MULTICLASS_RULES  # no simulate/train/fim of the synthetic default
     assert jobs["fim_chunk"] == 10  # 919 classes in chunks of 100
     assert jobs["multiclass_figure"] == 5
-    everything = planned_jobs("--cores", "2", "--configfile", "config/deepsea.yaml")
+    everything = planned_jobs(workdir, "--cores", "2", "--configfile", "config/deepsea.yaml")
     assert "simulate" in everything and "train" in everything
 
 
-@pytest.mark.shared_data
-def test_chipseq_target_builds_every_row_of_the_table():
-    require_shared_data("zeng-motif-discovery")
+@pytest.mark.shared_data("zeng-motif-discovery")
+def test_chipseq_target_builds_every_row_of_the_table(workdir):
     table_only = planned_jobs(
-        "results/table1/methods.md", "--cores", "2", "--configfile", "config/chipseq.yaml"
+        workdir, "results/table1/methods.md", "--cores", "2", "--configfile", "config/chipseq.yaml"
     )
-    jobs = planned_jobs("chipseq", "--cores", "2", "--configfile", "config/chipseq.yaml")
+    jobs = planned_jobs(workdir, "chipseq", "--cores", "2", "--configfile", "config/chipseq.yaml")
     # the methods table trains the CTCF example only; the target also trains EZH2 (in_table1:
     # false), whose test AUC is a row of docs/chipseq.md's table
     assert jobs["train_chipseq"] == table_only["train_chipseq"] + 1
     assert "simulate" not in jobs and "table1_methods" in jobs
 
 
-def test_empty_config_block_names_the_key():
-    done = subprocess.run(
-        [str(SNAKEMAKE), "multiclass", "--cores", "1", "-n"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+def test_empty_config_block_names_the_key(workdir):
+    done = snakemake(workdir, "multiclass", "--cores", "1", "-n")
     assert done.returncode == 1
     assert "config key multiclass.models is empty" in done.stdout + done.stderr

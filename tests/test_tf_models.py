@@ -20,8 +20,6 @@ from deepresolve.tf_models import (
     write_motif_collection,
 )
 
-from .conftest import require_shared_data
-
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 FOSL2 = "wgEncodeAwgTfbsHaibHepg2Fosl2V0416101UniPk"
 ELK1 = "wgEncodeAwgTfbsSydhK562Elk112771IggrabUniPk"
@@ -92,13 +90,14 @@ def test_empty_batch_gives_empty_tables():
     assert all(frame.empty for frame in tables.values())
 
 
-def published_sources(experiments):
-    models = require_shared_data("published-422tf-models") / "published-422tf-models"
+def published_sources(shared_data, experiments):
+    models = shared_data / "published-422tf-models"
     return {e: (models / e / ARCHITECTURE_FILE, models / e / WEIGHTS_FILE) for e in experiments}
 
 
-def test_unreadable_model_is_excluded_with_its_file_named(tmp_path):
-    sources = published_sources([CTCF, ELK1])
+@pytest.mark.shared_data("published-422tf-models")
+def test_unreadable_model_is_excluded_with_its_file_named(shared_data, tmp_path):
+    sources = published_sources(shared_data, [CTCF, ELK1])
     broken = tmp_path / "broken.h5"
     broken.write_bytes(sources[ELK1][1].read_bytes()[:5000])  # truncated HDF5
     sources[ELK1] = (sources[ELK1][0], broken)
@@ -119,9 +118,10 @@ def jaspar_collection():
     return build_motif_collection(table, [CTCF, FOSL2, ELK1], "primary", fetch_motifs())
 
 
-def test_batch_equals_models_alone_and_finds_ctcf(jaspar_collection):
+@pytest.mark.shared_data("published-422tf-models")
+def test_batch_equals_models_alone_and_finds_ctcf(shared_data, jaspar_collection):
     models, _ = load_published_models(
-        published_sources([CTCF, FOSL2, ELK1]), exclude_failures=False
+        published_sources(shared_data, [CTCF, FOSL2, ELK1]), exclude_failures=False
     )
     options = {"n_runs": 5}
     batched = analyse_models(models, jaspar_collection, fim_options=options, seed=3)

@@ -10,6 +10,7 @@ DEEPRESOLVE_SYSTEM_TESTS=1 (tests/conftest.py:system_installs_allowed).
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ from deepresolve.tomtom import (
     tomtom_version,
 )
 
-from .conftest import ROOT, require_shared_data, shared_data_dir, system_installs_allowed
+from .conftest import ROOT, system_installs_allowed
 from .workflow_helpers import run_workflow
 
 EXAMPLE_TSV = ROOT / "tests" / "data" / "tomtom_meme_example.tsv"
@@ -133,7 +134,7 @@ def test_memelite_equals_meme_on_the_pairs_that_differed():
     assert moved.max() > 1e-3
 
 
-def meme_tomtom_folder() -> str:
+def meme_tomtom_folder(shared_data: Path) -> str:
     """The folder of a MEME >= 5 tomtom: on PATH, else built (CI) by scripts/build_tomtom.sh."""
     found = shutil.which("tomtom")
     if found:
@@ -148,9 +149,7 @@ def meme_tomtom_folder() -> str:
             "Debian packages and caches it outside the checkout: runs in CI (CI=true) or with "
             "DEEPRESOLVE_SYSTEM_TESTS=1"
         )
-    archive = (
-        os.environ.get("DEEPRESOLVE_MEME_ARCHIVE") or shared_data_dir().parent / "tools" / ARCHIVE
-    )
+    archive = os.environ.get("DEEPRESOLVE_MEME_ARCHIVE") or shared_data.parent / "tools" / ARCHIVE
     if not os.path.isfile(archive):
         pytest.skip(f"MEME source archive not found at {archive} (set DEEPRESOLVE_MEME_ARCHIVE)")
     done = subprocess.run(
@@ -162,7 +161,8 @@ def meme_tomtom_folder() -> str:
     return os.path.dirname(done.stdout.strip().splitlines()[-1])
 
 
-def test_meme_engine_end_to_end_equals_memelite(tmp_path, monkeypatch):
+@pytest.mark.shared_data("published-422tf-models", "deepresolve-statistics")
+def test_meme_engine_end_to_end_equals_memelite(shared_data, tmp_path, monkeypatch):
     """Table 1 on two published models with tomtom_engine: meme at memelite's settings: MEME's
     p-values equal memelite's within 1e-5 in log10 for every (filter, known motif) pair, and
     every Table 1 call is the same. 20 of the 6,752 (filter, primary motif) pairs of all 422
@@ -171,9 +171,8 @@ def test_meme_engine_end_to_end_equals_memelite(tmp_path, monkeypatch):
     by their sum where MEME keeps them (filter_0, against the 6-decimal JASPAR rows: 9.1e-5).
     Against all the TF's motifs, as here, the former code missed by 1.1e-5. Both fixed: all
     6,752 within 1e-5, the largest gap 2e-6 (tomtom prints 6 significant digits)."""
-    data = require_shared_data("published-422tf-models")
-    require_shared_data("deepresolve-statistics")
-    folder = meme_tomtom_folder()
+    data = shared_data
+    folder = meme_tomtom_folder(shared_data)
     settings = tmp_path / "meme.yaml"
     settings.write_text(
         f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  batch_size: 2\n"

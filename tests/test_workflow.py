@@ -164,6 +164,7 @@ ELK1 = "wgEncodeAwgTfbsSydhK562Elk112771IggrabUniPk"
 NRSF = "wgEncodeAwgTfbsHaibGm12878NrsfPcr1xUniPk"
 
 
+@pytest.mark.shared_data("published-422tf-models", "deepresolve-statistics")
 def test_table1_on_two_published_models(shared_data, tmp_path):
     """Table 1 pipeline end to end on two published models read from the local mirror, in one
     batch; then the per-TF rerun of one of them gives the same ranking."""
@@ -244,9 +245,10 @@ def test_missing_mirror_folder_fails_before_any_job(tmp_path):
     assert not (workdir / "results").exists() and not (workdir / "resources").exists()
 
 
-def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path):
+def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path, workflow_rules):
     """Dry run with tomtom_engine: meme: one `tomtom_meme` job per experiment, the authors'
-    flags on MEME's command line, and Table 1 reading MEME's tables (MEME cannot run here)."""
+    flags on MEME's command line, and Table 1 reading MEME's tables (MEME cannot run here);
+    as Snakemake loads the rules, tomtom_meme (and no other rule) has the pinned MEME image."""
     settings = tmp_path / "meme.yaml"
     settings.write_text(
         f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: null\n"
@@ -264,12 +266,12 @@ def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path):
         f"results/table1/batches/0/filters/{CTCF}.meme "
         f"results/table1/tomtom_meme/known_motifs/{CTCF}.meme"
     ) in out
-    from deepresolve.tomtom import MEME_CONTAINER
+    containers = {name: rule["container"] for name, rule in workflow_rules.items()}
+    assert {name for name, image in containers.items() if image} == {"tomtom_meme"}
+    assert containers["tomtom_meme"] == "docker://memesuite/memesuite:5.5.8"
 
-    rules = (ROOT / "workflow/rules/table1.smk").read_text()
-    assert "container:\n        MEME_CONTAINER" in rules and MEME_CONTAINER.endswith(":5.5.8")
 
-
+@pytest.mark.shared_data("published-422tf-models")
 def test_download_rule_fetches_from_a_server_and_rejects_a_corrupted_model(shared_data, tmp_path):
     """Rule download_published_model against a local HTTP server with the raw-GitHub layout:
     a good model arrives verified; a model whose weights were tampered with is rejected and
@@ -321,6 +323,7 @@ def test_gpu_config_file_requests_a_gpu_for_training_and_fim(tmp_path):
     assert "gpu=" not in by_rule["simulate"]
 
 
+@pytest.mark.shared_data("chipseq-example", "zeng-motif-discovery", "published-422tf-models")
 def test_four_methods_on_the_ctcf_example_and_a_published_model(shared_data, tmp_path):
     """Table 1's four methods through the workflow: a CNN trained here on the CTCF example
     (training files given by URL and checksum, taken from the mirror; test AUC >= 0.9, its top

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,14 +11,8 @@ from deepresolve.files import atomic_write
 from deepresolve.sequences import decode
 from deepresolve.zeng import read_zeng, write_zeng
 
-from .conftest import require_shared_data
-
 SEQ = "ACGTACGTAC"
 OTHER = "TTTTGGGGCC"
-
-
-def shared_data() -> Path:
-    return require_shared_data("zeng-motif-discovery")
 
 
 def write(tmp_path, text, name="test.data"):
@@ -28,7 +21,7 @@ def write(tmp_path, text, name="test.data"):
     return path
 
 
-@pytest.mark.shared_data
+@pytest.mark.shared_data("zeng-motif-discovery")
 @pytest.mark.parametrize(
     ("experiment", "split", "n_lines"),
     [
@@ -38,8 +31,8 @@ def write(tmp_path, text, name="test.data"):
         ("wgEncodeAwgTfbsBroadDnd41Ezh239875UniPk", "test", 671),
     ],
 )
-def test_reads_real_files(experiment, split, n_lines):
-    path = shared_data() / "zeng-motif-discovery" / experiment / f"{split}.data"
+def test_reads_real_files(shared_data, experiment, split, n_lines):
+    path = shared_data / "zeng-motif-discovery" / experiment / f"{split}.data"
     data = read_zeng(path, length=101)
     assert len(data.ids) == n_lines
     assert data.X.shape == (n_lines, 101, 4)

@@ -1,14 +1,108 @@
-"""Run the real Snakefile in a scratch copy of the workflow files, so that the repository's own
-``results/`` is never touched (tests/test_workflow.py, tests/test_slurm.py)."""
+"""Run the real Snakefile in a scratch copy of the workflow files, so that no test reads or
+writes the checkout's own run state (``results/``, ``resources/``, ``logs/``, ``.snakemake/``,
+``benchmarks/results/``): tests/test_workflow.py, tests/test_targets.py, tests/test_slurm.py,
+tests/test_docs_commands.py."""
 
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import ROOT, shared_data_dir
+
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 WORKFLOW_FILES = ["Snakefile", "workflow", "config", "scripts", "envs", "profiles"]
+# What runs leave in a checkout (paths relative to it) and tools' caches: never copied.
+RUN_STATE = {"results", "resources", "logs", ".snakemake", "benchmarks/results", "report.html"}
+NOT_COPIED = {".git", ".venv", *RUN_STATE}
+CACHES = shutil.ignore_patterns("__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache")
+
+
+def copy_workflow(workdir: Path, *, shared: bool = False) -> Path:
+    """Copy the workflow files into ``workdir`` (created); with ``shared``, link the shared
+    data beside it as ``../shared/data``, where the configs look for it (the test must carry
+    the ``shared_data`` marker)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    for name in WORKFLOW_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, workdir / name, dirs_exist_ok=True, ignore=CACHES)
+        else:
+            shutil.copy(src, workdir / name)
+    if shared:
+        link_shared_data(workdir)
+    return workdir
+
+
+def copy_checkout(workdir: Path, *, shared: bool = False) -> Path:
+    """Copy every file of the checkout into ``workdir`` except ``.git``, ``.venv``, the run
+    state (``RUN_STATE``) and caches: what a fresh clone holds, plus uncommitted edits."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        relative = Path(folder).relative_to(ROOT)
+        skipped = {name for name in names if (relative / name).as_posix() in NOT_COPIED}
+        return skipped | CACHES(folder, names)
+
+    shutil.copytree(ROOT, workdir, ignore=ignore, symlinks=True)
+    if shared:
+        link_shared_data(workdir)
+    return workdir
+
+
+def link_shared_data(workdir: Path) -> None:
+    """``workdir/../shared/data`` -> the shared data (config paths ``../shared/data/...``)."""
+    (workdir.parent / "shared").mkdir(exist_ok=True)
+    (workdir.parent / "shared" / "data").symlink_to(shared_data_dir())
+
+
+def snakemake(
+    workdir: Path, *arguments: str, timeout_s: int | None = None
+) -> subprocess.CompletedProcess:
+    """Run this environment's Snakemake in ``workdir`` (stdout and stderr captured).
+
+    ``timeout_s`` kills Snakemake after that many seconds (exit status 137): it ignores
+    SIGTERM while it waits for cluster jobs.
+    """
+    command = [str(SNAKEMAKE), *arguments]
+    if timeout_s is not None:
+        command = ["timeout", "-s", "KILL", str(timeout_s), *command]
+    return subprocess.run(command, cwd=workdir, capture_output=True, text=True)
+
+
+RULES_SCRIPT = """
+import json
+from pathlib import Path
+
+from snakemake.api import SnakemakeApi
+from snakemake.settings.types import OutputSettings, ResourceSettings
+
+with SnakemakeApi(OutputSettings()) as api:
+    workflow = api.workflow(
+        resource_settings=ResourceSettings(cores=1), snakefile=Path("Snakefile")
+    )._workflow
+    rules = {
+        rule.name: {
+            "script": str((Path(rule.basedir) / rule.script).resolve()) if rule.script else None,
+            "container": rule.container_img,
+        }
+        for rule in workflow.rules
+    }
+print("RULES", json.dumps(rules))
+"""
+
+
+def workflow_rules(workdir: Path) -> dict[str, dict]:
+    """Rule name -> ``script`` (absolute path in ``workdir``, or None) and ``container`` (image,
+    or None), as Snakemake's API loads the workflow copied into ``workdir`` (config/config.yaml).
+    """
+    copy_workflow(workdir)
+    done = subprocess.run(
+        [sys.executable, "-c", RULES_SCRIPT], cwd=workdir, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(line for line in done.stdout.splitlines() if line.startswith("RULES "))
+    return json.loads(line.removeprefix("RULES "))
 
 
 def run_workflow(
@@ -21,21 +115,12 @@ def run_workflow(
     """Copy the workflow into ``workdir`` and run Snakemake there on config/test.yaml.
 
     ``extra`` follows ``--configfile config/test.yaml``, so it may start with more config files
-    that override it. ``cores=None`` leaves ``--cores`` to a profile. ``timeout_s`` kills
-    Snakemake after that many seconds (exit status 137): it ignores SIGTERM while it waits
-    for cluster jobs.
+    that override it. ``cores=None`` leaves ``--cores`` to a profile. ``timeout_s``: see
+    :func:`snakemake`.
     """
-    workdir.mkdir(parents=True, exist_ok=True)
-    for name in WORKFLOW_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, workdir / name, dirs_exist_ok=True)
-        else:
-            shutil.copy(src, workdir / name)
-    command = [str(SNAKEMAKE), *targets]
+    copy_workflow(workdir)
+    arguments = list(targets)
     if cores is not None:
-        command += ["--cores", str(cores)]
-    command += ["--configfile", "config/test.yaml", *extra]
-    if timeout_s is not None:
-        command = ["timeout", "-s", "KILL", str(timeout_s), *command]
-    return subprocess.run(command, cwd=workdir, capture_output=True, text=True)
+        arguments += ["--cores", str(cores)]
+    arguments += ["--configfile", "config/test.yaml", *extra]
+    return snakemake(workdir, *arguments, timeout_s=timeout_s)
