@@ -162,6 +162,7 @@ def meme_tomtom_folder() -> str:
     return os.path.dirname(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.workflow
 def test_meme_engine_end_to_end_equals_memelite(tmp_path, monkeypatch):
     """Table 1 on two published models with tomtom_engine: meme at memelite's settings: MEME's
     p-values equal memelite's within 1e-5 in log10 for every (filter, known motif) pair, and
