@@ -11,6 +11,9 @@ A test reaches ``../shared/data`` only through the ``shared_data`` fixture or
 """
 
 import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -50,7 +53,7 @@ def shared_data() -> Path:
     return shared_data_dir()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def mark_shared_data_tests(items: list[pytest.Item]) -> None:
     """Mark every test that requests the ``shared_data`` fixture."""
     for item in items:
         uses = "shared_data" in getattr(item, "fixturenames", ())
@@ -103,3 +106,81 @@ def workflow_rules(tmp_path_factory) -> dict[str, dict]:
     from .workflow_helpers import workflow_rules
 
     return workflow_rules(tmp_path_factory.mktemp("rules") / "repo")
+
+
+# --- rule coverage (tests/test_rule_coverage.py) ------------------------------------------------
+# Every workflow run of the session appends the rules it executed to one registry file
+# (tests/workflow_helpers.py); the session also notes what could keep a rule from running: tests
+# marked `workflow` that skipped or failed, tests deselected, test files not collected.
+
+COVERAGE_TEST = "test_rule_coverage.py"
+
+
+@dataclass
+class SuiteRecord:
+    """What this pytest session ran, for the rule-coverage test."""
+
+    registry: Path
+    collected_files: set[str] = field(default_factory=set)
+    # node ids of the deselected tests marked `workflow`, and the outcome ("skipped: <reason>",
+    # "failed (call)") of those that did not pass
+    deselected: list[str] = field(default_factory=list)
+    workflow_outcomes: dict[str, str] = field(default_factory=dict)
+
+
+SUITE_RECORD = pytest.StashKey[SuiteRecord]()
+PREVIOUS_REGISTRY = pytest.StashKey[str | None]()
+
+
+def pytest_configure(config):
+    """A fresh rule registry per session, named by $DEEPRESOLVE_EXECUTED_RULES."""
+    from .workflow_helpers import RULE_REGISTRY
+
+    folder = Path(tempfile.mkdtemp(prefix="deepresolve-rules-"))
+    config.stash[SUITE_RECORD] = SuiteRecord(registry=folder / "executed_rules.tsv")
+    config.stash[PREVIOUS_REGISTRY] = os.environ.get(RULE_REGISTRY)
+    os.environ[RULE_REGISTRY] = str(folder / "executed_rules.tsv")
+
+
+def pytest_unconfigure(config):
+    from .workflow_helpers import RULE_REGISTRY
+
+    if SUITE_RECORD not in config.stash:
+        return
+    shutil.rmtree(config.stash[SUITE_RECORD].registry.parent, ignore_errors=True)
+    previous = config.stash[PREVIOUS_REGISTRY]
+    if previous is None:
+        os.environ.pop(RULE_REGISTRY, None)
+    else:
+        os.environ[RULE_REGISTRY] = previous
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Every test that requests ``shared_data`` carries its marker; the rule-coverage test runs
+    after every other test (it reads what they ran)."""
+    mark_shared_data_tests(items)
+    items.sort(key=lambda item: item.path.name == COVERAGE_TEST)
+    config.stash[SUITE_RECORD].collected_files |= {item.path.name for item in items}
+
+
+def pytest_deselected(items):
+    """Note the deselected tests marked `workflow` (-k, -m, --deselect, --lf)."""
+    if items:
+        record = items[0].config.stash[SUITE_RECORD]
+        record.deselected += [item.nodeid for item in items if item.get_closest_marker("workflow")]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Note every test marked `workflow` that skipped (with its reason) or failed."""
+    report = yield
+    record = item.config.stash.get(SUITE_RECORD, None)
+    if record is None or item.get_closest_marker("workflow") is None or report.passed:
+        return report
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        record.workflow_outcomes.setdefault(item.nodeid, f"skipped: {reason}")
+    elif report.failed:
+        record.workflow_outcomes.setdefault(item.nodeid, f"failed ({report.when})")
+    return report

@@ -9,6 +9,8 @@ import pytest
 from tests.test_download import serve
 from tests.workflow_helpers import run_workflow
 
+pytestmark = pytest.mark.workflow
+
 REST = "REST_GM12878_NRSF_HudsonAlpha"
 ELK1 = "ELK1_GM12878_ELK1_(1277-1)_Stanford"
 

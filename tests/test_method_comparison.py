@@ -175,6 +175,7 @@ MAX = "wgEncodeAwgTfbsSydhH1hescMaxUcdUniPk"
 @pytest.mark.shared_data(
     "published-422tf-models", "deepresolve-statistics", "zeng-motif-discovery", "deepbind-encode"
 )
+@pytest.mark.workflow
 def test_four_methods_workflow_on_three_published_models(shared_data, tmp_path):
     """Rule table1_four_methods end to end: DeepResolve and eDM on three models, Grad-CAM and
     gradient x input on the two with sequences (a Zeng file, a DeepBind file)."""

@@ -404,3 +404,58 @@ def test_difference_map_of_480_features_has_feature_ticks():
     assert ticks == list(range(0, 480, 50))
     assert np.allclose(ax.get_xticks(), np.array(ticks) + 0.5)  # centred on their cells
     assert "0-based" in ax.get_xlabel() and "480" in ax.get_xlabel()
+
+
+@pytest.mark.workflow
+def test_deepsea_random_model_through_the_many_class_chain_with_dnase(tmp_path):
+    """The DeepSEA config's chain (config/deepsea.yaml) for real on six of its classes: rule
+    deepsea_random_model builds the 1000 bp architecture with one output per class name, FIMs
+    at dropout_2 in two chunks, and Figure 8's tables from the DNase classes: the block is the
+    DNase x TF/histone part of the class similarity, counted per experiment and factor."""
+    import pandas as pd
+
+    from .workflow_helpers import run_workflow
+
+    names = ROOT / "tests/data/deepsea_six_classes.names"
+    settings = tmp_path / "deepsea.yaml"
+    settings.write_text(
+        f"""
+multiclass:
+  models:
+    deepsea_six:
+      model: deepsea_random
+      class_names: {names}
+      layer: {FIM_LAYER}
+      difference_pairs: [["K562|DNase|None", "K562|CTCF|None"]]
+  chunk_size: 3
+  fim: {{n_runs: 2, max_steps: 50}}
+"""
+    )
+    folder = "results/multiclass/deepsea_six"
+    tables = ["fim.npz", "clusters.tsv", "feature_top_classes.tsv"]
+    targets = [f"{folder}/{name}" for name in (*tables, "strong_correlations_per_factor.tsv")]
+    figures = ["similarity", "clustering", "differences", "dnase_bicluster", "strong_correlations"]
+    targets += [f"{folder}/figures/{figure}.png" for figure in figures]
+    workdir = tmp_path / "run"
+    done = run_workflow(workdir, str(settings), targets=tuple(targets))
+    assert done.returncode == 0, done.stderr[-5000:]
+    results = workdir / folder
+    model = keras.models.load_model(results / "random_model.keras", compile=False)
+    assert model.input_shape == (None, 1000, 4) and model.output_shape == (None, 6)
+    merged = FIMResult.load(results / "fim.npz")
+    assert merged.layer_name == FIM_LAYER and merged.class_indices.tolist() == list(range(6))
+    assert len(list((results / "fim_chunks").glob("*.npz"))) == 2
+    similarity = pd.read_csv(results / "similarity.tsv", sep="\t", index_col=0)
+    block = pd.read_csv(results / "dnase_block.tsv", sep="\t", index_col=0)
+    assert sorted(block.index) == ["GM12878|DNase|None", "K562|DNase|None"]
+    assert block.shape == (2, 4)
+    pd.testing.assert_frame_equal(
+        block, similarity.loc[block.index, block.columns], check_names=False
+    )
+    counts = pd.read_csv(results / "strong_correlations.tsv", sep="\t", index_col=0)
+    assert sorted(counts.index) == sorted(block.columns)
+    assert (counts["n_positive"] + counts["n_negative"]).between(0, 2).all()
+    factors = pd.read_csv(results / "strong_correlations_per_factor.tsv", sep="\t", index_col=0)
+    assert sorted(factors.index) == ["CTCF", "H3K4me3"] and (factors["experiments"] == 2).all()
+    for figure in figures:
+        assert (results / f"figures/{figure}.png").stat().st_size > 10_000, figure

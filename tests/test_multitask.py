@@ -287,3 +287,64 @@ def test_truncated_dataset_file_is_named(tmp_path):
     with pytest.raises(ValueError, match="is not a readable NumPy .npz file") as err:
         MultitaskData.load(path)
     assert str(path) in str(err.value)
+
+
+ZENG_CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
+
+
+@pytest.mark.shared_data("deepbind-encode", "zeng-motif-discovery")
+@pytest.mark.workflow
+def test_multitask_chain_runs_end_to_end_on_four_experiments(shared_data, tmp_path):
+    """`snakemake multitask` for real, on config/test.yaml's small settings (150 peaks per
+    experiment, one epoch, FIMs of 2 runs x 200 steps) and four experiments: a Zeng CTCF set
+    with only a test file (the data step holds out its test part) and three DeepBind sets,
+    USF1 and MYC being the check's E-box family pair. Every job of the documented chain runs:
+    data, training, FIMs in two chunks of 2 classes, merge, ONIVs, tables, figures, the check."""
+    import yaml
+
+    from tests.workflow_helpers import run_workflow
+
+    data = shared_data
+    settings = tmp_path / "multitask.yaml"
+    settings.write_text(
+        f"""
+chipseq:
+  zeng_mirror: {data / "zeng-motif-discovery"}
+  deepbind_mirror: {data / "deepbind-encode"}
+  experiments:
+    {ZENG_CTCF}: {{source: zeng, parts: [test], model: published}}
+multitask:
+  experiments:
+    CTCF_Dnd41: {{source: chipseq, chip: {ZENG_CTCF}, tf: CTCF, cell: Dnd41, lab: Broad}}
+    USF1_HepG2:
+      {{source: deepbind, deepbind_name: USF1_HepG2_USF-1_HudsonAlpha, tf: USF1, cell: HepG2,
+       lab: HudsonAlpha}}
+    MYC_H1-hESC:
+      {{source: deepbind, deepbind_name: MYC_H1-hESC_c-Myc_Stanford, tf: MYC, cell: H1-hESC,
+       lab: Stanford}}
+    REST_GM12878:
+      {{source: deepbind, deepbind_name: REST_GM12878_NRSF_HudsonAlpha, tf: REST,
+       cell: GM12878, lab: HudsonAlpha}}
+"""
+    )
+    workdir = tmp_path / "run"
+    done = run_workflow(workdir, str(settings), targets=("multitask",))
+    assert done.returncode == 0, done.stderr[-5000:]
+    results = workdir / "results/multitask"
+    counts = pd.read_csv(results / "dataset.tsv", sep="\t")
+    assert len(counts) == 4
+    chain = workdir / "results/multiclass/multitask_seed1"
+    assert len(list((chain / "fim_chunks").glob("*.npz"))) == 2
+    similarity = pd.read_csv(chain / "similarity.tsv", sep="\t", index_col=0)
+    assert similarity.shape == (4, 4)
+    np.testing.assert_allclose(np.diag(similarity), 1.0)
+    settings = yaml.safe_load((ROOT / "config/test.yaml").read_text())["multitask"]
+    claims = pd.read_csv(results / "claims.tsv", sep="\t")
+    assert claims["method"].tolist() == settings["check"]["methods"]
+    assert (claims["replicate"] == 1).all() and (claims["n_designated"] == 1).all()
+    assert ((claims["p_value"] > 0) & (claims["p_value"] <= 1)).all()
+    aucs = pd.read_csv(results / "auc.tsv", sep="\t")
+    assert len(aucs) == 4 and aucs["1"].between(0, 1, inclusive="neither").all()
+    training = pd.read_csv(results / "training.tsv", sep="\t")
+    assert len(training) == 1  # one seed, stopped by the epoch cap of config/test.yaml
+    assert (results / "figures/pairs.png").stat().st_size > 10_000

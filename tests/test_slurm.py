@@ -24,7 +24,7 @@ import yaml
 from .conftest import require_system_installs
 from .workflow_helpers import ROOT, run_workflow
 
-pytestmark = pytest.mark.slurm
+pytestmark = [pytest.mark.slurm, pytest.mark.workflow]
 
 UP = ROOT / ".ci/slurm/up.sh"
 DOWN = ROOT / ".ci/slurm/down.sh"

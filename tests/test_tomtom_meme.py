@@ -161,6 +161,7 @@ def meme_tomtom_folder(shared_data: Path) -> str:
     return os.path.dirname(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.workflow
 @pytest.mark.shared_data("published-422tf-models", "deepresolve-statistics")
 def test_meme_engine_end_to_end_equals_memelite(shared_data, tmp_path, monkeypatch):
     """Table 1 on two published models with tomtom_engine: meme at memelite's settings: MEME's

@@ -18,11 +18,14 @@ from deepresolve.synthetic import DATASETS
 from .png_checks import assert_png_drawn
 from .workflow_helpers import ROOT, run_workflow
 
+pytestmark = pytest.mark.workflow
+
 
 @pytest.fixture(scope="module")
 def finished_run(tmp_path_factory):
+    """The default target and the named target `multiclass` (a part of it: no more jobs)."""
     workdir = tmp_path_factory.mktemp("run")
-    done = run_workflow(workdir)
+    done = run_workflow(workdir, targets=("all", "multiclass"))
     assert done.returncode == 0, done.stderr[-5000:]
     return workdir
 
@@ -167,7 +170,8 @@ NRSF = "wgEncodeAwgTfbsHaibGm12878NrsfPcr1xUniPk"
 @pytest.mark.shared_data("published-422tf-models", "deepresolve-statistics")
 def test_table1_on_two_published_models(shared_data, tmp_path):
     """Table 1 pipeline end to end on two published models read from the local mirror, in one
-    batch; then the per-TF rerun of one of them gives the same ranking."""
+    batch, with the lambda curve (config/test.yaml's two points); then the per-TF rerun of one
+    of them gives the same ranking."""
     mirror = shared_data / "published-422tf-models"
     settings = tmp_path / "table1.yaml"
     settings.write_text(
@@ -176,7 +180,8 @@ def test_table1_on_two_published_models(shared_data, tmp_path):
         f"  authors_oniv: {{mirror: {shared_data / 'deepresolve-statistics'}}}\n"
     )
     workdir = tmp_path / "t1"
-    done = run_workflow(workdir, str(settings), targets=("table1",))
+    curve = "results/table1/lambda_curve.tsv"
+    done = run_workflow(workdir, str(settings), targets=("table1", curve))
     assert done.returncode == 0, done.stderr[-5000:]
     assert done.stderr.count("rule table1_batch:") == 1
     detail = pd.read_csv(workdir / "results/table1/detail.tsv", sep="\t").set_index("experiment")
@@ -206,6 +211,14 @@ def test_table1_on_two_published_models(shared_data, tmp_path):
     agreement = pd.read_csv(workdir / "results/table1/authors_oniv_agreement.tsv", sep="\t")
     assert set(agreement["experiment"]) == {CTCF, ELK1} and agreement["same_top1"].all()
     assert "DeepResolve | authors' ONIV" in (workdir / "results/table1/table1.md").read_text()
+    # lambda 3 at learning rate 0.01 is table1.fim's own setting: its point of the curve ranks
+    # the filters as the batch did, so it repeats Table 1's counts and the authors' agreement
+    points = pd.read_csv(workdir / curve, sep="\t").set_index("l2")
+    assert points.index.tolist() == [0.1, 3.0] and (points["n_experiments"] == 2).all()
+    for column in [c for c in points.columns if c.startswith("top")]:
+        assert points.loc[3.0, column] == detail[column].sum(), column
+    assert points.loc[3.0, "same_top1"] == 2
+    assert (workdir / "results/table1/lambda_curve.png").stat().st_size > 10_000
 
     # one more experiment (a new last batch): the existing batch and per-TF work stay
     more = tmp_path / "more.yaml"
@@ -357,7 +370,8 @@ table1:
 """
     )
     workdir = tmp_path / "chip"
-    done = run_workflow(workdir, str(settings), targets=("results/table1/methods.md",))
+    # the named target `chipseq`: the four-method table and the trained model's test AUC
+    done = run_workflow(workdir, str(settings), targets=("chipseq",))
     assert done.returncode == 0, done.stderr[-5000:]
     fetched = workdir / "resources/chipseq/ctcf_example/train.fasta"
     assert fetched.read_bytes() == (example / "test.fa").read_bytes()
