@@ -53,12 +53,11 @@ def shared_data() -> Path:
     return shared_data_dir()
 
 
-def mark_shared_data_tests(items: list[pytest.Item]) -> None:
-    """Mark every test that requests the ``shared_data`` fixture."""
-    for item in items:
-        uses = "shared_data" in getattr(item, "fixturenames", ())
-        if uses and item.get_closest_marker("shared_data") is None:
-            item.add_marker(pytest.mark.shared_data)
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark every test that requests the ``shared_data`` fixture (before ``-m`` selects)."""
+    uses = "shared_data" in getattr(item, "fixturenames", ())
+    if uses and item.get_closest_marker("shared_data") is None:
+        item.add_marker(pytest.mark.shared_data)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -114,6 +113,8 @@ def workflow_rules(tmp_path_factory) -> dict[str, dict]:
 # marked `workflow` that skipped or failed, tests deselected, test files not collected.
 
 COVERAGE_TEST = "test_rule_coverage.py"
+#: the environment variable naming the session's rule registry file
+RULE_REGISTRY = "DEEPRESOLVE_EXECUTED_RULES"
 
 
 @dataclass
@@ -134,8 +135,6 @@ PREVIOUS_REGISTRY = pytest.StashKey[str | None]()
 
 def pytest_configure(config):
     """A fresh rule registry per session, named by $DEEPRESOLVE_EXECUTED_RULES."""
-    from .workflow_helpers import RULE_REGISTRY
-
     folder = Path(tempfile.mkdtemp(prefix="deepresolve-rules-"))
     config.stash[SUITE_RECORD] = SuiteRecord(registry=folder / "executed_rules.tsv")
     config.stash[PREVIOUS_REGISTRY] = os.environ.get(RULE_REGISTRY)
@@ -143,8 +142,6 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
-    from .workflow_helpers import RULE_REGISTRY
-
     if SUITE_RECORD not in config.stash:
         return
     shutil.rmtree(config.stash[SUITE_RECORD].registry.parent, ignore_errors=True)
@@ -157,9 +154,7 @@ def pytest_unconfigure(config):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Every test that requests ``shared_data`` carries its marker; the rule-coverage test runs
-    after every other test (it reads what they ran)."""
-    mark_shared_data_tests(items)
+    """The rule-coverage test runs after every other test (it reads what they ran)."""
     items.sort(key=lambda item: item.path.name == COVERAGE_TEST)
     config.stash[SUITE_RECORD].collected_files |= {item.path.name for item in items}
 

@@ -17,11 +17,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT, shared_data_dir
+from .conftest import ROOT, RULE_REGISTRY, shared_data_dir
 
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 WORKFLOW_FILES = ["Snakefile", "workflow", "config", "scripts", "envs", "profiles"]
-RULE_REGISTRY = "DEEPRESOLVE_EXECUTED_RULES"
 # Snakemake's line for a job that ended well (9.x: "Finished jobid: 3 (Rule: fim)"); a dry run
 # lists its jobs ("rule fim:") but finishes none, and a failed job never gets this line.
 FINISHED_JOB = re.compile(r"^Finished jobid: \d+ \(Rule: (\w+)\)\s*$", flags=re.M)
