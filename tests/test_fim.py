@@ -152,8 +152,12 @@ def test_many_models_of_one_architecture_match_each_alone():
         optimum = np.repeat((weights.T / (2 * l2))[:, None], 3, axis=1)
         np.testing.assert_allclose(result.fims, optimum, atol=1e-2)
         alone = feature_importance_maps(split, **kwargs)
-        np.testing.assert_allclose(result.fims, alone.fims, atol=1e-5)
-        np.testing.assert_allclose(result.scores, alone.scores, rtol=1e-5)
+        # float32 rounding differs between the stacked and the single matmuls, so the stopping
+        # rule can end a run a step earlier or later near the optimum: measured up to 4.3e-4 on
+        # AMD EPYC with TensorFlow 2.21 (the code of ae4e6b5 too; 1e-5 held elsewhere), against
+        # FIM values of about 1 that both land within 1e-2 of the known optimum (above)
+        np.testing.assert_allclose(result.fims, alone.fims, atol=1e-3)
+        np.testing.assert_allclose(result.scores, alone.scores, rtol=1e-3)
     alone = feature_importance_maps(splits[-1], **kwargs)
     np.testing.assert_array_equal(many[-1].fims, alone.fims)  # a group of one: same code path
 
