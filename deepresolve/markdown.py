@@ -20,3 +20,8 @@ def markdown_table(frame: pd.DataFrame, format_cell=cell) -> list[str]:
     rows = frame.itertuples(index=False)
     body = ["| " + " | ".join(format_cell(v) for v in row) + " |" for row in rows]
     return [header, rule, *body]
+
+
+def markdown_text(frame: pd.DataFrame, format_cell=cell) -> str:
+    """:func:`markdown_table` as one string (no final newline)."""
+    return "\n".join(markdown_table(frame, format_cell))

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from deepresolve.markdown import cell, markdown_table
+from deepresolve.markdown import cell, markdown_text
 from deepresolve.record import read_record
 from deepresolve.table1 import methods_markdown, to_markdown
 
@@ -267,11 +267,7 @@ def table1_headline(records: Records, record: str, meme_record: str) -> str:
         [row + [""] * (6 - len(row)) for row in lines],
         columns=["method", "experiments", "top1", "top3", "top5", "paper (of 422)"],
     )
-    return (
-        "\n".join(markdown_table(header))
-        + "\n\n"
-        + source_line(records, record, "table1_rows", "rows")
-    )
+    return markdown_text(header) + "\n\n" + source_line(records, record, "table1_rows", "rows")
 
 
 @block
@@ -313,7 +309,7 @@ def lambda_curve(records: Records, record: str) -> str:
         }
     )
     return (
-        "\n".join(markdown_table(shown, format_cell=str))
+        markdown_text(shown, format_cell=str)
         + "\n\n"
         + source_line(records, record, "table1_lambda_curve", "lambda_curve")
     )
@@ -334,7 +330,7 @@ def four_methods(records: Records, record: str) -> str:
     return (
         text
         + f"\nClaims (`claims.tsv`): {n_passed} of {len(shown)} pass.\n\n"
-        + "\n".join(markdown_table(shown))
+        + markdown_text(shown)
         + f"\n\nEnhanced DeepMotif's ascents: in {edm['best_score_at_most_0']} of "
         f"{edm['n_models']} models the best of the runs still has a class score <= 0, and "
         f"{edm['some_run_not_converged']} have a run that stopped at `max_steps`.\n\n"
@@ -371,7 +367,7 @@ def sequence_experiments(records: Records, record: str) -> str:
         }
     )
     return (
-        "\n".join(markdown_table(shown, format_cell=str))
+        markdown_text(shown, format_cell=str)
         + "\n\n"
         + source_line(records, record, "table1_four_methods", "sequence_experiments")
     )
@@ -418,7 +414,7 @@ def multitask_check(records: Records, record: str) -> str:
     )
     aucs = ", ".join(f"seed {seed} {value:.3f}" for seed, value in mean_auc.items())
     return (
-        "\n".join(markdown_table(table, format_cell=str))
+        markdown_text(table, format_cell=str)
         + f"\n\nMean test AUC over the {len(auc)} outputs: {aucs}. Training ended: {ended}.\n\n"
         + source_line(records, record, "multitask", "claims")
     )
@@ -482,7 +478,7 @@ def synthetic_headline(records: Records, planted: str, exact: str) -> str:
             "exact labels: passed, mean AUC",
         ],
     )
-    lines = "\n".join(markdown_table(table, format_cell=str))
+    lines = markdown_text(table, format_cell=str)
     sources = [source_line(records, planted, "synthetic", "claims")]
     if other is not None:
         sources.append(source_line(records, exact, "synthetic", "claims"))
@@ -519,7 +515,7 @@ def synthetic_claims(records: Records, record: str) -> str:
         ],
     )
     return (
-        "\n".join(markdown_table(table, format_cell=str))
+        markdown_text(table, format_cell=str)
         + f"\n\nLabels `{claims['labels'].iloc[0]}`, ONIV mode `{claims['oniv_mode'].iloc[0]}`.\n\n"
         + source_line(records, record, "synthetic", "claims")
     )
@@ -548,7 +544,7 @@ def synthetic_networks(records: Records, record: str) -> str:
         }
     )
     return (
-        "\n".join(markdown_table(table, format_cell=str))
+        markdown_text(table, format_cell=str)
         + "\n\n"
         + source_line(records, record, "synthetic", "networks")
     )
@@ -585,7 +581,7 @@ def xor_categories(records: Records, *record_names: str) -> str:
             labels = record.removeprefix("synthetic_")
             rows.append([f"{dataset}, `{labels}` labels", str(len(part)), *cells])
     table = pd.DataFrame(rows, columns=["dataset", "networks", *XOR_ORDER])
-    return "\n".join(markdown_table(table, format_cell=str)) + "\n\n" + "<br>\n".join(sources)
+    return markdown_text(table, format_cell=str) + "\n\n" + "<br>\n".join(sources)
 
 
 @block
@@ -608,7 +604,7 @@ def cpu_kernel_drift(records: Records, record: str) -> str:
     rerun = drift[drift["variant"] == "default, rerun"].iloc[0]
     same = "repeated every number" if float(rerun["max_oniv_difference"]) == 0 else "differed"
     return (
-        "\n".join(markdown_table(shown, format_cell=str))
+        markdown_text(shown, format_cell=str)
         + f"\n\nThe rerun with the default kernels {same}; the other kernel choices moved a test "
         f"AUC by up to {others['max_auc_difference'].max():.4f} and left the ONIV with Pearson r "
         f"{others['oniv_pearson'].min():.4f} or more to the default's.\n\n"
@@ -645,9 +641,9 @@ def multitask_detail(records: Records, record: str) -> str:
         }
     )
     return (
-        "\n".join(markdown_table(checks, format_cell=str))
+        markdown_text(checks, format_cell=str)
         + "\n\n"
-        + "\n".join(markdown_table(aucs, format_cell=str))
+        + markdown_text(aucs, format_cell=str)
         + "\n\n"
         + source_line(records, record, "multitask", "claims")
     )
