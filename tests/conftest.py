@@ -10,9 +10,13 @@ A test reaches ``../shared/data`` only through the ``shared_data`` fixture or
   test that needs the shared data without the marker cannot be added silently.
 """
 
+import contextlib
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +146,8 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    if BACKGROUND_RUN in config.stash:
+        config.stash[BACKGROUND_RUN].stop()
     if SUITE_RECORD not in config.stash:
         return
     shutil.rmtree(config.stash[SUITE_RECORD].registry.parent, ignore_errors=True)
@@ -179,3 +185,81 @@ def pytest_runtest_makereport(item, call):
     elif report.failed:
         record.workflow_outcomes.setdefault(item.nodeid, f"failed ({report.when})")
     return report
+
+
+# --- the test config's full run, started early (fixture finished_run) ---------------------------
+# The suite's largest workflow run (config/test.yaml, targets all and multiclass) starts in a
+# thread as soon as the tests are chosen, when a chosen test needs it: its Snakemake jobs then
+# use the core that the single-process tests before its first user leave idle.
+
+FINISHED_RUN_TEST = "finished_run (started at collection, tests/conftest.py)"
+
+
+@dataclass
+class BackgroundRun:
+    """A workflow run in a thread: ``workdir`` and, once it ended, its ``done`` process."""
+
+    workdir: Path
+    thread: threading.Thread | None = None
+    process: subprocess.Popen | None = None
+    done: subprocess.CompletedProcess | None = None
+    error: BaseException | None = None
+
+    def start(self, *targets: str) -> None:
+        from .workflow_helpers import run_workflow
+
+        # the environment as the session set it up, before any test changes it
+        env = dict(os.environ)
+
+        def run() -> None:
+            try:
+                self.done = run_workflow(
+                    self.workdir,
+                    targets=targets,
+                    test=FINISHED_RUN_TEST,
+                    env=env,
+                    on_start=lambda process: setattr(self, "process", process),
+                )
+            except BaseException as error:  # re-raised in the test that waits for it
+                self.error = error
+
+        self.thread = threading.Thread(target=run, name="finished_run", daemon=True)
+        self.thread.start()
+
+    def wait(self) -> subprocess.CompletedProcess:
+        """The finished process (waits for it); re-raises what the thread raised."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.done
+
+    def stop(self) -> None:
+        """Stop Snakemake and its jobs (its process group) if it still runs (the session ended
+        early: -x, an interrupt, the waiting tests deselected by a failure)."""
+        if self.thread is not None and self.thread.is_alive() and self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            self.thread.join(timeout=30)
+
+
+BACKGROUND_RUN = pytest.StashKey[BackgroundRun]()
+
+
+def pytest_collection_finish(session):
+    """Start the test config's full run when a chosen test uses ``finished_run``."""
+    if session.config.option.collectonly:
+        return
+    if any("finished_run" in getattr(item, "fixturenames", ()) for item in session.items):
+        workdir = session.config._tmp_path_factory.mktemp("run")
+        session.config.stash[BACKGROUND_RUN] = BackgroundRun(workdir)
+        session.config.stash[BACKGROUND_RUN].start("all", "multiclass")
+
+
+@pytest.fixture(scope="session")
+def finished_run(request) -> Path:
+    """The folder of the test config's run of the default target and the named target
+    ``multiclass`` (a part of it: no more jobs), started at collection."""
+    run = request.config.stash[BACKGROUND_RUN]
+    done = run.wait()
+    assert done.returncode == 0, done.stderr[-5000:]
+    return run.workdir

@@ -21,15 +21,6 @@ from .workflow_helpers import ROOT, run_workflow
 pytestmark = pytest.mark.workflow
 
 
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory):
-    """The default target and the named target `multiclass` (a part of it: no more jobs)."""
-    workdir = tmp_path_factory.mktemp("run")
-    done = run_workflow(workdir, targets=("all", "multiclass"))
-    assert done.returncode == 0, done.stderr[-5000:]
-    return workdir
-
-
 def test_every_target_and_log_exists(finished_run):
     results = finished_run / "results/synthetic"
     config_datasets = ["I", "II", "III", "IV"]

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .conftest import ROOT, RULE_REGISTRY, shared_data_dir
@@ -70,23 +71,47 @@ def link_shared_data(workdir: Path) -> None:
 
 
 def snakemake(
-    workdir: Path, *arguments: str, timeout_s: int | None = None
+    workdir: Path,
+    *arguments: str,
+    timeout_s: int | None = None,
+    test: str | None = None,
+    env: dict[str, str] | None = None,
+    on_start: Callable[[subprocess.Popen], None] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run this environment's Snakemake in ``workdir`` (stdout and stderr captured).
 
     ``timeout_s`` kills Snakemake after that many seconds (exit status 137): it ignores
-    SIGTERM while it waits for cluster jobs. The rules of the jobs that finished go to the
-    rule registry.
+    SIGTERM while it waits for cluster jobs. ``env``: Snakemake's environment (default: this
+    process's, as it is now). ``on_start`` is called with the process once it started (in a
+    session of its own, so that its process group can be stopped). The rules of the jobs that
+    finished go to the rule registry (named by ``env``), under ``test`` (default: the running
+    pytest node).
     """
     command = [str(SNAKEMAKE), *arguments]
     if timeout_s is not None:
         command = ["timeout", "-s", "KILL", str(timeout_s), *command]
     logs_before = snakemake_logs(workdir)
-    done = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
+    if on_start is None:
+        done = subprocess.run(command, cwd=workdir, capture_output=True, text=True, env=env)
+    else:
+        with subprocess.Popen(
+            command,
+            cwd=workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            start_new_session=True,
+        ) as process:
+            on_start(process)
+            stdout, stderr = process.communicate()
+        done = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     new_logs = snakemake_logs(workdir) - logs_before
     record_executed_rules(
         [done.stderr, done.stdout, *(log.read_text(errors="replace") for log in new_logs)],
         workdir,
+        test,
+        env,
     )
     return done
 
@@ -132,19 +157,24 @@ def run_workflow(
     targets: tuple[str, ...] = (),
     cores: int | None = 2,
     timeout_s: int | None = None,
+    test: str | None = None,
+    env: dict[str, str] | None = None,
+    on_start: Callable[[subprocess.Popen], None] | None = None,
 ) -> subprocess.CompletedProcess:
     """Copy the workflow into ``workdir`` and run Snakemake there on config/test.yaml.
 
     ``extra`` follows ``--configfile config/test.yaml``, so it may start with more config files
-    that override it. ``cores=None`` leaves ``--cores`` to a profile. ``timeout_s``: see
-    :func:`snakemake`.
+    that override it. ``cores=None`` leaves ``--cores`` to a profile. ``timeout_s``, ``test``,
+    ``env`` and ``on_start``: see :func:`snakemake`.
     """
     copy_workflow(workdir)
     arguments = list(targets)
     if cores is not None:
         arguments += ["--cores", str(cores)]
     arguments += ["--configfile", "config/test.yaml", *extra]
-    return snakemake(workdir, *arguments, timeout_s=timeout_s)
+    return snakemake(
+        workdir, *arguments, timeout_s=timeout_s, test=test, env=env, on_start=on_start
+    )
 
 
 def snakemake_logs(workdir: Path) -> set[Path]:
@@ -157,14 +187,18 @@ def finished_rules(text: str) -> set[str]:
     return set(FINISHED_JOB.findall(text))
 
 
-def record_executed_rules(texts: list[str], workdir: Path) -> None:
-    """Append ``rule<TAB>test<TAB>workdir`` to the registry for every rule with a finished job
-    in ``texts`` (Snakemake's stderr, stdout and the call's log files); nothing outside pytest.
-    ``test`` is the pytest node (with "(setup)" when a fixture ran the workflow)."""
-    registry = os.environ.get(RULE_REGISTRY)
+def record_executed_rules(
+    texts: list[str], workdir: Path, test: str | None = None, env: dict[str, str] | None = None
+) -> None:
+    """Append ``rule<TAB>test<TAB>workdir`` to the registry (``$DEEPRESOLVE_EXECUTED_RULES`` of
+    ``env``, default this process's environment) for every rule with a finished job in
+    ``texts`` (Snakemake's stderr, stdout and the call's log files); nothing outside pytest.
+    ``test`` defaults to the running pytest node (with "(setup)" when a fixture ran the
+    workflow)."""
+    registry = (os.environ if env is None else env).get(RULE_REGISTRY)
     if not registry:
         return
-    test = os.environ.get("PYTEST_CURRENT_TEST", "?")
+    test = test or os.environ.get("PYTEST_CURRENT_TEST", "?")
     rules = set().union(*(finished_rules(text) for text in texts))
     with open(registry, "a") as out:
         out.writelines(f"{rule}\t{test}\t{workdir}\n" for rule in sorted(rules))
