@@ -12,8 +12,19 @@ def _key_path(error: jsonschema.ValidationError) -> str:
     return ".".join(str(part) for part in error.absolute_path) or "<top level>"
 
 
+#: The rule every user-given name follows (experiments, models, multi-task entries): it becomes
+#: a folder under results/, so no '/', no '..', nothing a shell would expand. The schema's
+#: ``definitions.name`` holds the same pattern.
+NAME_RULE = "letters, digits, '_', '-' and '.', not starting with a dot"
+
+
 def _describe(error: jsonschema.ValidationError) -> str:
     key = _key_path(error)
+    if error.schema.get("$comment") == "name rule":
+        return (
+            f"config key '{key}': the name {error.instance!r} is not allowed; a name uses "
+            f"{NAME_RULE} (it becomes a folder under results/)"
+        )
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed))

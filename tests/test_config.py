@@ -58,3 +58,43 @@ def test_per_dataset_model_override(config):
     bad = copy.deepcopy(config)
     bad["model"]["per_dataset"]["V"] = {"dense_units": [8]}
     assert any("model.per_dataset" in m for m in config_errors(bad, SCHEMA))
+
+
+SIX_CLASSES = "tests/data/deepsea_six_classes.names"
+MULTICLASS_MODEL = {"model": "deepsea_random", "class_names": SIX_CLASSES}
+CHIPSEQ_EXPERIMENT = {"source": "zeng", "model": "trained", "parts": ["train", "test"]}
+MULTITASK_ENTRY = {"source": "chipseq", "chip": "CTCF", "tf": "CTCF", "cell": "K562", "lab": "x"}
+
+
+@pytest.mark.parametrize(
+    ("block", "entry"),
+    [
+        (("multiclass", "models"), MULTICLASS_MODEL),
+        (("chipseq", "experiments"), CHIPSEQ_EXPERIMENT),
+        (("multitask", "experiments"), MULTITASK_ENTRY),
+    ],
+)
+@pytest.mark.parametrize("name", ["../../../outside_x", "$(touch x)", "..", ".hidden", "a/b", ""])
+def test_names_that_would_leave_results_are_refused(config, block, entry, name):
+    config[block[0]][block[1]] = {name: entry}
+    messages = config_errors(config, SCHEMA)
+    key = ".".join(block)
+    assert messages == [
+        f"config key '{key}': the name {name!r} is not allowed; a name uses letters, digits, "
+        "'_', '-' and '.', not starting with a dot (it becomes a folder under results/)"
+    ]
+
+
+@pytest.mark.parametrize("name", ["CTCF_K562", "rest-1.2", "_x", "A"])
+def test_names_of_the_rule_are_accepted(config, name):
+    config["multiclass"]["models"] = {name: MULTICLASS_MODEL}
+    config["chipseq"]["experiments"] = {name: CHIPSEQ_EXPERIMENT}
+    assert config_errors(config, SCHEMA) == []
+
+
+def test_names_referring_to_other_entries_follow_the_rule(config):
+    config["multitask"]["experiments"] = {"x": dict(MULTITASK_ENTRY, chip="..")}
+    config["chipseq"]["experiments"] = {"y": dict(CHIPSEQ_EXPERIMENT, zeng_experiment="..")}
+    messages = config_errors(config, SCHEMA)
+    assert any("'multitask.experiments.x.chip': the name '..'" in m for m in messages)
+    assert any("'chipseq.experiments.y.zeng_experiment': the name '..'" in m for m in messages)

@@ -118,8 +118,9 @@ wildcard_constraints:
     replicate=r"\d+",
     experiment=r"wgEncodeAwgTfbs\w+UniPk",
     batch=r"\d+",
-    chip=r"[A-Za-z0-9_.-]+",
-    zeng=r"[A-Za-z0-9_.-]+",
+    # the name rule of the schema (definitions.name): never "..", never a "/"
+    chip=r"[A-Za-z0-9_-][A-Za-z0-9_.-]*",
+    zeng=r"[A-Za-z0-9_-][A-Za-z0-9_.-]*",
     part="train|test",
     fasta_part="train|validation|test",
     kind="fasta|targets|seq",
