@@ -5,7 +5,7 @@ from pathlib import Path
 from snakemake.io import regex_from_filepattern
 from snakemake.utils import validate
 
-from deepresolve.chipseq_config import read_deepbind_models
+from deepresolve.chipseq_config import is_url, read_deepbind_models, user_files
 from deepresolve.config import check_config, fim_settings, model_config
 from deepresolve.jaspar import read_tf_motifs
 from deepresolve.synthetic import replicate_seed
@@ -118,7 +118,7 @@ wildcard_constraints:
     replicate=r"\d+",
     experiment=r"wgEncodeAwgTfbs\w+UniPk",
     batch=r"\d+",
-    # the name rule of the schema (definitions.name): never "..", never a "/"
+    # names follow the schema's definitions.name (never "..", never a "/")
     chip=r"[A-Za-z0-9_-][A-Za-z0-9_.-]*",
     zeng=r"[A-Za-z0-9_-][A-Za-z0-9_.-]*",
     part="train|test",
@@ -256,6 +256,16 @@ def check_chipseq_experiments():
 
 
 CHIPSEQ_TFS = check_chipseq_experiments()
+
+
+def mirror_input(mirror, relpath, url=""):
+    """A mirror's copy of a file (``mirror/relpath``, or of ``url``'s name), as an input list:
+    an edit of the user's file then reruns the copy; [] when there is no mirror or it lacks
+    the file (the file is downloaded)."""
+    from deepresolve.download import mirror_file
+
+    local = mirror_file(url, mirror, relpath)
+    return [str(local)] if local is not None else []
 
 
 def chipseq_inputs(wildcards):
