@@ -5,6 +5,7 @@ import json
 import logging
 
 from deepresolve.claims import claims_on_filter_sets
+from deepresolve.device import configure_tensorflow
 from deepresolve.files import atomic_write, made_by, read_tsv
 from deepresolve.logs import setup_logging
 from deepresolve.models import load_model
@@ -14,6 +15,7 @@ from deepresolve.tables import read_niv_table, read_oniv_table
 from deepresolve.weights import output_kernel
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("claims")
 dataset = snakemake.wildcards.dataset
 probe = snakemake.params.probe

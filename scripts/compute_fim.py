@@ -9,7 +9,7 @@ from deepresolve.logs import setup_logging
 from deepresolve.models import load_model
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("fim")
 params = snakemake.params.deepresolve
 

@@ -12,7 +12,7 @@ from deepresolve.models import load_model
 from deepresolve.multiclass import fim_chunk
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("fim_chunk")
 
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)

@@ -8,7 +8,7 @@ from deepresolve.logs import setup_logging
 from deepresolve.multitask import MultitaskData, train_multitask
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 training = snakemake.params.training
 with made_by("multitask_dataset"):
     data = MultitaskData.load(snakemake.input.dataset)

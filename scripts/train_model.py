@@ -10,7 +10,7 @@ from deepresolve.synthetic import PAPER_TEST_AUC, SyntheticDataset, replicate_se
 from deepresolve.training import split_indices, train_classifier
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("train")
 name = snakemake.wildcards.dataset
 replicate = int(snakemake.wildcards.replicate)
