@@ -113,6 +113,14 @@ def experiment_problems(
         if model == "published":
             if source not in ("zeng", "deepbind"):
                 say(f"{name}: model: published goes with source: zeng or deepbind")
+            elif (
+                source == "deepbind" and "zeng_experiment" not in spec and base not in published_tfs
+            ):
+                say(
+                    f"{name}: model: published needs a DeepBind set with a published model "
+                    f"(config/deepbind_encode.tsv lists them: {sorted(deepbind_models)}), not "
+                    f"{spec['deepbind']!r}; or use model: trained"
+                )
             elif base not in published_tfs:
                 say(
                     f"{name}: model: published needs one of the 422 published experiments "

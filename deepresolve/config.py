@@ -40,6 +40,49 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return f"config key '{key}': {error.message}"
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise ValueError(
+                    f"{self.name}, line {line}: key {key!r} is given twice (first on line "
+                    f"{seen[key]}); YAML would keep the last silently: keep one of them"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_config_file(path: str | Path):
+    """A config file's content, refusing what would otherwise pass unseen: a key given twice
+    in one mapping, and bytes that are not UTF-8 (each named with file and line).
+
+    Raises
+    ------
+    ValueError
+        Naming ``path``, the line and what to change.
+    """
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path}, line {line}: byte {raw[error.start]:#04x} is not UTF-8; save the file as "
+            "UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+        ) from None
+    loader = _StrictLoader(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def config_errors(config: dict, schema_path: str | Path) -> list[str]:
     """Return one readable message per schema violation (empty list when the config is valid)."""
     schema = yaml.safe_load(Path(schema_path).read_text())

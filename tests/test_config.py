@@ -98,3 +98,57 @@ def test_names_referring_to_other_entries_follow_the_rule(config):
     messages = config_errors(config, SCHEMA)
     assert any("'multitask.experiments.x.chip': the name '..'" in m for m in messages)
     assert any("'chipseq.experiments.y.zeng_experiment': the name '..'" in m for m in messages)
+
+
+def test_a_key_given_twice_is_refused_naming_file_and_line(tmp_path):
+    from deepresolve.config import read_config_file
+
+    path = tmp_path / "twice.yaml"
+    path.write_text("seed: 3\nsynthetic:\n  I: {replicates: 1, replicates: 2}\n")
+    with pytest.raises(ValueError, match=r"twice.yaml, line 3: key 'replicates' is given twice"):
+        read_config_file(path)
+    path.write_text("seed: 3\nmodel: {}\nseed: 4\n")
+    with pytest.raises(ValueError, match=r"line 3: key 'seed' is given twice \(first on line 1\)"):
+        read_config_file(path)
+    assert read_config_file(ROOT / "config/test.yaml")["seed"] == 2018
+
+
+def test_a_config_that_is_not_utf8_is_named(tmp_path):
+    from deepresolve.config import read_config_file
+
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("seed: 3\n# café\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin1.yaml, line 2: byte 0xe9 is not UTF-8"):
+        read_config_file(path)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "key", "value", "words"),
+    [
+        ("I", "pattern_probability", 0, "'CGCTTG XOR CAGATG' 0 expected positive"),
+        ("I", "pattern_probability", 1, "'CGCTTG XOR CAGATG' 0 expected positive"),
+        ("II", "pattern_probability", 1, "'CAGGTC OR GCTCAT' 0 expected negative"),
+        ("III", "pattern_probability", 0, "expected positive"),
+    ],
+)
+def test_a_dataset_that_cannot_have_both_labels_is_named(config, dataset, key, value, words):
+    from deepresolve.synthetic import class_problems
+
+    assert class_problems(dataset, config["synthetic"][dataset], 0.2) == []
+    settings = dict(config["synthetic"][dataset], **{key: value})
+    problems = class_problems(dataset, settings, 0.2)
+    assert any(words in problem for problem in problems)
+    assert all(p.startswith(f"synthetic.{dataset}.{key} = {value} leaves class") for p in problems)
+
+
+def test_difference_pairs_outside_the_class_table_are_named():
+    from deepresolve.multiclass import pair_problems
+
+    labels = ["K562|CTCF", "GM12878|CTCF", "K562|DNase"]
+    assert pair_problems([[0, 2], ["K562|CTCF", 1]], labels) == []
+    (problem,) = pair_problems([[0, 9]], labels)
+    assert problem == (
+        "[0, 9]: class index 9 out of range for 3 classes; use a class index 0..2 or a label "
+        "of the class-names table (e.g. 'K562|CTCF')"
+    )
+    assert "unknown class 'HeLa|CTCF'" in pair_problems([["HeLa|CTCF", 0]], labels)[0]

@@ -43,3 +43,29 @@ def test_a_name_outside_the_rule_stops_the_dag(workdir):
     assert code == 1
     assert "config key 'multiclass.models': the name '../../../outside_x' is not allowed" in out
     assert "MissingInputException" not in out
+
+
+@pytest.mark.parametrize(
+    ("overlay", "message"),
+    [
+        (
+            "seed: 3\nmodel:\n  dropout: 0.1\nseed: 4\n",
+            "overlay.yaml, line 4: key 'seed' is given twice (first on line 1)",
+        ),
+        (
+            {"synthetic": {"I": {"pattern_probability": 0}}},
+            "synthetic.I.pattern_probability = 0 leaves class 'CGCTTG XOR CAGATG' 0 expected "
+            "positive test sequences",
+        ),
+        (
+            {"multiclass": {"models": {"synthetic_IV": {"difference_pairs": [[0, 9]]}}}},
+            "multiclass.models.synthetic_IV.difference_pairs: [0, 9]: class index 9 out of range "
+            "for 4 classes",
+        ),
+    ],
+    ids=["duplicate_key", "one_label_class", "difference_pair"],
+)
+def test_mistakes_known_before_any_job_stop_the_dag(workdir, overlay, message):
+    code, out = dry_run(workdir, overlay)
+    assert code == 1
+    assert message in out

@@ -6,18 +6,45 @@ from snakemake.io import regex_from_filepattern
 from snakemake.utils import validate
 
 from deepresolve.chipseq_config import is_url, read_deepbind_models, user_files
-from deepresolve.config import check_config, fim_settings, model_config
+from deepresolve.config import (
+    check_config,
+    fim_settings,
+    model_config,
+    read_config_file,
+)
 from deepresolve.jaspar import read_tf_motifs
 from deepresolve.synthetic import replicate_seed
 from deepresolve.tomtom import MEME_CONTAINER, meme_tomtom_shell, tomtom_command
 
 try:
+    # the files Snakemake merged into config (PyYAML keeps the last of a key given twice)
+    for configfile_path in workflow.configfiles:
+        read_config_file(configfile_path)
     check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 except ValueError as error:
     sys.exit(f"Error in the workflow config: {error}")
 validate(config, "../schemas/config.schema.yaml")
 
 DATASETS = config["datasets"]
+
+
+def check_synthetic_classes():
+    """Every class of every dataset run gets positives and negatives in its test part (else
+    its test AUC is NaN); fails before any job naming the key."""
+    from deepresolve.synthetic import class_problems
+
+    problems = [
+        line
+        for dataset in DATASETS
+        for line in class_problems(
+            dataset, config["synthetic"][dataset], config["training"]["test_fraction"]
+        )
+    ]
+    if problems:
+        sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))
+
+
+check_synthetic_classes()
 # experiment -> TF -> JASPAR IDs of the 422 published models, read once for the DAG
 TF_MOTIFS = read_tf_motifs("config/tf_motifs.tsv")
 
@@ -303,10 +330,22 @@ def multiclass_tables():
     """The class-names table of every many-class model, read once for the DAG."""
     from deepresolve.deepsea import read_class_names
 
-    return {
+    from deepresolve.multiclass import pair_problems
+
+    tables = {
         mc: read_class_names(spec["class_names"], n_classes=None)
         for mc, spec in config["multiclass"]["models"].items()
     }
+    problems = [
+        f"multiclass.models.{mc}.difference_pairs: {problem}"
+        for mc, spec in config["multiclass"]["models"].items()
+        for problem in pair_problems(
+            spec.get("difference_pairs", []), tables[mc]["label"].tolist()
+        )
+    ]
+    if problems:
+        sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))
+    return tables
 
 
 MULTICLASS_TABLES = multiclass_tables()
