@@ -145,3 +145,55 @@ def fim_settings(config: dict, analysis: str) -> dict:
     for key in FIM_BLOCKS[analysis]:
         block = block[key]
     return dict(block)
+
+
+#: Memory (MB) the synthetic rules ask for (``resources.mem_mb``); the rules read it from here
+#: and :func:`memory_problems` compares it with what the settings need.
+SYNTHETIC_MEM_MB = {"simulate": 4000, "train": 8000, "fim": 4000}
+
+
+def synthetic_memory_mb(config: dict, dataset: str) -> dict[str, tuple[float, str]]:
+    """Rough peak memory (MB) of one dataset's ``simulate``, ``train`` and ``fim`` jobs, from the
+    settings alone, with the settings that set it.
+
+    ``simulate`` holds N x L one-hot bytes (x4) and int64 base indices (x8); ``train`` the
+    one-hot data and its float32 copy (x4 + x16); ``fim`` the runs' feature maps with their
+    gradients and two Adam moments (runs x classes x feature-map size x 4 float32 copies), the
+    feature map being the conv filters (global pooling) or filters x pooled length.
+    """
+    from deepresolve.synthetic import DATASETS
+
+    synthetic, model = config["synthetic"], model_config(config, dataset)
+    length = synthetic["sequence_length"]
+    n = synthetic[dataset]["n_sequences"] + synthetic[dataset].get("n_random", 0)
+    classes = len(DATASETS[dataset].class_names)
+    runs = config["deepresolve"]["n_runs"]
+    if model.get("global_pooling"):
+        feature = model["conv_filters"]
+    else:
+        feature = model["conv_filters"] * ((length - model["conv_width"] + 1) // model["pool_size"])
+    mb = 1 / 2**20
+    data = f"synthetic.{dataset}.n_sequences {n} x synthetic.sequence_length {length}"
+    return {
+        "simulate": (n * length * 12 * mb, data),
+        "train": (n * length * 20 * mb, data),
+        "fim": (
+            runs * classes * feature * 16 * mb,
+            f"deepresolve.n_runs {runs} x {classes} classes x {feature} feature-map values",
+        ),
+    }
+
+
+def memory_problems(config: dict, mem_mb: dict[str, int]) -> list[str]:
+    """One line per synthetic job whose estimate (:func:`synthetic_memory_mb`) exceeds the
+    ``mem_mb`` its rule asks for, naming the settings and the resource to change."""
+    problems = []
+    for dataset in config["datasets"]:
+        for rule, (need, why) in synthetic_memory_mb(config, dataset).items():
+            if need > mem_mb[rule]:
+                problems.append(
+                    f"rule {rule} on dataset {dataset} needs about {need:,.0f} MB ({why}) but "
+                    f"asks for resources.mem_mb {mem_mb[rule]}: lower those settings, or give "
+                    f"more with --set-resources {rule}:mem_mb={int(need * 1.2) + 1}"
+                )
+    return problems

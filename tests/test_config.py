@@ -152,3 +152,28 @@ def test_difference_pairs_outside_the_class_table_are_named():
         "of the class-names table (e.g. 'K562|CTCF')"
     )
     assert "unknown class 'HeLa|CTCF'" in pair_problems([["HeLa|CTCF", 0]], labels)[0]
+
+
+def test_memory_that_follows_from_settings_is_checked_against_the_rule(config):
+    from deepresolve.config import SYNTHETIC_MEM_MB, memory_problems, synthetic_memory_mb
+
+    assert memory_problems(config, SYNTHETIC_MEM_MB) == []
+    config["synthetic"]["sequence_length"] = 10**8
+    config["deepresolve"]["n_runs"] = 10**6
+    need = synthetic_memory_mb(config, "I")
+    # 40000 one-hot sequences of 1e8 bp: 4 bytes a base, 12 with the int64 indices
+    assert need["simulate"][0] == pytest.approx(
+        config["synthetic"]["I"]["n_sequences"] * 1.2e9 / 2**20
+    )
+    problems = memory_problems(config, SYNTHETIC_MEM_MB)
+    assert any(
+        p.startswith("rule simulate on dataset I needs about")
+        and "synthetic.sequence_length 100000000" in p
+        and "--set-resources simulate:mem_mb=" in p
+        for p in problems
+    )
+    assert any(
+        p.startswith("rule fim on dataset II") and "deepresolve.n_runs 1000000" in p
+        for p in problems
+    )
+    assert memory_problems(config, {rule: 10**15 for rule in SYNTHETIC_MEM_MB}) == []

@@ -62,8 +62,13 @@ def test_a_name_outside_the_rule_stops_the_dag(workdir):
             "multiclass.models.synthetic_IV.difference_pairs: [0, 9]: class index 9 out of range "
             "for 4 classes",
         ),
+        (
+            {"deepresolve": {"n_runs": 1000000000}},
+            "rule fim on dataset I needs about 488,281 MB (deepresolve.n_runs 1000000000 x 1 "
+            "classes x 32 feature-map values) but asks for resources.mem_mb 4000",
+        ),
     ],
-    ids=["duplicate_key", "one_label_class", "difference_pair"],
+    ids=["duplicate_key", "one_label_class", "difference_pair", "fim_memory"],
 )
 def test_mistakes_known_before_any_job_stop_the_dag(workdir, overlay, message):
     code, out = dry_run(workdir, overlay)

@@ -7,8 +7,10 @@ from snakemake.utils import validate
 
 from deepresolve.chipseq_config import is_url, read_deepbind_models, user_files
 from deepresolve.config import (
+    SYNTHETIC_MEM_MB,
     check_config,
     fim_settings,
+    memory_problems,
     model_config,
     read_config_file,
 )
@@ -45,6 +47,24 @@ def check_synthetic_classes():
 
 
 check_synthetic_classes()
+
+
+def check_synthetic_memory():
+    """Jobs whose memory follows from the settings fit what their rules ask for (with
+    --set-resources taken into account); fails before any job naming the key and the resource.
+    """
+    asked = dict(SYNTHETIC_MEM_MB)
+    for name, resources in (
+        workflow.resource_settings.overwrite_resources or {}
+    ).items():
+        if name in asked and "mem_mb" in resources:
+            asked[name] = int(resources["mem_mb"])
+    problems = memory_problems(config, asked)
+    if problems:
+        sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))
+
+
+check_synthetic_memory()
 # experiment -> TF -> JASPAR IDs of the 422 published models, read once for the DAG
 TF_MOTIFS = read_tf_motifs("config/tf_motifs.tsv")
 
