@@ -166,15 +166,17 @@ rule train_chipseq:
 
 
 rule chipseq_known_motifs:
-    """JASPAR CORE vertebrates and each ChIP-seq experiment's TF matrices."""
+    """JASPAR CORE vertebrates and one ChIP-seq experiment's TF matrices (one file per
+    experiment: a config with other experiments never rewrites it, so never reruns its jobs).
+    """
     output:
-        "results/chipseq/known_motifs.json",
+        "results/chipseq/{chip}/known_motifs.json",
     log:
-        "logs/chipseq/known_motifs.log",
+        "logs/chipseq/{chip}/known_motifs.log",
     conda:
         "../../envs/deepresolve.yaml"
     params:
-        tfs=chipseq_tfs(),
+        tfs=lambda wildcards: {wildcards.chip: chipseq_tfs()[wildcards.chip]},
         selection=config["table1"]["known_motifs"],
     script:
         "../../scripts/chipseq_known_motifs.py"
@@ -185,7 +187,7 @@ rule chipseq_methods:
     input:
         model=chipseq_model,
         sequences="results/chipseq/{chip}/sequences.npz",
-        motifs="results/chipseq/known_motifs.json",
+        motifs="results/chipseq/{chip}/known_motifs.json",
     output:
         ranked="results/chipseq/{chip}/methods_ranked.tsv",
         deepmotif="results/chipseq/{chip}/deepmotif.meme",
