@@ -113,6 +113,14 @@ def experiment_problems(
         if model == "published":
             if source not in ("zeng", "deepbind"):
                 say(f"{name}: model: published goes with source: zeng or deepbind")
+            elif (
+                source == "deepbind" and "zeng_experiment" not in spec and base not in published_tfs
+            ):
+                say(
+                    f"{name}: model: published needs a DeepBind set with a published model "
+                    f"(config/deepbind_encode.tsv lists them: {sorted(deepbind_models)}), not "
+                    f"{spec['deepbind']!r}; or use model: trained"
+                )
             elif base not in published_tfs:
                 say(
                     f"{name}: model: published needs one of the 422 published experiments "
@@ -193,6 +201,64 @@ def experiment_inputs(name: str, spec: Mapping, deepbind_models=None) -> dict[st
             given = (spec.get(part) or {}).get(kind)
             if given:
                 files[f"{part}_{kind}"] = (
-                    f"resources/chipseq/{name}/{part}.{kind}" if "://" in given else given
+                    f"resources/chipseq/{name}/{part}.{kind}" if is_url(given) else given
                 )
     return files
+
+
+def is_url(source: str) -> bool:
+    """Whether a configured file is a URL (fetched into resources/) rather than a local path."""
+    return "://" in source
+
+
+def user_files(name: str, spec: Mapping, settings: Mapping) -> dict[str, str]:
+    """Input name of rule ``chipseq_sequences`` -> the file a user edits, for the inputs that are
+    the workflow's copies (:func:`experiment_inputs`): the mirror's file when a mirror holds it,
+    else the URL. Messages about a copy's content name this file instead of the copy."""
+    from deepresolve.download import mirror_file
+
+    files: dict[str, str] = {}
+    if spec["source"] == "deepbind":
+        for part, code in (("train", "AC"), ("test", "B")):
+            if part in source_parts(spec):
+                relpath = deepbind_filename(spec["deepbind"], code)
+                url = f"{settings['deepbind_url'].rstrip('/')}/{relpath}"
+                local = mirror_file(url, settings["deepbind_mirror"], relpath)
+                files[f"deepbind_{part}"] = str(local or url)
+    for part in GIVEN_PARTS:
+        for kind in FILE_KINDS:
+            given = (spec.get(part) or {}).get(kind)
+            if given and is_url(given):
+                local = mirror_file(given, spec.get("mirror"), None)
+                files[f"{part}_{kind}"] = str(local or given)
+    return files
+
+
+def local_checksums(spec: Mapping) -> dict[str, tuple[str, str]]:
+    """Input name -> (SHA-256, its config key) of the local files given under ``train``,
+    ``validation``, ``test`` with a ``<kind>_sha256`` (URLs are checked when fetched)."""
+    sums = {}
+    for part in GIVEN_PARTS:
+        for kind in FILE_KINDS:
+            files = spec.get(part) or {}
+            given, digest = files.get(kind), files.get(f"{kind}_sha256")
+            if given and digest and not is_url(given):
+                sums[f"{part}_{kind}"] = (digest, f"{part}.{kind}_sha256")
+    return sums
+
+
+def check_local_checksums(name: str, spec: Mapping) -> None:
+    """Raise ``ValueError`` when a local file given with a SHA-256 (:func:`local_checksums`)
+    has other bytes, naming the file, both digests and the key to change."""
+    from deepresolve.download import sha256sum
+
+    for input_name, (expected, key) in local_checksums(spec).items():
+        part, kind = input_name.split("_")
+        path = spec[part][kind]
+        got = sha256sum(path)
+        if got != expected.lower():
+            raise ValueError(
+                f"{path}: SHA-256 {got} differs from chipseq.experiments.{name}.{key} "
+                f"({expected}); if you changed the file on purpose, put its new SHA-256 there "
+                "(sha256sum prints it), else restore the file"
+            )

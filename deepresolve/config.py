@@ -12,8 +12,19 @@ def _key_path(error: jsonschema.ValidationError) -> str:
     return ".".join(str(part) for part in error.absolute_path) or "<top level>"
 
 
+#: The rule every user-given name follows (experiments, models, multi-task entries): it becomes
+#: a folder under results/, so no '/', no '..', nothing a shell would expand. The schema's
+#: ``definitions.name`` holds the same pattern.
+NAME_RULE = "letters, digits, '_', '-' and '.', not starting with a dot"
+
+
 def _describe(error: jsonschema.ValidationError) -> str:
     key = _key_path(error)
+    if error.schema.get("$comment") == "name rule":
+        return (
+            f"config key '{key}': the name {error.instance!r} is not allowed; a name uses "
+            f"{NAME_RULE} (it becomes a folder under results/)"
+        )
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed))
@@ -27,6 +38,49 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if error.validator == "required":
         return f"config key '{key}': {error.message}"
     return f"config key '{key}': {error.message}"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise ValueError(
+                    f"{self.name}, line {line}: key {key!r} is given twice (first on line "
+                    f"{seen[key]}); YAML would keep the last silently: keep one of them"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_config_file(path: str | Path):
+    """A config file's content, refusing what would otherwise pass unseen: a key given twice
+    in one mapping, and bytes that are not UTF-8 (each named with file and line).
+
+    Raises
+    ------
+    ValueError
+        Naming ``path``, the line and what to change.
+    """
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path}, line {line}: byte {raw[error.start]:#04x} is not UTF-8; save the file as "
+            "UTF-8 (e.g. iconv -f latin1 -t utf-8)"
+        ) from None
+    loader = _StrictLoader(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def config_errors(config: dict, schema_path: str | Path) -> list[str]:
@@ -91,3 +145,55 @@ def fim_settings(config: dict, analysis: str) -> dict:
     for key in FIM_BLOCKS[analysis]:
         block = block[key]
     return dict(block)
+
+
+#: Memory (MB) the synthetic rules ask for (``resources.mem_mb``); the rules read it from here
+#: and :func:`memory_problems` compares it with what the settings need.
+SYNTHETIC_MEM_MB = {"simulate": 4000, "train": 8000, "fim": 4000}
+
+
+def synthetic_memory_mb(config: dict, dataset: str) -> dict[str, tuple[float, str]]:
+    """Rough peak memory (MB) of one dataset's ``simulate``, ``train`` and ``fim`` jobs, from the
+    settings alone, with the settings that set it.
+
+    ``simulate`` holds N x L one-hot bytes (x4) and int64 base indices (x8); ``train`` the
+    one-hot data and its float32 copy (x4 + x16); ``fim`` the runs' feature maps with their
+    gradients and two Adam moments (runs x classes x feature-map size x 4 float32 copies), the
+    feature map being the conv filters (global pooling) or filters x pooled length.
+    """
+    from deepresolve.synthetic import DATASETS
+
+    synthetic, model = config["synthetic"], model_config(config, dataset)
+    length = synthetic["sequence_length"]
+    n = synthetic[dataset]["n_sequences"] + synthetic[dataset].get("n_random", 0)
+    classes = len(DATASETS[dataset].class_names)
+    runs = config["deepresolve"]["n_runs"]
+    if model.get("global_pooling"):
+        feature = model["conv_filters"]
+    else:
+        feature = model["conv_filters"] * ((length - model["conv_width"] + 1) // model["pool_size"])
+    mb = 1 / 2**20
+    data = f"synthetic.{dataset}.n_sequences {n} x synthetic.sequence_length {length}"
+    return {
+        "simulate": (n * length * 12 * mb, data),
+        "train": (n * length * 20 * mb, data),
+        "fim": (
+            runs * classes * feature * 16 * mb,
+            f"deepresolve.n_runs {runs} x {classes} classes x {feature} feature-map values",
+        ),
+    }
+
+
+def memory_problems(config: dict, mem_mb: dict[str, int]) -> list[str]:
+    """One line per synthetic job whose estimate (:func:`synthetic_memory_mb`) exceeds the
+    ``mem_mb`` its rule asks for, naming the settings and the resource to change."""
+    problems = []
+    for dataset in config["datasets"]:
+        for rule, (need, why) in synthetic_memory_mb(config, dataset).items():
+            if need > mem_mb[rule]:
+                problems.append(
+                    f"rule {rule} on dataset {dataset} needs about {need:,.0f} MB ({why}) but "
+                    f"asks for resources.mem_mb {mem_mb[rule]}: lower those settings, or give "
+                    f"more with --set-resources {rule}:mem_mb={int(need * 1.2) + 1}"
+                )
+    return problems

@@ -16,21 +16,19 @@ The files of the ten ENCODE sets in the public repository ``jisraeli/DeepBind`` 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from deepresolve.files import read_lines
-from deepresolve.zeng import ZengSequences, encode
+from deepresolve.zeng import ZengSequences, check_letters, encode
 
 DEEPBIND_COMMIT = "a9bbf5ffcdf62f2832b0bbdede43a36f4dc19426"
 DEEPBIND_URL = f"https://raw.githubusercontent.com/jisraeli/DeepBind/{DEEPBIND_COMMIT}/data/encode"
 CHECKSUMS_FILE = Path(__file__).resolve().parent.parent / "config" / "deepbind_encode.sha256"
 HEADER = ("FoldID", "EventID", "seq", "Bound")
 PARTS = {"AC": "training peaks", "B": "test peaks and shuffles"}
-_NOT_ACGT = re.compile(r"[^ACGT]")
 
 
 def deepbind_filename(name: str, part: str) -> str:
@@ -44,30 +42,40 @@ def deepbind_filename(name: str, part: str) -> str:
     return f"{name}_{part}.seq.gz"
 
 
-def read_deepbind(path: str | os.PathLike) -> pd.DataFrame:
+def read_deepbind(
+    path: str | os.PathLike, n_policy: str = "error", source: str | None = None
+) -> pd.DataFrame:
     """Read one DeepBind ``.seq`` / ``.seq.gz`` file.
 
     Parameters
     ----------
     path : path
         Tab-separated file with the header ``FoldID EventID seq Bound``; gzip or plain.
+    n_policy : {"error", "uniform"}
+        N in a sequence stops with a message naming ``chipseq.n_policy`` (``"error"``), or is
+        kept (``"uniform"``, encoded 0.25 per base by :func:`deepresolve.zeng.encode`).
+    source : str, optional
+        The file messages name (default ``path``): the user's own file when ``path`` is the
+        workflow's copy of it.
 
     Returns
     -------
     pandas.DataFrame
         One row per sequence, in file order, columns ``fold_id`` (str), ``event_id`` (str),
-        ``sequence`` (str, upper-case A/C/G/T, all of one length) and ``bound`` (int, 0 or 1).
+        ``sequence`` (str, upper-case A/C/G/T (and N under ``n_policy="uniform"``), all of one
+        length) and ``bound`` (int, 0 or 1).
 
     Raises
     ------
     ValueError
         Naming the file, the 1-based line and what to do: a missing or different header, a
-        line without four tab-separated fields, a letter other than A, C, G, T (N included:
-        DeepBind's files have none), a sequence of another length than the first, a ``Bound``
-        other than 0 or 1, or no sequences at all. Blank lines are skipped.
+        line without four tab-separated fields, a letter other than A, C, G, T (N only under
+        ``n_policy="uniform"``; DeepBind's own files have none), a sequence of another length
+        than the first, a ``Bound`` other than 0 or 1, or no sequences at all. Blank lines are
+        skipped.
     """
-    path = Path(path)
-    lines = read_lines(path)
+    lines = read_lines(Path(path))
+    path = source or Path(path)
     fix = "; expected DeepBind's format (tab-separated FoldID, EventID, seq, Bound)"
     first = next((i for i, line in enumerate(lines) if line), None)
     if first is None:
@@ -97,12 +105,7 @@ def read_deepbind(path: str | os.PathLike) -> pd.DataFrame:
         seq = seq.upper()
         if not seq:
             raise ValueError(f"{where}: empty sequence; fix or remove this line")
-        bad = _NOT_ACGT.search(seq)
-        if bad is not None:
-            raise ValueError(
-                f"{where}: letter {bad.group()!r} at position {bad.start() + 1} of the sequence "
-                "is not one of A, C, G, T; remove this line or replace the letter"
-            )
+        check_letters(seq, where, n_policy)
         if length is None:
             length, length_line = len(seq), lineno
         elif len(seq) != length:
@@ -130,14 +133,18 @@ def read_deepbind(path: str | os.PathLike) -> pd.DataFrame:
     )
 
 
-def deepbind_sequences(path: str | os.PathLike) -> ZengSequences:
+def deepbind_sequences(
+    path: str | os.PathLike, n_policy: str = "error", source: str | None = None
+) -> ZengSequences:
     """A DeepBind file as :class:`deepresolve.zeng.ZengSequences` (what the workflow joins).
 
-    ``ids`` are the ``EventID``s, ``X: array, shape=(n, length, 4), uint8`` one-hot (A, C, G,
-    T), ``labels: array, shape=(n,), int64`` the ``Bound`` column. A repeated ``EventID``
-    raises ``ValueError`` naming the file.
+    ``ids`` are the ``EventID``s, ``X: array, shape=(n, length, 4)`` one-hot (A, C, G, T),
+    ``uint8`` (``float32`` under ``n_policy="uniform"``, N = 0.25 per base), ``labels: array,
+    shape=(n,), int64`` the ``Bound`` column. A repeated ``EventID`` raises ``ValueError``
+    naming the file (``source``, default ``path``; see :func:`read_deepbind`).
     """
-    table = read_deepbind(path)
+    table = read_deepbind(path, n_policy, source)
+    path = source or path
     repeated = table["event_id"][table["event_id"].duplicated()]
     if len(repeated):
         raise ValueError(
@@ -146,6 +153,6 @@ def deepbind_sequences(path: str | os.PathLike) -> ZengSequences:
         )
     return ZengSequences(
         table["event_id"].tolist(),
-        encode(table["sequence"].tolist()),
+        encode(table["sequence"].tolist(), n_policy),
         table["bound"].to_numpy(dtype=np.int64),
     )

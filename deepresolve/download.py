@@ -240,7 +240,7 @@ def fetch(
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
 
-    local = _mirror_file(source, mirror, mirror_relpath)
+    local = mirror_file(source, mirror, mirror_relpath)
     if local is not None:
         log.info("%s: from mirror %s", dest, local)
         label = f"{local} (mirror of {source})"
@@ -252,6 +252,7 @@ def fetch(
         path = Path(source)
         if not path.is_file():
             raise FileNotFoundError(f"no such file to fetch: {path}")
+        log.info("%s: copying %s", dest, path)
         _install(lambda tmp: _copy_local(path, tmp, False), dest, source, expected)
         return dest
 
@@ -329,8 +330,9 @@ def _normalise_digest(sha256: str | None) -> str | None:
     return digest
 
 
-def _mirror_file(source: str, mirror, relpath: str | None) -> Path | None:
-    """The mirror's copy of ``source``, or ``None`` when there is no mirror or it lacks it."""
+def mirror_file(source: str, mirror, relpath: str | None) -> Path | None:
+    """The mirror's copy of ``source`` (a mirror file as is, else ``mirror/relpath``, by default
+    the URL's last path component), or ``None`` when there is no mirror or it lacks it."""
     if mirror is None:
         return None
     mirror = Path(mirror)

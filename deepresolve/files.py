@@ -192,3 +192,38 @@ def read_json(path: str | os.PathLike):
     :class:`UnreadableFileError`."""
     with reading(path, "JSON"), open(path, encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def write_json(path: str | os.PathLike, document: dict, *, null_reason: str) -> None:
+    """Write ``document`` as JSON (atomically), every NaN or infinity as ``null`` (bare ``NaN``
+    is not JSON), each such key listed under ``"null_reasons"`` with ``null_reason``.
+
+    Parameters
+    ----------
+    path : path
+    document : dict
+        Nested dicts, lists, str, numbers (NumPy scalars included), bool, None.
+    null_reason : str
+        Why a value can be undefined here, e.g. "test AUC undefined: the class has one label
+        only in the test part".
+    """
+    nulls: dict[str, str] = {}
+
+    def clean(value, where: str):
+        if isinstance(value, dict):
+            return {
+                key: clean(item, f"{where}.{key}" if where else str(key))
+                for key, item in value.items()
+            }
+        if isinstance(value, list | tuple):
+            return [clean(item, f"{where}.{i}") for i, item in enumerate(value)]
+        if isinstance(value, float | np.floating) and not np.isfinite(value):
+            nulls[where] = f"{value} -> null: {null_reason}"
+            return None
+        return value.item() if isinstance(value, np.generic) else value
+
+    cleaned = clean(document, "")
+    if nulls:
+        cleaned["null_reasons"] = nulls
+    with atomic_write(path) as handle:
+        json.dump(cleaned, handle, indent=2, allow_nan=False)

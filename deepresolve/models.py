@@ -68,3 +68,29 @@ def load_model(path: str | os.PathLike, **options) -> keras.Model:
             if missing:
                 raise zipfile.BadZipFile(f"the archive lacks {sorted(missing)}")
     return keras.models.load_model(path, **options)
+
+
+def check_outputs(model: keras.Model, path: str | os.PathLike, classes: list[str], where: str):
+    """Raise ``ValueError`` unless ``model`` (read from ``path``) has one output per class.
+
+    Checked before any gradient ascent, so a model swapped in from another dataset stops here,
+    naming both counts, rather than later with a shape error.
+
+    Parameters
+    ----------
+    model : keras.Model
+    path : path
+        The model's file (named in the message).
+    classes : list of str
+        The class names, one per expected output.
+    where : str
+        Where the classes come from, e.g. ``"dataset I"`` or a class-names file.
+    """
+    n_outputs = int(model.outputs[0].shape[-1])
+    if n_outputs != len(classes):
+        raise ValueError(
+            f"{path} has {n_outputs} outputs but {where} names {len(classes)} classes "
+            f"({classes[:4]}{' ...' if len(classes) > 4 else ''}); it was not made for them: "
+            "rebuild it (snakemake --forcerun <the rule that makes it>) or point the config at "
+            "the right model"
+        )

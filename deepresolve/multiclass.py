@@ -510,6 +510,22 @@ def _class_position(key, labels: list[str]) -> int:
     return index
 
 
+def pair_problems(pairs, labels: list[str]) -> list[str]:
+    """One line per class of ``pairs`` (indices or labels, as :func:`class_difference_maps`
+    takes them) that ``labels`` (the class-names table, C lines) lacks."""
+    problems = []
+    for pair in pairs:
+        for key in pair:
+            try:
+                _class_position(key, labels)
+            except ValueError as error:
+                problems.append(
+                    f"{pair!r}: {error}; use a class index 0..{len(labels) - 1} or a label of "
+                    f"the class-names table (e.g. {labels[0]!r})"
+                )
+    return problems
+
+
 def class_difference_maps(oniv, pairs, labels=None) -> pd.DataFrame:
     """Class difference maps ``ONIV_a - ONIV_b`` of chosen pairs (paper §4), long format.
 

@@ -442,3 +442,51 @@ def simulate(
         patterns=list(spec.patterns),
         planted=planted,
     )
+
+
+def class_rates(name: str, settings: Mapping) -> np.ndarray:
+    """Expected fraction of sequences labelled 1 in each class of a dataset, from its settings
+    (what is planted; chance copies, rare at the paper's sizes, left out).
+
+    Parameters
+    ----------
+    name : {"I", "II", "III", "IV"}
+    settings : mapping
+        The dataset's block of the config (``synthetic.<name>``).
+
+    Returns
+    -------
+    array, shape=(C,)
+        In class order; 0 or 1 means the class has one label only.
+    """
+    spec = DATASETS[name]
+    if name == "IV":
+        return np.full(len(spec.class_names), (1 - settings["negative_fraction"]) / 4)
+    n_patterns = len(spec.patterns)
+    combos = np.array(
+        [[(i >> j) & 1 for j in range(n_patterns)] for i in range(2**n_patterns)], dtype=bool
+    )
+    p = settings["pattern_probability"]
+    weights = np.prod(np.where(combos, p, 1 - p), axis=1)
+    rates = weights @ spec.labels(combos)
+    n, n_random = settings["n_sequences"], settings.get("n_random", 0)
+    return rates * n / (n + n_random)
+
+
+def class_problems(name: str, settings: Mapping, test_fraction: float) -> list[str]:
+    """One line per class of dataset ``name`` that its settings leave without a positive or a
+    negative in the test part (fewer than one expected), naming the key to change."""
+    rates = class_rates(name, settings)
+    n_test = (settings["n_sequences"] + settings.get("n_random", 0)) * test_fraction
+    key = "negative_fraction" if name == "IV" else "pattern_probability"
+    problems = []
+    for class_name, rate in zip(DATASETS[name].class_names, rates, strict=True):
+        for label, count in (("positive", rate * n_test), ("negative", (1 - rate) * n_test)):
+            if count < 1:
+                problems.append(
+                    f"synthetic.{name}.{key} = {settings[key]} leaves class {class_name!r} "
+                    f"{count:.2g} expected {label} test sequences (of {n_test:.0f}), so its test "
+                    f"AUC is undefined; choose a {key} that gives both labels (e.g. 0.3) or "
+                    f"raise synthetic.{name}.n_sequences"
+                )
+    return problems

@@ -1,11 +1,11 @@
 """Snakemake script of rule `claims`: the paper's claim on one replicate network (pattern
 neurons = filter sets), with its numbers, and a probe of how the network computes its logic."""
 
-import json
 import logging
 
 from deepresolve.claims import claims_on_filter_sets
-from deepresolve.files import atomic_write, made_by, read_tsv
+from deepresolve.device import configure_tensorflow
+from deepresolve.files import made_by, read_tsv, write_json
 from deepresolve.logs import setup_logging
 from deepresolve.models import load_model
 from deepresolve.probe import probe_network
@@ -14,6 +14,7 @@ from deepresolve.tables import read_niv_table, read_oniv_table
 from deepresolve.weights import output_kernel
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("claims")
 dataset = snakemake.wildcards.dataset
 probe = snakemake.params.probe
@@ -63,5 +64,8 @@ log.info(
     result["probe"]["computes_logic"],
     "" if landscape is None else f", landscape closer to a function of {landscape['depends_on']}",
 )
-with atomic_write(snakemake.output.claims) as handle:
-    json.dump(result, handle, indent=2)
+write_json(
+    snakemake.output.claims,
+    result,
+    null_reason="undefined: a statistic of a class or neuron without variation",
+)

@@ -3,11 +3,13 @@
 import logging
 
 from deepresolve.chipseq import tf_motif_rows
+from deepresolve.device import configure_tensorflow
 from deepresolve.jaspar import JASPAR_RELEASE, fetch_motifs
 from deepresolve.logs import setup_logging
 from deepresolve.tf_models import build_motif_collection, write_motif_collection
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 motifs = fetch_motifs(JASPAR_RELEASE)
 table = tf_motif_rows(snakemake.params.tfs, motifs, JASPAR_RELEASE)
 collection = build_motif_collection(

@@ -20,7 +20,7 @@ from deepresolve.motifs import write_meme
 from deepresolve.tf_models import read_motif_collection
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("chipseq_methods")
 experiment = snakemake.wildcards.chip
 files = list(snakemake.input.model)

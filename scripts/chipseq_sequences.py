@@ -4,6 +4,7 @@ train/validation/test parts (deepresolve.chipseq_parts.prepare_sequences; no Ten
 import logging
 from pathlib import Path
 
+from deepresolve.chipseq_config import check_local_checksums
 from deepresolve.chipseq_parts import TEST, TRAIN, VALIDATION, check_parts, prepare_sequences
 from deepresolve.deepbind import deepbind_sequences
 from deepresolve.fasta import read_fasta
@@ -17,6 +18,9 @@ spec, settings = snakemake.params.spec, snakemake.params.settings
 n_policy = settings["n_policy"]
 inputs = snakemake.input
 given = set(inputs.keys())
+# the file a message names: the user's (mirror file, URL) for the workflow's copies of it
+named = {key: snakemake.params.user_files.get(key, inputs[key]) for key in given}
+check_local_checksums(snakemake.wildcards.chip, spec)
 
 sets, origin = {}, {}  # part -> sequences, and the file they come from
 if spec["source"] == "zeng":
@@ -25,8 +29,9 @@ if spec["source"] == "zeng":
 elif spec["source"] == "deepbind":
     for part in ("train", "test"):
         if f"deepbind_{part}" in given:
-            origin[part] = inputs[f"deepbind_{part}"]
-            sets[part] = deepbind_sequences(origin[part])
+            key = f"deepbind_{part}"
+            origin[part] = named[key]
+            sets[part] = deepbind_sequences(inputs[key], n_policy, source=named[key])
 elif spec["source"] == "peaks":
     table = build_experiment(
         inputs.peaks,
@@ -45,12 +50,13 @@ elif spec["source"] == "peaks":
     )
 for part in ("train", "validation", "test"):  # files given for a part, for every source
     if f"{part}_seq" in given:
-        origin[part] = inputs[f"{part}_seq"]
-        sets[part] = deepbind_sequences(origin[part])
+        key = f"{part}_seq"
+        origin[part] = named[key]
+        sets[part] = deepbind_sequences(inputs[key], n_policy, source=named[key])
     elif f"{part}_fasta" in given:
-        origin[part] = inputs[f"{part}_fasta"]
+        origin[part] = named[f"{part}_fasta"]
         targets = inputs[f"{part}_targets"] if f"{part}_targets" in given else None
-        sets[part] = read_fasta(origin[part], targets, n_policy=n_policy)
+        sets[part] = read_fasta(inputs[f"{part}_fasta"], targets, n_policy=n_policy)
 
 max_positives = spec.get("max_positives", settings["max_positives"])
 sequences = prepare_sequences(

@@ -6,15 +6,18 @@ from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
 from deepresolve.fim import feature_importance_maps, fim_options
 from deepresolve.logs import setup_logging
-from deepresolve.models import load_model
+from deepresolve.models import check_outputs, load_model
+from deepresolve.synthetic import DATASETS
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("fim")
 params = snakemake.params.deepresolve
 
 with made_by("train"):
     model = load_model(snakemake.input.model)
+dataset = snakemake.wildcards.dataset
+check_outputs(model, snakemake.input.model, DATASETS[dataset].class_names, f"dataset {dataset}")
 result = feature_importance_maps(model, seed=snakemake.params.seed, **fim_options(params))
 log.info("%s", result.describe())
 result.save(snakemake.output.fim)

@@ -4,6 +4,7 @@ import logging
 
 import pandas as pd
 
+from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
 from deepresolve.fim import FIMResult
 from deepresolve.importance import niv, oniv
@@ -12,6 +13,7 @@ from deepresolve.similarity import class_similarity
 from deepresolve.tables import niv_table, oniv_table
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("oniv")
 
 with made_by("fim"):

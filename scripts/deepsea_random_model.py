@@ -3,8 +3,10 @@
 import keras
 
 from deepresolve.deepsea import build_deepsea
+from deepresolve.device import configure_tensorflow
 from deepresolve.logs import setup_logging
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 keras.utils.set_random_seed(snakemake.params.seed)
 build_deepsea(n_classes=snakemake.params.n_classes).save(snakemake.output.model)

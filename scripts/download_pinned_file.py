@@ -18,7 +18,12 @@ if expected is None:
             f"{relpath} has no checksum in {snakemake.input.checksums}: add its line, or set "
             f"{snakemake.params.unpinned_key}: warn"
         )
-    log.warning("%s is not pinned: downloading it unverified", relpath)
+    if snakemake.input.mirror:
+        log.warning(
+            "%s is not pinned: copying it unverified from %s", relpath, *snakemake.input.mirror
+        )
+    else:
+        log.warning("%s is not pinned: downloading it unverified", relpath)
 path = fetch(
     f"{snakemake.params.url.rstrip('/')}/{relpath}",
     Path(snakemake.output[0]),

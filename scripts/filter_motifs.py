@@ -4,6 +4,7 @@ import logging
 
 import pandas as pd
 
+from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
 from deepresolve.logs import setup_logging
 from deepresolve.models import load_model
@@ -18,6 +19,7 @@ from deepresolve.motifs import (
 from deepresolve.weights import conv_kernel
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("filter_motifs")
 
 with made_by("train"):

@@ -8,11 +8,11 @@ from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
 from deepresolve.fim import fim_options
 from deepresolve.logs import setup_logging
-from deepresolve.models import load_model
+from deepresolve.models import check_outputs, load_model
 from deepresolve.multiclass import fim_chunk
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("fim_chunk")
 
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
@@ -23,12 +23,9 @@ log.info(
 )
 with made_by(rule) if rule else contextlib.nullcontext():
     model = load_model(snakemake.input.model)
-n_outputs = int(model.outputs[0].shape[-1])
-if n_outputs != len(table):
-    raise ValueError(
-        f"{snakemake.input.model} has {n_outputs} outputs but {snakemake.input.class_names} "
-        f"names {len(table)} classes"
-    )
+check_outputs(
+    model, snakemake.input.model, table["label"].tolist(), str(snakemake.input.class_names)
+)
 options = fim_options(snakemake.params.settings)
 options.pop("layer", None)  # the model's own layer: params.layer
 result = fim_chunk(

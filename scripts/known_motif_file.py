@@ -4,12 +4,14 @@ MEME file each (the targets of MEME Suite tomtom), in one job."""
 import logging
 from pathlib import Path
 
+from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
 from deepresolve.logs import setup_logging
 from deepresolve.motifs import write_meme
 from deepresolve.tf_models import read_motif_collection
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("known_motif_files")
 with made_by("known_motifs"):
     collection = read_motif_collection(snakemake.input[0])

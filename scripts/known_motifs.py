@@ -2,11 +2,13 @@
 
 import logging
 
+from deepresolve.device import configure_tensorflow
 from deepresolve.jaspar import fetch_motifs, read_tf_motifs
 from deepresolve.logs import setup_logging
 from deepresolve.tf_models import build_motif_collection, write_motif_collection
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("known_motifs")
 table = read_tf_motifs(snakemake.input.tf_motifs)
 release = table["jaspar_release"].iloc[0]

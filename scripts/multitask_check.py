@@ -8,6 +8,7 @@ import json
 import pandas as pd
 
 from deepresolve.deepsea import read_class_names
+from deepresolve.device import configure_tensorflow
 from deepresolve.family_check import check_similarity, figure_pair_similarities
 from deepresolve.files import atomic_write, made_by, read_json, read_tsv
 from deepresolve.logs import setup_logging
@@ -18,6 +19,7 @@ from deepresolve.tables import read_oniv_table
 from deepresolve.weights import output_kernel
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 check = snakemake.params.check
 table = read_class_names(snakemake.input.class_names, n_classes=None)
 labels = table["label"].tolist()

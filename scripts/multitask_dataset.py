@@ -7,12 +7,14 @@ import pandas as pd
 
 from deepresolve.chipseq import TEST, ExperimentSequences
 from deepresolve.deepbind import read_deepbind
+from deepresolve.device import configure_tensorflow
 from deepresolve.files import atomic_write, made_by
 from deepresolve.logs import setup_logging
 from deepresolve.multitask import assemble, experiment_parts
 from deepresolve.sequences import decode
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("multitask_dataset")
 settings = snakemake.params.settings
 

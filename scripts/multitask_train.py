@@ -1,14 +1,12 @@
 """Snakemake script of rule `multitask_train`: the multi-task model of one training seed."""
 
-import json
-
 from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write, made_by
+from deepresolve.files import made_by, write_json
 from deepresolve.logs import setup_logging
 from deepresolve.multitask import MultitaskData, train_multitask
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 training = snakemake.params.training
 with made_by("multitask_dataset"):
     data = MultitaskData.load(snakemake.input.dataset)
@@ -23,5 +21,8 @@ result = train_multitask(
 )
 result.model.save(snakemake.output.model)
 result.history.to_csv(snakemake.output.history, sep="\t", index=False)
-with atomic_write(snakemake.output.metrics) as stream:
-    json.dump(result.metrics, stream, indent=2)
+write_json(
+    snakemake.output.metrics,
+    result.metrics,
+    null_reason="test AUC undefined: the class has one label only in the test part",
+)

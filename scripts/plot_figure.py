@@ -4,6 +4,7 @@
 import logging
 
 from deepresolve import plot
+from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by, read_tsv
 from deepresolve.importance import averaged_niv
 from deepresolve.logs import setup_logging
@@ -14,6 +15,7 @@ from deepresolve.tables import read_niv_table, read_oniv_table
 from deepresolve.weights import conv_kernel, output_kernel
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("figure")
 dataset = snakemake.wildcards.dataset
 

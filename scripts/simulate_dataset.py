@@ -1,9 +1,8 @@
 """Snakemake script of rule `simulate`: one synthetic dataset (paper section 3) + ground truth."""
 
-import json
 import logging
 
-from deepresolve.files import atomic_write
+from deepresolve.files import write_json
 from deepresolve.logs import setup_logging
 from deepresolve.synthetic import DATASETS, label_noise, scan_presence, simulate
 
@@ -31,5 +30,4 @@ log.info(
     noise["fraction"],
 )
 dataset.save(snakemake.output.dataset, snakemake.output.planted)
-with atomic_write(snakemake.output.label_noise) as handle:
-    json.dump(noise, handle, indent=2)
+write_json(snakemake.output.label_noise, noise, null_reason="undefined: a class without sequences")

@@ -17,7 +17,7 @@ from deepresolve.motifs import write_meme
 from deepresolve.tf_models import load_published_models, read_motif_collection
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("table1_deepmotif")
 experiments = snakemake.params.experiments
 sources = zip(snakemake.input.architectures, snakemake.input.weights, strict=True)

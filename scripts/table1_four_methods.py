@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
 from deepresolve.attribution import ENHANCED_DEEPMOTIF, GRAD_CAM, GRADIENT_X_INPUT  # noqa: E402
+from deepresolve.device import configure_tensorflow  # noqa: E402
 from deepresolve.files import atomic_write, made_by, read_json, read_tsv  # noqa: E402
 from deepresolve.logs import setup_logging  # noqa: E402
 from deepresolve.method_comparison import (  # noqa: E402
@@ -25,6 +26,7 @@ from deepresolve.table1 import (
 )
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("table1_four_methods")
 
 

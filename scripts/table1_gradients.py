@@ -19,7 +19,7 @@ from deepresolve.method_comparison import (
 from deepresolve.tf_models import read_motif_collection
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("table1_gradients")
 experiment = snakemake.wildcards.experiment
 spec = snakemake.params.spec

@@ -3,12 +3,14 @@ point (one batched gradient ascent, no TOMTOM: the matches do not depend on lamb
 
 import logging
 
+from deepresolve.device import configure_tensorflow
 from deepresolve.fim import fim_options
 from deepresolve.lambda_curve import oniv_table
 from deepresolve.logs import setup_logging
 from deepresolve.tf_models import load_published_models, model_onivs
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("table1_lambda_oniv")
 settings = {**snakemake.params.fim, **snakemake.params.point}
 log.info("FIM settings: %s", settings)

@@ -8,11 +8,13 @@ import pandas as pd
 
 from deepresolve.attribution import ENHANCED_DEEPMOTIF
 from deepresolve.chipseq import split_excluded
+from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by, read_json, read_tsv
 from deepresolve.logs import setup_logging
 from deepresolve.table1 import experiment_detail, summarise, to_markdown
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 with made_by("chipseq_methods"):
     everything = [read_json(p) for p in snakemake.input.evaluations]
     # experiments excluded for their test AUC (chipseq.auc_failure: exclude) count nowhere

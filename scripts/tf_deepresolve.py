@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
 from deepresolve.fim import fim_options
 from deepresolve.logs import setup_logging
@@ -25,6 +26,7 @@ from deepresolve.tf_models import (
 from deepresolve.tf_plot import figure_top_filters
 
 setup_logging(snakemake.log[0])
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("tf_deepresolve")
 experiments = snakemake.params.experiments
 params = snakemake.params.fim

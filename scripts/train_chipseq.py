@@ -9,7 +9,7 @@ from deepresolve.logs import setup_logging
 from deepresolve.training import train_classifier
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 with made_by("chipseq_sequences"):
     sequences = ExperimentSequences.load(snakemake.input[0])
 training = dict(snakemake.params.training)

@@ -1,16 +1,15 @@
 """Snakemake script of rule `train`: the paper's CNN on one synthetic dataset, one replicate."""
 
-import json
 import logging
 
 from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write, made_by
+from deepresolve.files import made_by, write_json
 from deepresolve.logs import setup_logging
 from deepresolve.synthetic import PAPER_TEST_AUC, SyntheticDataset, replicate_seed
 from deepresolve.training import split_indices, train_classifier
 
 setup_logging(snakemake.log[0])
-configure_tensorflow()
+configure_tensorflow(snakemake.threads)
 log = logging.getLogger("train")
 name = snakemake.wildcards.dataset
 replicate = int(snakemake.wildcards.replicate)
@@ -42,5 +41,8 @@ metrics = {
 }
 result.model.save(snakemake.output.model)
 result.history.to_csv(snakemake.output.history, sep="\t", index=False)
-with atomic_write(snakemake.output.metrics) as handle:
-    json.dump(metrics, handle, indent=2)
+write_json(
+    snakemake.output.metrics,
+    metrics,
+    null_reason="test AUC undefined: the class has one label only in the test part",
+)

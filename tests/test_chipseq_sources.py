@@ -292,3 +292,39 @@ def test_inputs_of_every_source_with_given_parts():
     }
     assert experiment_inputs("k", peaks)["test_seq"] == "mine_B.seq"
     assert json.dumps(experiment_inputs("k", peaks))  # plain strings for Snakemake
+
+
+def test_published_model_of_a_deepbind_set_without_one_names_the_table():
+    problems, _ = problems_of(
+        {"own": {"source": "deepbind", "deepbind": "MYSET", "model": "published", "tf": "REST"}}
+    )
+    assert problems[0] == (
+        f"own: model: published needs a DeepBind set with a published model "
+        f"(config/deepbind_encode.tsv lists them: {[REST]!r}), not 'MYSET'; or use model: trained"
+    )
+    assert "zeng_experiment" not in problems[0]
+
+
+def test_local_file_checksum_and_user_files(tmp_path):
+    from deepresolve.chipseq_config import check_local_checksums, user_files
+    from deepresolve.download import sha256sum
+
+    fasta = tmp_path / "mine.fa"
+    fasta.write_text(">a\nACGT\n")
+    spec = {"source": "fasta", "train": {"fasta": str(fasta), "fasta_sha256": sha256sum(fasta)}}
+    check_local_checksums("mine", spec)
+    fasta.write_text(">a\nACGA\n")
+    with pytest.raises(
+        ValueError,
+        match=r"mine.fa: SHA-256 \w+ differs from chipseq.experiments.mine.train.fasta_sha256",
+    ):
+        check_local_checksums("mine", spec)
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / f"{REST}_AC.seq.gz").write_text("x")
+    settings = {"deepbind_url": "https://example.org/encode", "deepbind_mirror": str(mirror)}
+    deepbind = {"source": "deepbind", "deepbind": REST, "model": "trained"}
+    assert user_files("d", deepbind, settings) == {
+        "deepbind_train": str(mirror / f"{REST}_AC.seq.gz"),
+        "deepbind_test": f"https://example.org/encode/{REST}_B.seq.gz",
+    }

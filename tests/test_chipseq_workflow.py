@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -149,3 +150,102 @@ def test_unknown_tf_fails_before_any_job_with_a_suggestion(tmp_path):
     assert "did you mean REST" in done.stderr
     assert "nrsf:" not in done.stderr  # DeepBind's name for REST is an alias
     assert not (tmp_path / "tf/results").exists()
+
+
+def _future(path, seconds=60):
+    """Give ``path`` an mtime ``seconds`` ahead, as an edit after the run would."""
+    import os
+    import time
+
+    os.utime(path, (time.time() + seconds, time.time() + seconds))
+
+
+def test_edited_local_inputs_rerun_their_copies(tmp_path):
+    """Local peaks, genome, FASTA and mirrored .seq files are inputs (issue 21): after a run,
+    editing each makes the dry run list the jobs that read it; a copy logs "copying"; a wrong
+    fasta_sha256 on a local FASTA is refused naming file and key; a bad line in a mirrored .seq
+    is reported in the user's file, not in the workflow's copy."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    seqs = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(90)]
+    data = tmp_path / "data"
+    (data / "mirror").mkdir(parents=True)
+    (data / "deepbind").mkdir()
+    fasta = _fasta(data / "peaks.fa", seqs[:70])
+    peaks = data / "own.narrowPeak"
+    peaks.write_text("chr1\t10\t50\t.\t0\t.\t5\t-1\t-1\t20\n")
+    genome = _fasta(data / "genome.fa", ["ACGT" * 30])
+    seq_lines = "".join(f"A\tseq_{i}_peak\t{s}\t1\n" for i, s in enumerate(seqs[70:]))
+    mirrored = data / "mirror/mine.seq"
+    mirrored.write_text("FoldID\tEventID\tseq\tBound\n" + seq_lines)
+    deepbind = data / "deepbind/MYSET_AC.seq.gz"
+    deepbind.write_text("FoldID\tEventID\tseq\tBound\n" + seq_lines)
+    settings = tmp_path / "local.yaml"
+    settings.write_text(
+        f"""
+chipseq:
+  deepbind_mirror: {data / "deepbind"}
+  deepbind_unpinned: warn
+  experiments:
+    pk: {{source: peaks, peaks: {peaks}, genome: {genome}, model: trained, in_table1: false}}
+    db: {{source: deepbind, deepbind: MYSET, model: trained, in_table1: false}}
+    fa: {{source: fasta, model: trained, in_table1: false, train: {{fasta: {fasta}}},
+          test: {{seq: "https://example.invalid/files/mine.seq"}}, mirror: {data / "mirror"}}}
+    sha: {{source: fasta, model: trained, in_table1: false,
+           train: {{fasta: {fasta}, fasta_sha256: "{"0" * 64}"}}}}
+"""
+    )
+    workdir = tmp_path / "run"
+    targets = (
+        "resources/chipseq/pk/peaks.narrowPeak",
+        "resources/deepbind/MYSET_AC.seq.gz",
+        "results/chipseq/fa/sequences.npz",
+    )
+    done = run_workflow(
+        workdir,
+        str(settings),
+        "--keep-going",
+        targets=(*targets, "results/chipseq/sha/sequences.npz"),
+    )
+    assert done.returncode != 0  # the wrong fasta_sha256
+    logs = workdir / "logs/chipseq"
+    assert f"copying {peaks}" in (logs / "fetch/pk.log").read_text()
+    assert (
+        "MYSET_AC.seq.gz is not pinned: copying it unverified from"
+        in (logs / "download/deepbind_MYSET_AC.log").read_text()
+    )
+    assert f"from mirror {mirrored}" in (logs / "fetch/fa_test_seq.log").read_text()
+    text = (logs / "sha/sequences.log").read_text()
+    assert f"{fasta}: SHA-256 " in text and "chipseq.experiments.sha.train.fasta_sha256" in text
+    assert not (workdir / "results/chipseq/sha/sequences.npz").exists()
+
+    # edits (Snakemake keeps a job whose input got newer with the same content)
+    peaks.write_text(peaks.read_text() + "chr1\t60\t100\t.\t0\t.\t5\t-1\t-1\t20\n")
+    deepbind.write_text(deepbind.read_text() + seq_lines.replace("_peak", "_again"))
+    _fasta(fasta, seqs[:71])
+    mirrored.write_text(mirrored.read_text() + "A\tseq_99_peak\tACGTNNNN\t1\n")
+    for path in (peaks, deepbind, fasta, mirrored):
+        _future(path)
+    again = run_workflow(workdir, str(settings), "-n", targets=targets)
+    assert again.returncode == 0, again.stderr[-3000:]
+    planned = set(re.findall(r"^(?:local)?rule (\w+):", again.stdout, re.M))
+    assert planned == {
+        "fetch_peaks_and_genome",
+        "download_deepbind_file",
+        "fetch_sequence_file",
+        "chipseq_sequences",
+    }
+    assert run_workflow(workdir, str(settings), targets=targets[:1]).returncode == 0
+    _fasta(genome, ["ACGT" * 31])
+    _future(genome, 120)
+    assert (
+        "rule fetch_peaks_and_genome:"
+        in run_workflow(workdir, str(settings), "-n", targets=targets[:1]).stdout
+    )
+
+    bad = run_workflow(workdir, str(settings), targets=targets[2:])
+    assert bad.returncode != 0
+    text = (logs / "fa/sequences.log").read_text()
+    assert f"{mirrored}, line 22: " in text and "chipseq.n_policy: uniform" in text
+    assert "resources/chipseq/fa/test.seq, line" not in text

@@ -58,3 +58,122 @@ def test_per_dataset_model_override(config):
     bad = copy.deepcopy(config)
     bad["model"]["per_dataset"]["V"] = {"dense_units": [8]}
     assert any("model.per_dataset" in m for m in config_errors(bad, SCHEMA))
+
+
+SIX_CLASSES = "tests/data/deepsea_six_classes.names"
+MULTICLASS_MODEL = {"model": "deepsea_random", "class_names": SIX_CLASSES}
+CHIPSEQ_EXPERIMENT = {"source": "zeng", "model": "trained", "parts": ["train", "test"]}
+MULTITASK_ENTRY = {"source": "chipseq", "chip": "CTCF", "tf": "CTCF", "cell": "K562", "lab": "x"}
+
+
+@pytest.mark.parametrize(
+    ("block", "entry"),
+    [
+        (("multiclass", "models"), MULTICLASS_MODEL),
+        (("chipseq", "experiments"), CHIPSEQ_EXPERIMENT),
+        (("multitask", "experiments"), MULTITASK_ENTRY),
+    ],
+)
+@pytest.mark.parametrize("name", ["../../../outside_x", "$(touch x)", "..", ".hidden", "a/b", ""])
+def test_names_that_would_leave_results_are_refused(config, block, entry, name):
+    config[block[0]][block[1]] = {name: entry}
+    messages = config_errors(config, SCHEMA)
+    key = ".".join(block)
+    assert messages == [
+        f"config key '{key}': the name {name!r} is not allowed; a name uses letters, digits, "
+        "'_', '-' and '.', not starting with a dot (it becomes a folder under results/)"
+    ]
+
+
+@pytest.mark.parametrize("name", ["CTCF_K562", "rest-1.2", "_x", "A"])
+def test_names_of_the_rule_are_accepted(config, name):
+    config["multiclass"]["models"] = {name: MULTICLASS_MODEL}
+    config["chipseq"]["experiments"] = {name: CHIPSEQ_EXPERIMENT}
+    assert config_errors(config, SCHEMA) == []
+
+
+def test_names_referring_to_other_entries_follow_the_rule(config):
+    config["multitask"]["experiments"] = {"x": dict(MULTITASK_ENTRY, chip="..")}
+    config["chipseq"]["experiments"] = {"y": dict(CHIPSEQ_EXPERIMENT, zeng_experiment="..")}
+    messages = config_errors(config, SCHEMA)
+    assert any("'multitask.experiments.x.chip': the name '..'" in m for m in messages)
+    assert any("'chipseq.experiments.y.zeng_experiment': the name '..'" in m for m in messages)
+
+
+def test_a_key_given_twice_is_refused_naming_file_and_line(tmp_path):
+    from deepresolve.config import read_config_file
+
+    path = tmp_path / "twice.yaml"
+    path.write_text("seed: 3\nsynthetic:\n  I: {replicates: 1, replicates: 2}\n")
+    with pytest.raises(ValueError, match=r"twice.yaml, line 3: key 'replicates' is given twice"):
+        read_config_file(path)
+    path.write_text("seed: 3\nmodel: {}\nseed: 4\n")
+    with pytest.raises(ValueError, match=r"line 3: key 'seed' is given twice \(first on line 1\)"):
+        read_config_file(path)
+    assert read_config_file(ROOT / "config/test.yaml")["seed"] == 2018
+
+
+def test_a_config_that_is_not_utf8_is_named(tmp_path):
+    from deepresolve.config import read_config_file
+
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("seed: 3\n# café\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin1.yaml, line 2: byte 0xe9 is not UTF-8"):
+        read_config_file(path)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "key", "value", "words"),
+    [
+        ("I", "pattern_probability", 0, "'CGCTTG XOR CAGATG' 0 expected positive"),
+        ("I", "pattern_probability", 1, "'CGCTTG XOR CAGATG' 0 expected positive"),
+        ("II", "pattern_probability", 1, "'CAGGTC OR GCTCAT' 0 expected negative"),
+        ("III", "pattern_probability", 0, "expected positive"),
+    ],
+)
+def test_a_dataset_that_cannot_have_both_labels_is_named(config, dataset, key, value, words):
+    from deepresolve.synthetic import class_problems
+
+    assert class_problems(dataset, config["synthetic"][dataset], 0.2) == []
+    settings = dict(config["synthetic"][dataset], **{key: value})
+    problems = class_problems(dataset, settings, 0.2)
+    assert any(words in problem for problem in problems)
+    assert all(p.startswith(f"synthetic.{dataset}.{key} = {value} leaves class") for p in problems)
+
+
+def test_difference_pairs_outside_the_class_table_are_named():
+    from deepresolve.multiclass import pair_problems
+
+    labels = ["K562|CTCF", "GM12878|CTCF", "K562|DNase"]
+    assert pair_problems([[0, 2], ["K562|CTCF", 1]], labels) == []
+    (problem,) = pair_problems([[0, 9]], labels)
+    assert problem == (
+        "[0, 9]: class index 9 out of range for 3 classes; use a class index 0..2 or a label "
+        "of the class-names table (e.g. 'K562|CTCF')"
+    )
+    assert "unknown class 'HeLa|CTCF'" in pair_problems([["HeLa|CTCF", 0]], labels)[0]
+
+
+def test_memory_that_follows_from_settings_is_checked_against_the_rule(config):
+    from deepresolve.config import SYNTHETIC_MEM_MB, memory_problems, synthetic_memory_mb
+
+    assert memory_problems(config, SYNTHETIC_MEM_MB) == []
+    config["synthetic"]["sequence_length"] = 10**8
+    config["deepresolve"]["n_runs"] = 10**6
+    need = synthetic_memory_mb(config, "I")
+    # 40000 one-hot sequences of 1e8 bp: 4 bytes a base, 12 with the int64 indices
+    assert need["simulate"][0] == pytest.approx(
+        config["synthetic"]["I"]["n_sequences"] * 1.2e9 / 2**20
+    )
+    problems = memory_problems(config, SYNTHETIC_MEM_MB)
+    assert any(
+        p.startswith("rule simulate on dataset I needs about")
+        and "synthetic.sequence_length 100000000" in p
+        and "--set-resources simulate:mem_mb=" in p
+        for p in problems
+    )
+    assert any(
+        p.startswith("rule fim on dataset II") and "deepresolve.n_runs 1000000" in p
+        for p in problems
+    )
+    assert memory_problems(config, {rule: 10**15 for rule in SYNTHETIC_MEM_MB}) == []

@@ -59,6 +59,7 @@ def run_script(name, tmp_path, inputs, outputs, params=None, wildcards=None, con
         log=Namedlist(fromdict={"log": str(tmp_path / "job.log")}),
         config=config or {},
         rule=name.removesuffix(".py"),
+        threads=1,
     )
     hook, root = sys.excepthook, logging.getLogger()
     handlers = list(root.handlers)
@@ -347,3 +348,27 @@ def test_corrupt_keras_member_is_caught(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(UnreadableFileError, match="config.json does not match its CRC-32"):
         load_model(path)
+
+
+def test_nan_is_written_as_null_with_its_reason(tmp_path):
+    import json as json_module
+
+    from deepresolve.files import write_json
+
+    path = tmp_path / "metrics.json"
+    write_json(
+        path,
+        {"test_auc": {"a": np.float32(0.9), "b": float("nan")}, "runs": [1, np.inf]},
+        null_reason="one label only",
+    )
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    document = json_module.loads(path.read_text(), parse_constant=refuse)
+    assert document["test_auc"] == {"a": pytest.approx(0.9), "b": None}
+    assert document["runs"] == [1, None]
+    assert document["null_reasons"] == {
+        "test_auc.b": "nan -> null: one label only",
+        "runs.1": "inf -> null: one label only",
+    }

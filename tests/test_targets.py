@@ -60,6 +60,9 @@ def test_chipseq_target_builds_every_row_of_the_table(workdir):
     # false), whose test AUC is a row of docs/chipseq.md's table
     assert jobs["train_chipseq"] == table_only["train_chipseq"] + 1
     assert "simulate" not in jobs and "table1_methods" in jobs
+    # known motifs per experiment: a config with other experiments never rewrites an input of
+    # this config's chipseq_methods jobs (issue 21)
+    assert table_only["chipseq_known_motifs"] == table_only["chipseq_methods"] > 1
 
 
 def test_empty_config_block_names_the_key(workdir):

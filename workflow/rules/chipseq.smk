@@ -9,6 +9,10 @@ rule download_zeng_file:
     """One Zeng et al. motif_discovery file (train.data / test.data), checksummed."""
     input:
         checksums="config/zeng_motif_discovery.sha256",
+        # the mirror's file, when it holds it: an edit there reruns the copy
+        mirror=lambda wildcards: mirror_input(
+            config["chipseq"]["zeng_mirror"], f"{wildcards.zeng}/{wildcards.part}.data"
+        ),
     output:
         "resources/zeng/{zeng}/{part}.data",
     log:
@@ -31,6 +35,10 @@ rule download_deepbind_file:
     checked against config/deepbind_encode.sha256."""
     input:
         checksums="config/deepbind_encode.sha256",
+        mirror=lambda wildcards: mirror_input(
+            config["chipseq"]["deepbind_mirror"],
+            f"{wildcards.deepbind}_{wildcards.deepbind_part}.seq.gz",
+        ),
     output:
         "resources/deepbind/{deepbind}_{deepbind_part}.seq.gz",
     log:
@@ -51,8 +59,14 @@ rule download_deepbind_file:
 rule fetch_sequence_file:
     """A FASTA, target or DeepBind .seq file of an experiment given by URL, checked when the
     config gives its SHA-256; taken from the experiment's mirror folder when that holds a file
-    of the URL's name.
+    of the URL's name (then an input, so that an edit there reruns the copy).
     """
+    input:
+        mirror=lambda wildcards: mirror_input(
+            CHIPSEQ[wildcards.chip].get("mirror"),
+            None,
+            CHIPSEQ[wildcards.chip][wildcards.fasta_part][wildcards.kind],
+        ),
     output:
         "resources/chipseq/{chip}/{fasta_part}.{kind}",
     log:
@@ -73,7 +87,16 @@ rule fetch_sequence_file:
 
 
 rule fetch_peaks_and_genome:
-    """An experiment's narrowPeak file and genome FASTA (paths or URLs; gunzipped; indexed)."""
+    """An experiment's narrowPeak file and genome FASTA (paths or URLs; gunzipped; indexed);
+    local paths are inputs, so that an edit reruns the copy and what depends on it."""
+    input:
+        unpack(
+            lambda wildcards: {
+                key: CHIPSEQ[wildcards.chip][key]
+                for key in ("peaks", "genome")
+                if not is_url(CHIPSEQ[wildcards.chip][key])
+            }
+        ),
     output:
         peaks="resources/chipseq/{chip}/peaks.narrowPeak",
         genome="resources/chipseq/{chip}/genome.fa",
@@ -106,6 +129,9 @@ rule chipseq_sequences:
         spec=lambda wildcards: CHIPSEQ[wildcards.chip],
         settings=config["chipseq"],
         seed=config["seed"],
+        user_files=lambda wildcards: user_files(
+            wildcards.chip, CHIPSEQ[wildcards.chip], config["chipseq"]
+        ),
     script:
         "../../scripts/chipseq_sequences.py"
 
@@ -140,15 +166,17 @@ rule train_chipseq:
 
 
 rule chipseq_known_motifs:
-    """JASPAR CORE vertebrates and each ChIP-seq experiment's TF matrices."""
+    """JASPAR CORE vertebrates and one ChIP-seq experiment's TF matrices (one file per
+    experiment: a config with other experiments never rewrites it, so never reruns its jobs).
+    """
     output:
-        "results/chipseq/known_motifs.json",
+        "results/chipseq/{chip}/known_motifs.json",
     log:
-        "logs/chipseq/known_motifs.log",
+        "logs/chipseq/{chip}/known_motifs.log",
     conda:
         "../../envs/deepresolve.yaml"
     params:
-        tfs=chipseq_tfs(),
+        tfs=lambda wildcards: {wildcards.chip: chipseq_tfs()[wildcards.chip]},
         selection=config["table1"]["known_motifs"],
     script:
         "../../scripts/chipseq_known_motifs.py"
@@ -159,7 +187,7 @@ rule chipseq_methods:
     input:
         model=chipseq_model,
         sequences="results/chipseq/{chip}/sequences.npz",
-        motifs="results/chipseq/known_motifs.json",
+        motifs="results/chipseq/{chip}/known_motifs.json",
     output:
         ranked="results/chipseq/{chip}/methods_ranked.tsv",
         deepmotif="results/chipseq/{chip}/deepmotif.meme",

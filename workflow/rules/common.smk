@@ -5,19 +5,66 @@ from pathlib import Path
 from snakemake.io import regex_from_filepattern
 from snakemake.utils import validate
 
-from deepresolve.chipseq_config import read_deepbind_models
-from deepresolve.config import check_config, fim_settings, model_config
+from deepresolve.chipseq_config import is_url, read_deepbind_models, user_files
+from deepresolve.config import (
+    SYNTHETIC_MEM_MB,
+    check_config,
+    fim_settings,
+    memory_problems,
+    model_config,
+    read_config_file,
+)
 from deepresolve.jaspar import read_tf_motifs
 from deepresolve.synthetic import replicate_seed
 from deepresolve.tomtom import MEME_CONTAINER, meme_tomtom_shell, tomtom_command
 
 try:
+    # the files Snakemake merged into config (PyYAML keeps the last of a key given twice)
+    for configfile_path in workflow.configfiles:
+        read_config_file(configfile_path)
     check_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
 except ValueError as error:
     sys.exit(f"Error in the workflow config: {error}")
 validate(config, "../schemas/config.schema.yaml")
 
 DATASETS = config["datasets"]
+
+
+def check_synthetic_classes():
+    """Every class of every dataset run gets positives and negatives in its test part (else
+    its test AUC is NaN); fails before any job naming the key."""
+    from deepresolve.synthetic import class_problems
+
+    problems = [
+        line
+        for dataset in DATASETS
+        for line in class_problems(
+            dataset, config["synthetic"][dataset], config["training"]["test_fraction"]
+        )
+    ]
+    if problems:
+        sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))
+
+
+check_synthetic_classes()
+
+
+def check_synthetic_memory():
+    """Jobs whose memory follows from the settings fit what their rules ask for (with
+    --set-resources taken into account); fails before any job naming the key and the resource.
+    """
+    asked = dict(SYNTHETIC_MEM_MB)
+    for name, resources in (
+        workflow.resource_settings.overwrite_resources or {}
+    ).items():
+        if name in asked and "mem_mb" in resources:
+            asked[name] = int(resources["mem_mb"])
+    problems = memory_problems(config, asked)
+    if problems:
+        sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))
+
+
+check_synthetic_memory()
 # experiment -> TF -> JASPAR IDs of the 422 published models, read once for the DAG
 TF_MOTIFS = read_tf_motifs("config/tf_motifs.tsv")
 
@@ -118,8 +165,9 @@ wildcard_constraints:
     replicate=r"\d+",
     experiment=r"wgEncodeAwgTfbs\w+UniPk",
     batch=r"\d+",
-    chip=r"[A-Za-z0-9_.-]+",
-    zeng=r"[A-Za-z0-9_.-]+",
+    # names follow the schema's definitions.name (never "..", never a "/")
+    chip=r"[A-Za-z0-9_-][A-Za-z0-9_.-]*",
+    zeng=r"[A-Za-z0-9_-][A-Za-z0-9_.-]*",
     part="train|test",
     fasta_part="train|validation|test",
     kind="fasta|targets|seq",
@@ -257,6 +305,16 @@ def check_chipseq_experiments():
 CHIPSEQ_TFS = check_chipseq_experiments()
 
 
+def mirror_input(mirror, relpath, url=""):
+    """A mirror's copy of a file (``mirror/relpath``, or of ``url``'s name), as an input list:
+    an edit of the user's file then reruns the copy; [] when there is no mirror or it lacks
+    the file (the file is downloaded)."""
+    from deepresolve.download import mirror_file
+
+    local = mirror_file(url, mirror, relpath)
+    return [str(local)] if local is not None else []
+
+
 def chipseq_inputs(wildcards):
     """Files behind one experiment's sequences (deepresolve.chipseq_config.experiment_inputs)."""
     from deepresolve.chipseq_config import experiment_inputs
@@ -292,10 +350,22 @@ def multiclass_tables():
     """The class-names table of every many-class model, read once for the DAG."""
     from deepresolve.deepsea import read_class_names
 
-    return {
+    from deepresolve.multiclass import pair_problems
+
+    tables = {
         mc: read_class_names(spec["class_names"], n_classes=None)
         for mc, spec in config["multiclass"]["models"].items()
     }
+    problems = [
+        f"multiclass.models.{mc}.difference_pairs: {problem}"
+        for mc, spec in config["multiclass"]["models"].items()
+        for problem in pair_problems(
+            spec.get("difference_pairs", []), tables[mc]["label"].tolist()
+        )
+    ]
+    if problems:
+        sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))
+    return tables
 
 
 MULTICLASS_TABLES = multiclass_tables()

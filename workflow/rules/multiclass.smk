@@ -12,7 +12,7 @@ MULTICLASS_FIGURES = [
 
 
 wildcard_constraints:
-    mc="|".join(MULTICLASS) if MULTICLASS else "__none__",
+    mc="|".join(map(re.escape, MULTICLASS)) if MULTICLASS else "__none__",
     chunk=r"\d+",
     mc_figure="|".join(MULTICLASS_FIGURES),
 

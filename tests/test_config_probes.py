@@ -1,0 +1,76 @@
+"""Bad input is refused before any job (issue 21): dry runs of the real Snakefile, in a copy of
+the workflow files, on config/test.yaml plus a small overlay holding the mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.workflow_helpers import copy_workflow, snakemake
+
+
+@pytest.fixture
+def workdir(tmp_path) -> Path:
+    return copy_workflow(tmp_path / "repo")
+
+
+def dry_run(workdir: Path, overlay: dict | str, *targets: str):
+    """``snakemake -n`` on config/test.yaml and ``overlay`` (a mapping, or YAML text as is)."""
+    text = overlay if isinstance(overlay, str) else yaml.safe_dump(overlay)
+    (workdir / "overlay.yaml").write_text(text)
+    done = snakemake(
+        workdir, *targets, "-n", "--cores", "1", "--configfile", "config/test.yaml", "overlay.yaml"
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_a_name_outside_the_rule_stops_the_dag(workdir):
+    code, out = dry_run(
+        workdir,
+        {
+            "multiclass": {
+                "models": {
+                    "../../../outside_x": {
+                        "model": "deepsea_random",
+                        "class_names": "tests/data/deepsea_six_classes.names",
+                    }
+                }
+            }
+        },
+    )
+    assert code == 1
+    assert "config key 'multiclass.models': the name '../../../outside_x' is not allowed" in out
+    assert "MissingInputException" not in out
+
+
+@pytest.mark.parametrize(
+    ("overlay", "message"),
+    [
+        (
+            "seed: 3\nmodel:\n  dropout: 0.1\nseed: 4\n",
+            "overlay.yaml, line 4: key 'seed' is given twice (first on line 1)",
+        ),
+        (
+            {"synthetic": {"I": {"pattern_probability": 0}}},
+            "synthetic.I.pattern_probability = 0 leaves class 'CGCTTG XOR CAGATG' 0 expected "
+            "positive test sequences",
+        ),
+        (
+            {"multiclass": {"models": {"synthetic_IV": {"difference_pairs": [[0, 9]]}}}},
+            "multiclass.models.synthetic_IV.difference_pairs: [0, 9]: class index 9 out of range "
+            "for 4 classes",
+        ),
+        (
+            {"deepresolve": {"n_runs": 1000000000}},
+            "rule fim on dataset I needs about 488,281 MB (deepresolve.n_runs 1000000000 x 1 "
+            "classes x 32 feature-map values) but asks for resources.mem_mb 4000",
+        ),
+    ],
+    ids=["duplicate_key", "one_label_class", "difference_pair", "fim_memory"],
+)
+def test_mistakes_known_before_any_job_stop_the_dag(workdir, overlay, message):
+    code, out = dry_run(workdir, overlay)
+    assert code == 1
+    assert message in out
