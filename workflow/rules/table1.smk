@@ -1,4 +1,8 @@
 # Table 1 (paper section 5.1), DeepResolve row: the authors' published TF models.
+from deepresolve.jaspar import jaspar_cache_path
+
+# JASPAR matrices read from pyjaspar once (scripts/build_jaspar_cache.py), checksummed
+JASPAR_CACHE = str(jaspar_cache_path(TF_MOTIFS["jaspar_release"].iloc[0]))
 # lambda-curve points by name, e.g. l2_3_lr_0.01 (config table1.lambda_curve)
 LAMBDA_POINTS = {
     f"l2_{p['l2']:g}_lr_{p['learning_rate']:g}": p
@@ -28,9 +32,10 @@ rule download_published_model:
 
 
 rule known_motifs:
-    """All JASPAR CORE vertebrates matrices (shipped by pyjaspar) and which are each experiment's TF."""
+    """All JASPAR CORE vertebrates matrices (the package's cache of pyjaspar's) and which are each experiment's TF."""
     input:
         tf_motifs="config/tf_motifs.tsv",
+        jaspar=JASPAR_CACHE,
     output:
         "results/table1/known_motifs.json",
     log:
@@ -51,7 +56,8 @@ rule tf_deepresolve:
     input:
         architectures=[rules.download_published_model.output.architecture],
         weights=[rules.download_published_model.output.weights],
-        motifs="results/table1/known_motifs.json",
+        tf_motifs="config/tf_motifs.tsv",
+        jaspar=JASPAR_CACHE,
     output:
         ranking="results/tf/{experiment}/ranked_filters.tsv",
         hits="results/tf/{experiment}/hits.tsv",
@@ -70,6 +76,7 @@ rule tf_deepresolve:
         mem_mb=3000,
     params:
         experiments=lambda wildcards: [wildcards.experiment],
+        selection=config["table1"]["known_motifs"],
         fim=fim_settings(config, "table1"),
         seed=config["seed"],
     script:
