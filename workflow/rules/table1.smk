@@ -31,6 +31,33 @@ rule download_published_model:
         "../../scripts/download_published_model.py"
 
 
+# The models of Table 1 arrive a batch at a time: one job per table1 batch (table1.batch_size
+# models) instead of one per model. Snakemake prefers a rule without wildcards, so for the
+# models of table1.experiments these jobs take the place of download_published_model.
+for _batch, _experiments in enumerate(TABLE1_BATCHES):
+
+    rule:
+        name:
+            f"published_models_batch_{_batch}"
+        input:
+            checksums="config/published_models.sha256",
+        output:
+            [path for e in _experiments for path in published_model_paths(e)],
+        log:
+            f"logs/table1/download/batch_{_batch}.log",
+        benchmark:
+            f"benchmarks/results/table1/download/batch_{_batch}.tsv"
+        localrule: True
+        conda:
+            "../../envs/deepresolve.yaml"
+        params:
+            experiments=_experiments,
+            mirror=config["table1"]["models_mirror"],
+            url=config["table1"]["models_url"],
+        script:
+            "../../scripts/download_published_model.py"
+
+
 rule known_motifs:
     """All JASPAR CORE vertebrates matrices (the package's cache of pyjaspar's) and which are each experiment's TF."""
     input:
