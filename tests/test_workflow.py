@@ -316,7 +316,7 @@ def test_download_rules_fetch_from_a_server_and_reject_a_corrupted_model(shared_
             )
         done = run_workflow(workdir, str(alone), "--keep-going", targets=targets)
         assert done.returncode != 0
-        assert done.stderr.count("rule download_published_model:") == 2
+        assert done.stderr.count("localrule download_published_model:\n") == 2
         assert f"/{CTCF}/16_G_bestmodel_weights.h5" in requests
         good = workdir / f"resources/published_models/{CTCF}/16_G_bestmodel_weights.h5"
         assert good.read_bytes() == (models / CTCF / "16_G_bestmodel_weights.h5").read_bytes()
@@ -328,7 +328,7 @@ def test_download_rules_fetch_from_a_server_and_reject_a_corrupted_model(shared_
 
         batch = run_workflow(tmp_path / "batch", str(batched), targets=targets)
     assert batch.returncode != 0
-    assert batch.stderr.count("rule published_models_batch_0:") == 1
+    assert batch.stderr.count("localrule published_models_batch_0:\n") == 1
     assert "rule download_published_model:" not in batch.stderr
     log = (tmp_path / "batch/logs/table1/download/batch_0.log").read_text()
     assert "1 of 2 published models could not be fetched" in log
