@@ -22,16 +22,24 @@ matches MAX and MYC), after dropping a ``(var.N)`` suffix. Names of non-human ve
 matrices (``Spi1``, ``Yy1``, ``Stat5a::Stat5b``) therefore match their human orthologue.
 Matrices named after the TF alone come first, then dimers, each group by matrix ID.
 The matrices are the CORE vertebrates collection of the newest release shipped with
-``pyjaspar`` (:data:`JASPAR_RELEASE`), latest version of each matrix, read from its bundled
-SQLite file (no network).
+``pyjaspar`` (:data:`JASPAR_RELEASE`), latest version of each matrix. pyjaspar builds its
+matrices with one database query per matrix (about 8 s for the 1,019 of JASPAR2026), so they
+are read from it once (:func:`read_pyjaspar`, ``python scripts/build_jaspar_cache.py``) into a
+JSON file shipped with the package (``deepresolve/data/<release>_CORE_vertebrates.json``,
+SHA-256 in ``deepresolve/data/jaspar.sha256``), which :func:`fetch_motifs` reads in
+milliseconds after checking its checksum.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from os import PathLike
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -42,6 +50,8 @@ PREFIX = "wgEncodeAwgTfbs"
 SUFFIX = "UniPk"
 LABS = ("Broad", "Haib", "Sydh", "Uchicago", "Uta", "Uw")
 JASPAR_RELEASE = "JASPAR2026"  # newest release in pyjaspar 4.0
+#: Folder of the JASPAR caches (one JSON file per release) and their checksums (jaspar.sha256).
+JASPAR_DATA = Path(__file__).parent / "data"
 TF_MOTIF_COLUMNS = (
     "experiment",
     "lab",
@@ -154,21 +164,115 @@ def parse_experiment(name: str) -> dict[str, str]:
     }
 
 
-@functools.lru_cache(maxsize=4)
-def fetch_motifs(
-    release: str = JASPAR_RELEASE, collection: str = "CORE", tax_group: str = "vertebrates"
-) -> tuple:
-    """JASPAR matrices bundled with ``pyjaspar`` (latest version of each matrix, offline).
+class JasparMatrix(NamedTuple):
+    """One JASPAR matrix as :func:`fetch_motifs` returns it.
+
+    Attributes
+    ----------
+    matrix_id : str
+        e.g. ``"MA0139.2"``.
+    name : str
+        TF name(s), e.g. ``"CTCF"``, ``"MAX::MYC"``.
+    counts : dict of str -> tuple of float
+        ``"A"``, ``"C"``, ``"G"``, ``"T"`` -> the count of that base at each position.
+    """
+
+    matrix_id: str
+    name: str
+    counts: dict
+
+
+def read_pyjaspar(release: str = JASPAR_RELEASE) -> tuple[JasparMatrix, ...]:
+    """CORE vertebrates matrices of ``release`` from ``pyjaspar``'s bundled SQLite file (latest
+    version of each matrix, offline; about 8 s): what :func:`write_jaspar_cache` stores.
 
     Returns
     -------
-    motifs: tuple of Bio.motifs.jaspar.Motif
-        With ``matrix_id``, ``name`` and ``counts`` (A, C, G, T rows, one column per position).
+    matrices : tuple of JasparMatrix
+        In pyjaspar's order.
     """
     from pyjaspar import jaspardb
 
     db = jaspardb(release=release)
-    return tuple(db.fetch_motifs(collection=collection, tax_group=[tax_group]))
+    return tuple(
+        JasparMatrix(
+            motif.matrix_id,
+            motif.name,
+            {base: tuple(float(c) for c in motif.counts[base]) for base in "ACGT"},
+        )
+        for motif in db.fetch_motifs(collection="CORE", tax_group=["vertebrates"])
+    )
+
+
+def jaspar_cache_path(release: str = JASPAR_RELEASE) -> Path:
+    """``deepresolve/data/<release>_CORE_vertebrates.json``."""
+    return JASPAR_DATA / f"{release}_CORE_vertebrates.json"
+
+
+def write_jaspar_cache(matrices: Sequence[JasparMatrix], release: str, folder: Path) -> Path:
+    """Write ``matrices`` as ``folder/<release>_CORE_vertebrates.json`` and set its line of
+    ``folder/jaspar.sha256`` (other releases' lines kept). Returns the JSON file's path."""
+    from deepresolve.download import format_checksums, read_checksums
+    from deepresolve.files import atomic_write
+
+    folder = Path(folder)
+    path = folder / jaspar_cache_path(release).name
+    document = {
+        "release": release,
+        "collection": "CORE",
+        "tax_group": "vertebrates",
+        "matrices": [
+            {"id": m.matrix_id, "name": m.name, "counts": {b: list(m.counts[b]) for b in "ACGT"}}
+            for m in matrices
+        ],
+    }
+    text = json.dumps(document, separators=(",", ":")).replace('},{"id"', '},\n{"id"') + "\n"
+    with atomic_write(path, "w") as handle:
+        handle.write(text)
+    sums = folder / "jaspar.sha256"
+    checksums = read_checksums(sums) if sums.is_file() else {}
+    checksums[path.name] = hashlib.sha256(text.encode()).hexdigest()
+    with atomic_write(sums, "w") as handle:
+        handle.write(format_checksums(checksums))
+    return path
+
+
+@functools.lru_cache(maxsize=4)
+def fetch_motifs(release: str = JASPAR_RELEASE) -> tuple[JasparMatrix, ...]:
+    """JASPAR CORE vertebrates matrices of ``release`` (latest version of each matrix) from the
+    package's cache (:func:`jaspar_cache_path`), checked against ``jaspar.sha256``.
+
+    Returns
+    -------
+    motifs : tuple of JasparMatrix
+        With ``matrix_id``, ``name`` and ``counts`` (A, C, G, T -> one count per position),
+        the values pyjaspar gives (:func:`read_pyjaspar`).
+
+    Raises
+    ------
+    ValueError
+        No cache for ``release``, or a cache whose SHA-256 differs from its line in
+        ``jaspar.sha256`` (edited or truncated): the message gives the command that rebuilds it.
+    """
+    from deepresolve.download import read_checksums
+
+    path = jaspar_cache_path(release)
+    rebuild = f"rebuild it with: python scripts/build_jaspar_cache.py --release {release}"
+    if not path.is_file():
+        raise ValueError(f"no JASPAR cache for {release} ({path}); {rebuild}")
+    data = path.read_bytes()
+    expected = read_checksums(JASPAR_DATA / "jaspar.sha256").get(path.name)
+    got = hashlib.sha256(data).hexdigest()
+    if got != expected:
+        raise ValueError(
+            f"{path}: SHA-256 {got} differs from {expected} in {JASPAR_DATA / 'jaspar.sha256'} "
+            f"(edited or truncated); {rebuild}"
+        )
+    document = json.loads(data)
+    return tuple(
+        JasparMatrix(m["id"], m["name"], {b: tuple(m["counts"][b]) for b in "ACGT"})
+        for m in document["matrices"]
+    )
 
 
 def _name_parts(matrix_name: str) -> list[str]:

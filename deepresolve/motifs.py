@@ -16,16 +16,19 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
+from typing import TYPE_CHECKING
 
-import logomaker
-import memelite.io
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from scipy.optimize import linear_sum_assignment
 
 from deepresolve.sequences import ALPHABET, encode_indices
+
+# memelite (numba), logomaker and matplotlib are imported where used: a process that only reads
+# or writes motif files starts seconds faster without them
+if TYPE_CHECKING:
+    import logomaker
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 _COMPLEMENT = str.maketrans("ACGTacgt", "TGCAtgca")
 
@@ -201,6 +204,8 @@ def read_meme(path: str | PathLike) -> dict[str, np.ndarray]:
     pwms: dict of str -> array, shape=(width, 4)
         Motif name (the rest of its ``MOTIF`` line) -> probabilities of A, C, G, T per position.
     """
+    import memelite.io
+
     return {name: pwm.T for name, pwm in memelite.io.read_meme(str(path)).items()}
 
 
@@ -220,6 +225,8 @@ def plot_logo(ax: Axes, pwm: np.ndarray, *, title: str | None = None) -> logomak
     -------
     logo: logomaker.Logo
     """
+    import logomaker
+
     pwm = _validate_pwms(pwm)[0]
     heights = pd.DataFrame(pwm * information_content(pwm)[:, None], columns=list(ALPHABET))
     logo = logomaker.Logo(heights, ax=ax, color_scheme="classic", font_name="DejaVu Sans Mono")
@@ -250,6 +257,8 @@ def plot_logo_sheet(
     -------
     fig: matplotlib Figure (save it with ``fig.savefig``)
     """
+    from matplotlib.figure import Figure
+
     pwms = _validate_pwms(pwms)
     if names is None:
         names = [f"filter {i}" for i in range(len(pwms))]
@@ -416,6 +425,8 @@ def assign_patterns(
             raise ValueError(
                 f"{len(patterns)} patterns cannot get distinct filters out of {kernel.shape[2]}"
             )
+        from scipy.optimize import linear_sum_assignment
+
         rows, cols = linear_sum_assignment(scores, maximize=True)
         return {patterns[r]: int(c) for r, c in zip(rows, cols, strict=True)}
     assignment = {pattern: int(scores[i].argmax()) for i, pattern in enumerate(patterns)}

@@ -58,6 +58,7 @@ RANKED_COLUMNS = (
     "tf_is_best_jaspar",
 )
 JASPAR_TOP = 5  # JASPAR matches kept per filter in jaspar_hits.tsv
+PWM_DECIMALS = 6  # decimals of the JASPAR PWMs of a MotifCollection (and its JSON file)
 _QUERIES_PER_CALL = 2048  # filters per memelite call against the whole collection
 
 
@@ -139,11 +140,26 @@ def build_motif_collection(
         raise ValueError(f"JASPAR matrices {missing} of config/tf_motifs.tsv are not in JASPAR")
     return MotifCollection(
         release=str(table["jaspar_release"].iloc[0]),
-        pwms=pwms,
+        # rounded as write_motif_collection writes them: a collection built in a job equals
+        # one read back from known_motifs.json, so both give the same TOMTOM p-values
+        pwms={i: np.round(pwm, PWM_DECIMALS) for i, pwm in pwms.items()},
         nsites=motif_nsites(motifs),
         names={m.matrix_id: m.name for m in motifs},
         experiments=entries,
     )
+
+
+def tf_motif_collection(
+    tf_motifs: str | PathLike, experiments: Iterable[str], selection: str
+) -> MotifCollection:
+    """:func:`build_motif_collection` from the ``config/tf_motifs.tsv`` file ``tf_motifs`` and
+    the JASPAR release it names (:func:`deepresolve.jaspar.fetch_motifs`, the package's cache:
+    milliseconds, no pyjaspar query)."""
+    from deepresolve.jaspar import fetch_motifs, read_tf_motifs
+
+    table = read_tf_motifs(tf_motifs)
+    release = table["jaspar_release"].iloc[0]
+    return build_motif_collection(table, experiments, selection, fetch_motifs(release))
 
 
 def write_motif_collection(path: str | PathLike, collection: MotifCollection) -> None:
@@ -155,7 +171,7 @@ def write_motif_collection(path: str | PathLike, collection: MotifCollection) ->
             i: {
                 "name": collection.names[i],
                 "nsites": collection.nsites[i],
-                "pwm": np.round(collection.pwms[i], 6).tolist(),
+                "pwm": np.round(collection.pwms[i], PWM_DECIMALS).tolist(),
             }
             for i in sorted(collection.pwms)
         },

@@ -1,20 +1,37 @@
-"""Snakemake script of rule `download_published_model`: one of the authors' 422 models, verified."""
+"""Snakemake script of rules `download_published_model` (one of the authors' 422 models) and
+`published_models_batch_<b>` (the models of Table 1 batch b in one job), every file verified."""
 
 import logging
+import time
 from pathlib import Path
 
-from deepresolve.download import fetch_published_model, read_checksums
+from deepresolve.download import fetch_published_model, fetch_published_models, read_checksums
 from deepresolve.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("download")
-experiment = snakemake.wildcards.experiment
-out_dir = Path(snakemake.output.architecture).parent.parent
-paths = fetch_published_model(
-    experiment,
-    out_dir,
-    read_checksums(snakemake.input.checksums),
-    mirror=snakemake.params.mirror,
-    base_url=snakemake.params.url,
-)
-log.info("%s: %s", experiment, ", ".join(str(p) for p in paths))
+checksums = read_checksums(snakemake.input.checksums)
+mirror, url = snakemake.params.mirror, snakemake.params.url
+out_dir = Path(snakemake.output[0]).parent.parent
+if "experiments" in snakemake.params.keys():
+    experiments = snakemake.params.experiments
+    start = time.perf_counter()
+    counts = fetch_published_models(experiments, out_dir, checksums, mirror=mirror, base_url=url)
+    log.info(
+        "%s: %d models, %d files verified against %s in %.1f s: %d from the mirror %s, "
+        "%d downloaded from %s, %d already present",
+        snakemake.rule,
+        len(experiments),
+        sum(counts.values()),
+        snakemake.input.checksums,
+        time.perf_counter() - start,
+        counts["mirror"],
+        mirror,
+        counts["downloaded"],
+        url,
+        counts["present"],
+    )
+else:
+    experiment = snakemake.wildcards.experiment
+    paths = fetch_published_model(experiment, out_dir, checksums, mirror=mirror, base_url=url)
+    log.info("%s: %s", experiment, ", ".join(str(p) for p in paths))

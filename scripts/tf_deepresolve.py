@@ -2,7 +2,9 @@
 
 DeepResolve on published TF models (deepresolve.tf_models): ONIV, filters ranked by it, PWMs
 in MEME format, TOMTOM against the known motif(s) and against all JASPAR CORE vertebrates; the
-one-experiment rule also draws the top-5 logos. In a batch, a model that cannot be read is
+one-experiment rule also draws the top-5 logos, and builds its experiment's known motifs from
+config/tf_motifs.tsv and the package's JASPAR cache itself (milliseconds), so that a per-TF
+rerun waits for no `known_motifs` job. In a batch, a model that cannot be read is
 listed in `excluded` with the reason and the others go on; alone, it fails the job.
 """
 
@@ -22,8 +24,8 @@ from deepresolve.tf_models import (
     load_published_models,
     read_motif_collection,
     results_tables,
+    tf_motif_collection,
 )
-from deepresolve.tf_plot import figure_top_filters
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)
@@ -38,8 +40,11 @@ models, excluded = load_published_models(
 )
 log.info("%d models read, %d excluded", len(models), len(excluded))
 
-with made_by("known_motifs"):
-    motifs = read_motif_collection(snakemake.input.motifs)
+if batch:
+    with made_by("known_motifs"):
+        motifs = read_motif_collection(snakemake.input.motifs)
+else:  # one experiment: its collection from the JASPAR cache, in this job (no known_motifs job)
+    motifs = tf_motif_collection(snakemake.input.tf_motifs, experiments, snakemake.params.selection)
 results = analyse_models(
     models,
     motifs,
@@ -66,6 +71,8 @@ if batch:
 else:
     (result,) = results.values()
     write_meme(snakemake.output.meme, result.pwms, filter_names(len(result.pwms)))
+    from deepresolve.tf_plot import figure_top_filters  # matplotlib: only this rule draws
+
     figure = figure_top_filters(
         result.pwms,
         result.ranked,

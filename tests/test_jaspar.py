@@ -145,3 +145,32 @@ def test_pwms_nsites_and_meme_file(tmp_path):
     assert name == f"{matrix_id} CTCF"
     np.testing.assert_array_equal(pwm, pwms[matrix_id])  # every digit
     assert f"nsites= {sites[matrix_id]} " in path.read_text()
+
+
+def test_package_cache_holds_what_pyjaspar_gives():
+    """The committed JASPAR cache is pyjaspar's CORE vertebrates collection, every count, in
+    pyjaspar's order (rebuild with scripts/build_jaspar_cache.py when this fails)."""
+    cached = jaspar.fetch_motifs()
+    assert len(cached) > 1000
+    assert cached == jaspar.read_pyjaspar()
+
+
+def test_edited_cache_is_refused_naming_the_rebuild(tmp_path, monkeypatch):
+    """A cache whose SHA-256 differs from its line in jaspar.sha256 (edited, truncated) is
+    refused with the file and the command that rebuilds it; a release without cache too."""
+    matrices = jaspar.fetch_motifs()[:3]
+    path = jaspar.write_jaspar_cache(matrices, "JASPAR2026", tmp_path)
+    monkeypatch.setattr(jaspar, "JASPAR_DATA", tmp_path)
+    jaspar.fetch_motifs.cache_clear()
+    try:
+        assert jaspar.fetch_motifs() == matrices
+        jaspar.fetch_motifs.cache_clear()
+        path.write_text(path.read_text().replace("MA0", "MB0", 1))
+        with pytest.raises(ValueError, match="SHA-256") as error:
+            jaspar.fetch_motifs()
+        assert str(path) in str(error.value)
+        assert "scripts/build_jaspar_cache.py --release JASPAR2026" in str(error.value)
+        with pytest.raises(ValueError, match="no JASPAR cache for JASPAR2099"):
+            jaspar.fetch_motifs("JASPAR2099")
+    finally:
+        jaspar.fetch_motifs.cache_clear()

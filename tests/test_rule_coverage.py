@@ -55,9 +55,15 @@ def test_only_finished_jobs_count():
     assert finished_rules(DRY_RUN_OUTPUT) == set()
 
 
+# One Table 1 experiment: the workflow then also has the rule that fetches its batch's models
+# (published_models_batch_0; rules of the batches are made per config, one per table1 batch)
+ONE_TABLE1_EXPERIMENT = 'table1={"experiments": ["wgEncodeAwgTfbsBroadDnd41CtcfUniPk"]}'
+
+
 def workflow_rules(workdir: Path) -> set[str]:
-    """The rule names of ``snakemake --list-rules`` (one per line, then its docstring)."""
-    listed = run_workflow(workdir, "--list-rules", cores=None)
+    """The rule names of ``snakemake --list-rules`` (one per line, then its docstring) with
+    :data:`ONE_TABLE1_EXPERIMENT`."""
+    listed = run_workflow(workdir, "--list-rules", "--config", ONE_TABLE1_EXPERIMENT, cores=None)
     assert listed.returncode == 0, listed.stderr[-3000:]
     return {line.split()[0] for line in listed.stdout.splitlines() if line[:1].strip()}
 

@@ -17,6 +17,7 @@ from deepresolve.tf_models import (
     load_published_models,
     read_motif_collection,
     results_tables,
+    tf_motif_collection,
     write_motif_collection,
 )
 
@@ -143,3 +144,19 @@ def test_batch_equals_models_alone_and_finds_ctcf(shared_data, jaspar_collection
             b["oniv"], a["oniv"], rtol=1e-2, atol=1e-2 * a["oniv"].abs().max()
         )
         pd.testing.assert_frame_equal(alone.known_hits, batched[experiment].known_hits)
+
+
+def test_collection_built_in_a_job_equals_known_motifs_json(tmp_path, jaspar_collection):
+    """tf_motif_collection (what a per-TF job builds from the JASPAR cache) equals the
+    collection that known_motifs.json gives back, every PWM value: a per-TF rerun and a batch
+    compare filters with the same matrices."""
+    from .conftest import ROOT
+
+    built = tf_motif_collection(ROOT / "config/tf_motifs.tsv", [CTCF, FOSL2, ELK1], "primary")
+    path = tmp_path / "known_motifs.json"
+    write_motif_collection(path, jaspar_collection)
+    read = read_motif_collection(path)
+    assert built.experiments == read.experiments and built.nsites == read.nsites
+    assert built.pwms.keys() == read.pwms.keys()
+    for matrix_id, pwm in read.pwms.items():
+        np.testing.assert_array_equal(built.pwms[matrix_id], pwm)

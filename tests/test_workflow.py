@@ -276,10 +276,12 @@ def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path, workflow_rules)
 
 
 @pytest.mark.shared_data("published-422tf-models")
-def test_download_rule_fetches_from_a_server_and_rejects_a_corrupted_model(shared_data, tmp_path):
-    """Rule download_published_model against a local HTTP server with the raw-GitHub layout:
-    a good model arrives verified; a model whose weights were tampered with is rejected and
-    leaves no file behind."""
+def test_download_rules_fetch_from_a_server_and_reject_a_corrupted_model(shared_data, tmp_path):
+    """Against a local HTTP server with the raw-GitHub layout: rule download_published_model
+    (models outside table1.experiments) brings a good model verified and rejects a model whose
+    weights were tampered with, leaving no file behind; with both in table1.experiments one
+    job fetches their batch (published_models_batch_0) and fails naming the corrupt model, its
+    file and the checksum, with nothing left of the batch."""
     import shutil as sh
 
     from .test_download import serve
@@ -296,22 +298,35 @@ def test_download_rule_fetches_from_a_server_and_rejects_a_corrupted_model(share
         for e in (CTCF, ELK1)
         for f in ("16_G_best_archit.json", "16_G_bestmodel_weights.h5")
     )
-    settings = tmp_path / "dl.yaml"
+    alone, batched = tmp_path / "alone.yaml", tmp_path / "batched.yaml"
     with serve(www) as (base, requests):
-        settings.write_text(
-            f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: null\n"
-            f"  models_url: {base}\n"
-        )
-        done = run_workflow(workdir, str(settings), "--keep-going", targets=targets)
-    assert done.returncode != 0
-    assert f"/{CTCF}/16_G_bestmodel_weights.h5" in requests
-    good = workdir / f"resources/published_models/{CTCF}/16_G_bestmodel_weights.h5"
-    assert good.read_bytes() == (models / CTCF / "16_G_bestmodel_weights.h5").read_bytes()
-    bad = workdir / f"resources/published_models/{ELK1}"
-    assert not (bad / "16_G_bestmodel_weights.h5").exists()
-    assert not [p for p in bad.glob("*.part")] and not [p for p in bad.glob(".*.part")]
-    log = (workdir / f"logs/table1/download/{ELK1}.log").read_text()
-    assert "checksum" in log.lower() and "16_G_bestmodel_weights.h5" in log
+        for settings, experiments in ((alone, "[]"), (batched, f"[{CTCF}, {ELK1}]")):
+            settings.write_text(
+                f"table1:\n  experiments: {experiments}\n  models_mirror: null\n"
+                f"  models_url: {base}\n"
+            )
+        done = run_workflow(workdir, str(alone), "--keep-going", targets=targets)
+        assert done.returncode != 0
+        assert done.stderr.count("localrule download_published_model:\n") == 2
+        assert f"/{CTCF}/16_G_bestmodel_weights.h5" in requests
+        good = workdir / f"resources/published_models/{CTCF}/16_G_bestmodel_weights.h5"
+        assert good.read_bytes() == (models / CTCF / "16_G_bestmodel_weights.h5").read_bytes()
+        bad = workdir / f"resources/published_models/{ELK1}"
+        assert not (bad / "16_G_bestmodel_weights.h5").exists()
+        assert not [p for p in bad.glob("*.part")] and not [p for p in bad.glob(".*.part")]
+        log = (workdir / f"logs/table1/download/{ELK1}.log").read_text()
+        assert "checksum" in log.lower() and "16_G_bestmodel_weights.h5" in log
+
+        batch = run_workflow(tmp_path / "batch", str(batched), targets=targets)
+    assert batch.returncode != 0
+    assert batch.stderr.count("localrule published_models_batch_0:\n") == 1
+    assert "rule download_published_model:" not in batch.stderr
+    log = (tmp_path / "batch/logs/table1/download/batch_0.log").read_text()
+    assert "1 of 2 published models could not be fetched" in log
+    failure = next(line for line in log.splitlines() if line.strip().startswith(f"{ELK1}:"))
+    assert "SHA-256 mismatch" in failure and "16_G_bestmodel_weights.h5" in failure
+    assert CTCF not in log.split("could not be fetched")[1]
+    assert not [p for p in (tmp_path / "batch/resources").rglob("*") if p.is_file()]
 
 
 def test_gpu_config_file_requests_a_gpu_for_training_and_fim(tmp_path):

@@ -1,4 +1,8 @@
 # Table 1 (paper section 5.1), DeepResolve row: the authors' published TF models.
+from deepresolve.jaspar import jaspar_cache_path
+
+# JASPAR matrices read from pyjaspar once (scripts/build_jaspar_cache.py), checksummed
+JASPAR_CACHE = str(jaspar_cache_path(TF_MOTIFS["jaspar_release"].iloc[0]))
 # lambda-curve points by name, e.g. l2_3_lr_0.01 (config table1.lambda_curve)
 LAMBDA_POINTS = {
     f"l2_{p['l2']:g}_lr_{p['learning_rate']:g}": p
@@ -27,10 +31,38 @@ rule download_published_model:
         "../../scripts/download_published_model.py"
 
 
+# The models of Table 1 arrive a batch at a time: one job per table1 batch (table1.batch_size
+# models) instead of one per model. Snakemake prefers a rule without wildcards, so for the
+# models of table1.experiments these jobs take the place of download_published_model.
+for _batch, _experiments in enumerate(TABLE1_BATCHES):
+
+    rule:
+        name:
+            f"published_models_batch_{_batch}"
+        input:
+            checksums="config/published_models.sha256",
+        output:
+            [path for e in _experiments for path in published_model_paths(e)],
+        log:
+            f"logs/table1/download/batch_{_batch}.log",
+        benchmark:
+            f"benchmarks/results/table1/download/batch_{_batch}.tsv"
+        localrule: True
+        conda:
+            "../../envs/deepresolve.yaml"
+        params:
+            experiments=_experiments,
+            mirror=config["table1"]["models_mirror"],
+            url=config["table1"]["models_url"],
+        script:
+            "../../scripts/download_published_model.py"
+
+
 rule known_motifs:
-    """All JASPAR CORE vertebrates matrices (shipped by pyjaspar) and which are each experiment's TF."""
+    """All JASPAR CORE vertebrates matrices (the package's cache of pyjaspar's) and which are each experiment's TF."""
     input:
         tf_motifs="config/tf_motifs.tsv",
+        jaspar=JASPAR_CACHE,
     output:
         "results/table1/known_motifs.json",
     log:
@@ -51,7 +83,8 @@ rule tf_deepresolve:
     input:
         architectures=[rules.download_published_model.output.architecture],
         weights=[rules.download_published_model.output.weights],
-        motifs="results/table1/known_motifs.json",
+        tf_motifs="config/tf_motifs.tsv",
+        jaspar=JASPAR_CACHE,
     output:
         ranking="results/tf/{experiment}/ranked_filters.tsv",
         hits="results/tf/{experiment}/hits.tsv",
@@ -70,6 +103,7 @@ rule tf_deepresolve:
         mem_mb=3000,
     params:
         experiments=lambda wildcards: [wildcards.experiment],
+        selection=config["table1"]["known_motifs"],
         fim=fim_settings(config, "table1"),
         seed=config["seed"],
     script:

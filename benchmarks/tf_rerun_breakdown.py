@@ -1,0 +1,228 @@
+"""Benchmark: where the time of a per-TF rerun goes (rule `tf_deepresolve` on one model).
+
+Runs the rule's work step by step in a fresh Python process, as the job does, and prints each
+step's wall time and share: imports (numpy/pandas, TensorFlow and Keras, the deepresolve
+modules the job uses), JASPAR (the experiment's known motifs and the whole CORE vertebrates
+collection from the package's cache), model load (the Keras 1.2 import), FIM (the batched
+gradient ascent and ONIV, config ``table1.fim``), TOMTOM (memelite: against the known motif
+and against all of JASPAR) and logos (the top-5 figure, PNG). Side by side in the same process
+it reads JASPAR the way the job did before the cache (pyjaspar's database, one query per
+matrix) and prints the ratio. With ``--workflow`` it also times the whole rerun through
+Snakemake from an empty results folder in a scratch copy of the workflow
+(``snakemake results/tf/<experiment>/hits.tsv --cores 1 --configfile config/table1.yaml``)
+and prints what Snakemake and its other jobs add to the in-process sum.
+
+Needs the published models (../shared/data/published-422tf-models or --models-dir) and
+memelite's compiled kernels (``python -m deepresolve.numba_cache``; a first compile would
+dominate the TOMTOM step, and the script says so).
+
+    .venv/bin/python benchmarks/tf_rerun_breakdown.py [--experiment NAME] [--workflow] [--out F]
+
+The last measured output: docs/results/benchmarks/tf_rerun_breakdown.txt (``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
+
+
+def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]:
+    """The job's steps, timed; returns step -> seconds (run in a fresh process)."""
+    times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    clock, cpu_clock = time.perf_counter(), time.process_time()
+
+    def lap(name: str) -> None:
+        nonlocal clock, cpu_clock
+        now, cpu_now = time.perf_counter(), time.process_time()
+        times[name], cpu[name] = now - clock, cpu_now - cpu_clock
+        clock, cpu_clock = now, cpu_now
+
+    import numpy as np
+    import pandas  # noqa: F401
+
+    lap("import numpy, pandas")
+    import keras  # noqa: F401
+    import tensorflow  # noqa: F401
+
+    lap("import TensorFlow, Keras")
+    import yaml
+
+    from deepresolve.config import fim_settings
+    from deepresolve.fim import fim_options
+    from deepresolve.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
+    from deepresolve.motifs import filters_to_pwms
+    from deepresolve.numba_cache import memelite_cache
+    from deepresolve.table1 import rank_filters
+    from deepresolve.tf_models import (
+        jaspar_hits,
+        known_motif_hits,
+        load_published_models,
+        model_onivs,
+        ranked_table,
+        tf_motif_collection,
+    )
+    from deepresolve.weights import conv_kernel
+
+    lap("import deepresolve")
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    motifs = tf_motif_collection(ROOT / "config/tf_motifs.tsv", [experiment], "primary")
+    lap("JASPAR (package cache)")
+    files = (models_dir / experiment / ARCHITECTURE_FILE, models_dir / experiment / WEIGHTS_FILE)
+    models, _ = load_published_models({experiment: files}, exclude_failures=False)
+    lap("model load")
+    settings = fim_settings(config, "table1")
+    onivs = model_onivs(
+        models, fim_options=fim_options(settings), oniv_mode=settings["oniv_mode"], seed=0
+    )
+    lap("FIM + ONIV")
+    _, compiled = memelite_cache()
+    times["_memelite_compiled"] = compiled
+    clock, cpu_clock = time.perf_counter(), time.process_time()
+    pwms = filters_to_pwms(conv_kernel(models[experiment]))
+    known = known_motif_hits(pwms, experiment, motifs)
+    hits = jaspar_hits({experiment: pwms}, motifs).drop(columns="experiment")
+    summary = onivs[experiment].summary
+    ranked = ranked_table(
+        experiment,
+        rank_filters(summary.oniv[0]),
+        {
+            "oniv": summary.oniv[0],
+            "variance": summary.variance[0],
+            "nonlinear": summary.nonlinear[0],
+        },
+        known,
+        hits,
+        motifs.tf_matrices(experiment),
+    )
+    lap("TOMTOM")
+    from deepresolve.tf_plot import figure_top_filters
+
+    figure = figure_top_filters(
+        pwms,
+        ranked,
+        experiment=experiment,
+        tf=motifs.experiments[experiment]["tf"],
+        known_names=motifs.names,
+    )
+    figure.savefig(out_png, dpi=120, bbox_inches="tight")
+    lap("logos")
+    from deepresolve.jaspar import read_pyjaspar
+
+    assert np.isfinite(ranked["oniv"]).all()
+    clock = time.perf_counter()
+    read_pyjaspar()
+    times["_pyjaspar"] = time.perf_counter() - clock
+    return {"wall": times, "cpu": cpu}
+
+
+def workflow_seconds(experiment: str) -> float:
+    """Wall seconds of the per-TF rerun through Snakemake from an empty results folder."""
+    with tempfile.TemporaryDirectory(prefix="tf_rerun_") as folder:
+        workdir = Path(folder) / "w"
+        workdir.mkdir()
+        for name in ["Snakefile", "workflow", "config", "scripts", "envs", "profiles"]:
+            src = ROOT / name
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, workdir / name)
+        (Path(folder) / "shared").symlink_to((ROOT.parent / "shared").resolve())
+        command = [
+            str(Path(sys.executable).with_name("snakemake")),
+            f"results/tf/{experiment}/hits.tsv",
+            "--cores",
+            "1",
+            "--configfile",
+            "config/table1.yaml",
+        ]
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"snakemake failed:\n{done.stderr[-3000:]}")
+        return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--experiment", default=CTCF)
+    parser.add_argument(
+        "--models-dir", type=Path, default=ROOT.parent / "shared/data/published-422tf-models"
+    )
+    parser.add_argument("--workflow", action="store_true", help="also time the Snakemake rerun")
+    parser.add_argument("--out", type=Path, help="also write the output to this file")
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        experiment, models_dir, out = args.worker
+        print(json.dumps(worker(experiment, Path(models_dir), Path(out))))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="tf_breakdown_") as folder:
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                args.experiment,
+                str(args.models_dir),
+                str(Path(folder) / "logos.png"),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        )
+    if done.returncode != 0:
+        raise SystemExit(f"worker failed:\n{done.stderr[-3000:]}")
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    times, cpu = measured["wall"], measured["cpu"]
+    pyjaspar, compiled = times.pop("_pyjaspar"), times.pop("_memelite_compiled")
+    total, cpu_total = sum(times.values()), sum(cpu.values())
+    lines = [
+        f"per-TF rerun of {args.experiment}, one process; {os.cpu_count()} CPUs, load average "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "(wall s waits for the CPU on a loaded machine; CPU s = this process's user + system)",
+        f"{'step':<26}{'wall s':>8}{'share':>8}{'CPU s':>8}{'share':>8}",
+    ]
+    for name, seconds in times.items():
+        lines.append(
+            f"{name:<26}{seconds:>8.2f}{seconds / total:>8.0%}"
+            f"{cpu[name]:>8.2f}{cpu[name] / cpu_total:>8.0%}"
+        )
+    lines.append(f"{'total':<26}{total:>8.2f}{'':>8}{cpu_total:>8.2f}")
+    if not compiled:
+        lines.append("memelite's kernels were not compiled: TOMTOM includes their compile")
+    jaspar = times["JASPAR (package cache)"]
+    lines.append(
+        f"JASPAR: package cache {jaspar:.3f} s vs pyjaspar's database {pyjaspar:.2f} s "
+        f"(as before the cache): {pyjaspar / jaspar:.0f}x"
+    )
+    if args.workflow:
+        wall = workflow_seconds(args.experiment)
+        lines.append(
+            f"snakemake per-TF rerun from empty results: {wall:.1f} s wall = in-process steps "
+            f"{total:.1f} s ({total / wall:.0%}) + Snakemake and the model-copy job "
+            f"{wall - total:.1f} s; load average after it "
+            + " ".join(f"{x:.2f}" for x in os.getloadavg())
+        )
+    print("\n".join(lines))
+    if args.out:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        header = f"# {' '.join(sys.argv[1:]) or '(defaults)'}; commit {commit}; {time.ctime()}\n"
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(header + "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
