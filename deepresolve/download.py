@@ -365,7 +365,7 @@ def fetch_published_models(
             present = relpath in checksums and dest.is_file()
             if present and sha256sum(dest) == checksums[relpath]:
                 where.append("present")
-            elif mirror is not None and _mirror_file("", mirror, relpath) is not None:
+            elif mirror is not None and mirror_file("", mirror, relpath) is not None:
                 where.append("mirror")
             else:
                 where.append("downloaded")
