@@ -316,7 +316,7 @@ rule table1_matching:
     log:
         "logs/table1/matching.log",
     benchmark:
-        "benchmarks/results/table1/matching.tsv"
+        "benchmarks/results/table1/matching/matching.tsv"
     conda:
         "../../envs/deepresolve.yaml"
     resources:
