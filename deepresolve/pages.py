@@ -295,7 +295,9 @@ def lambda_curve(records: Records, record: str) -> str:
     if "seed" in curve.columns:  # curves with points of their own seed (config/table1_authors.yaml)
         seeds = {
             "seed": curve["seed"].map(lambda v: "default" if int(v) < 0 else str(int(v))),
-            "closest to the paper": curve["closest"].map(lambda v: "**yes**" if str(v) == "True" else ""),
+            "closest to the paper": curve["closest"].map(
+                lambda v: "**yes**" if str(v) == "True" else ""
+            ),
         }
     shown = pd.DataFrame(
         {
