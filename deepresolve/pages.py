@@ -375,6 +375,8 @@ def protocol_rows(records: Records, record: str) -> str:
             },
         }
     )
+    matching = records.table(record, "table1_protocol", "matching")
+    causes = protocol_gaps(table, matching)
     collapsed = (
         f"The authors' DM.py ascents: in {cell(runs['best_score_at_most_0'])} of "
         f"{cell(runs['n_models'])} models the best class score of the runs is <= 0 (the input "
@@ -386,8 +388,55 @@ def protocol_rows(records: Records, record: str) -> str:
         + "\n\n"
         + collapsed
         + "\n\n"
+        + "".join(f"- {line}\n" for line in causes)
+        + "\n"
         + source_line(records, record, "table1_protocol", "protocol")
     )
+
+
+#: a gap to the paper's row larger than this many experiments gets a sentence
+GAP = 5
+AUTHORS_PREFIX = "authors' protocol: "
+
+
+def protocol_gaps(table: pd.DataFrame, matching: pd.DataFrame) -> list[str]:
+    """One sentence per cell where our default row differs from the paper's by more than
+    :data:`GAP` experiments: the rows of the authors' protocol in that cell, and the single
+    matching choice (with its ranking) whose count comes closest to the paper's."""
+    lines = []
+    for method, rows in table.groupby("method", sort=False):
+        by_row = rows.set_index("row")
+        if "paper" not in by_row.index or "ours (default)" not in by_row.index:
+            continue
+        paper, ours = by_row.loc["paper"], by_row.loc["ours (default)"]
+        theirs = by_row[by_row.index.str.startswith(AUTHORS_PREFIX)]
+        for k in (1, 3, 5):
+            for t in ("0.5", "0.05"):
+                column = f"top{k}_p<{t}"
+                gap = int(ours[column]) - int(paper[column])
+                if abs(gap) <= GAP:
+                    continue
+                text = (
+                    f"{method}, top-{k} at {t}: ours {cell(ours[column])} on "
+                    f"{cell(ours['n_experiments'])} experiments, the paper {cell(paper[column])}"
+                )
+                if len(theirs):
+                    counts = "; ".join(
+                        f"{label.removeprefix(AUTHORS_PREFIX)} {cell(r[column])}"
+                        for label, r in theirs.iterrows()
+                    )
+                    text += f"; under the authors' protocol: {counts}"
+                if method == "DeepResolve" and len(matching):
+                    distance = (matching[column] - int(paper[column])).abs()
+                    best = matching.loc[distance.idxmin()]
+                    text += (
+                        f"; the one choice closest to the paper: {best['choice']} ranked by "
+                        f"{best['ranking']} ({cell(best[column])} of {cell(best['n_experiments'])})"
+                    )
+                elif int(ours["n_experiments"]) != int(paper["n_experiments"]):
+                    text += " (not the same experiments: only these have sequences here)"
+                lines.append(text + ".")
+    return lines
 
 
 @block
