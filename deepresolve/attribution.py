@@ -75,6 +75,8 @@ log = logging.getLogger(__name__)
 GRAD_CAM = "Grad-CAM"
 GRADIENT_X_INPUT = "gradient x input"
 ENHANCED_DEEPMOTIF = "enhanced DeepMotif"
+#: the authors' own enhanced DeepMotif (their DM.py), beside ours (softmax-parametrised input)
+AUTHORS_DEEPMOTIF = "enhanced DeepMotif, authors' DM.py"
 
 
 @dataclass(frozen=True)
@@ -573,22 +575,27 @@ def enhanced_deepmotif_many(
     return results
 
 
-def _deepmotif_scores(splits: Sequence[SplitModel], class_index: int, n_runs: int):
-    """``score(logits, groups)`` of the ascent: ``S_c(softmax(logits))`` of each row's model."""
+def _deepmotif_scores(
+    splits: Sequence[SplitModel], class_index: int, n_runs: int, softmax: bool = True
+):
+    """``score(z, groups)`` of the ascent: ``S_c(softmax(z))`` of each row's model (``softmax``
+    False: ``S_c(z)``, the raw input as in the authors' DM.py)."""
+
+    def inputs(z):
+        return tf.nn.softmax(z, axis=-1) if softmax else z
+
     if len(splits) == 1:
         lower, upper = splits[0].lower, splits[0].upper
 
-        def score(logits, groups):
-            x = tf.nn.softmax(logits, axis=-1)
-            return upper(lower(x, training=False), training=False)[:, class_index]
+        def score(z, groups):
+            return upper(lower(inputs(z), training=False), training=False)[:, class_index]
 
         return score
     lower = stacked_outputs([s.lower for s in splits], n_runs)
     upper = stacked_outputs([s.upper for s in splits], n_runs)
 
-    def stacked_score(logits, groups):
-        x = tf.nn.softmax(logits, axis=-1)
-        return upper(lower(x, groups), groups)[:, class_index]
+    def stacked_score(z, groups):
+        return upper(lower(inputs(z), groups), groups)[:, class_index]
 
     return stacked_score
 
@@ -603,6 +610,216 @@ def _deepmotif_result(found: dict, split: SplitModel, params: dict, name: str) -
         "enhanced DeepMotif %s: %d runs, steps %d-%d, best scores %s",
         name,
         len(run_scores),
+        found["steps"].min(),
+        found["steps"].max(),
+        np.round(run_scores[runs], 3).tolist(),
+    )
+    return DeepMotifResult(
+        pwms=np.stack([window for _, window in windows]),
+        scores=run_scores[runs],
+        sequences=sequences,
+        window_starts=np.array([start for start, _ in windows], dtype=np.int64),
+        runs=runs.astype(np.int64),
+        run_scores=run_scores,
+        run_objectives=found["best_obj"].astype(np.float64),
+        steps=found["steps"].astype(np.int64),
+        converged=found["converged"],
+        layer_name=split.layer_name,
+        params=params,
+    )
+
+
+def authors_deepmotif_many(
+    models: Sequence[keras.Model],
+    *,
+    names: Sequence[str] | None = None,
+    class_index: int = 0,
+    n_random: int = 10,
+    n_best: int = 5,
+    width: int | None = None,
+    l2: float = 3.0,
+    learning_rate: float = 0.01,
+    patience: int = 10,
+    max_steps: int = 5000,
+    lr_decay_start: int = 1000,
+    seed: int = 0,
+    layer: str | None = None,
+) -> list[DeepMotifResult]:
+    """The authors' enhanced DeepMotif (``code/utils/422tf/DM.py`` of lgsaber/DeepResolve),
+    many models of one architecture in one batch.
+
+    Per model ``1 + n_random`` runs on the raw input ``X: (length, 4)``: the all-0.25 matrix
+    and ``n_random`` matrices of uniform random numbers divided by their sum over the 4 bases
+    (``default_rng(seed).random``). Every step, for every run not yet stopped::
+
+        X <- max(0, X + lr * (dS_c/dX - 2 * l2 * X))        (clipped at 0, not normalised)
+
+    ``lr`` is ``learning_rate`` up to step ``lr_decay_start`` and
+    ``max(learning_rate * (step - lr_decay_start) ** -0.2, 1e-6)`` after it. A run stops once
+    its objective ``S_c(X) - l2 * ||X||^2`` has not exceeded its best for ``patience``
+    consecutive steps; the ascent ends when every run has stopped or after step
+    ``max_steps``. Each run keeps the input of its highest class score ``S_c``, with DM.py's
+    bookkeeping: a stopped run counts as ``S_c = -1`` in the comparison, so a run whose best
+    score is below -1 ends up keeping its last input. The ``n_best`` runs of highest kept
+    score give the PWMs: each position divided by its sum over the bases (a position clipped
+    to all zeros becomes 0.25 each, as the authors' filter PWMs), then the most informative
+    ``width``-bp window (:func:`most_informative_window`).
+
+    DM.py takes ``l2`` and the step size from its command line and the release does not
+    record them; the defaults are ``table1.fim``'s (3 and 0.01), the values its FIM script
+    (``ft_map.py``, same arguments) was run with to give the released ONIVs.
+
+    Returns
+    -------
+    list of DeepMotifResult
+        One per model, in input order. ``sequences (n_best, length, 4)`` are the kept raw
+        inputs, ``run_scores (1 + n_random,)`` every run's kept ``S_c`` (run 0 = the all-0.25
+        start), ``run_objectives`` the best objective, ``steps`` the step each run stopped
+        at, ``converged`` False for runs still going at ``max_steps``.
+    """
+    if not 1 <= n_best <= n_random + 1:
+        raise ValueError(f"n_best ({n_best}) must be between 1 and n_random + 1 ({n_random + 1})")
+    if l2 < 0 or learning_rate <= 0 or patience < 1 or max_steps < 1 or lr_decay_start < 0:
+        raise ValueError(
+            f"authors' DeepMotif: need l2 >= 0, learning_rate > 0, patience >= 1, max_steps "
+            f">= 1, lr_decay_start >= 0; got {l2}, {learning_rate}, {patience}, {max_steps}, "
+            f"{lr_decay_start}"
+        )
+    names = list(names) if names is not None else [m.name for m in models]
+    if len(names) != len(models):
+        raise ValueError(f"names: expected {len(models)} names, got {len(names)}")
+    n_runs = n_random + 1
+    params = {
+        "n_random": n_random,
+        "n_best": n_best,
+        "l2": l2,
+        "learning_rate": learning_rate,
+        "patience": patience,
+        "max_steps": max_steps,
+        "lr_decay_start": lr_decay_start,
+        "seed": seed,
+        "class_index": class_index,
+    }
+    splits, widths, groups = [], [], {}
+    for index, model in enumerate(models):
+        length, _ = _input_shape(model)
+        own = width or int(model.get_layer(last_conv_layer(model)).kernel_size[0])
+        if not 1 <= own <= length:
+            raise ValueError(f"width {own} must be between 1 and the input length {length}")
+        split = _split(model, layer, class_index)
+        splits.append(split)
+        widths.append(own)
+        signature = architecture_signature(split.lower) + architecture_signature(split.upper)
+        groups.setdefault(signature, []).append(index)
+    log.info("authors' DeepMotif of %d models x %d runs, %s", len(models), n_runs, params)
+    results: list[DeepMotifResult | None] = [None] * len(models)
+    for members in groups.values():
+        length = _input_shape(models[members[0]])[0]
+        rng = np.random.default_rng(seed)
+        random = rng.random((n_random, length, 4))
+        starts = np.concatenate(
+            [np.full((1, length, 4), 0.25), random / random.sum(-1, keepdims=True)]
+        )
+        score = _deepmotif_scores([splits[i] for i in members], class_index, n_runs, False)
+        found = _authors_ascent(score, starts.astype(np.float32), len(members), params)
+        for position, index in enumerate(members):
+            rows = slice(position * n_runs, (position + 1) * n_runs)
+            mine = {key: value[rows] for key, value in found.items()}
+            results[index] = _authors_result(
+                mine, splits[index], dict(params, width=widths[index]), names[index]
+            )
+    return results
+
+
+def _authors_ascent(score_fn, starts: np.ndarray, n_models: int, params: dict) -> dict:
+    """DM.py's loop for ``n_models`` models x ``len(starts)`` runs; models whose runs have all
+    stopped leave the batch every :data:`DEEPMOTIF_CHUNK` steps. Returns per row ``best_x``,
+    ``best_score``, ``best_obj``, ``steps``, ``converged``."""
+    n_runs = len(starts)
+    l2, step, patience = params["l2"], params["learning_rate"], params["patience"]
+
+    @tf.function(reduce_retracing=True)
+    def gradient(x, groups):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            s = score_fn(x, groups)
+        return s, tape.gradient(s, x)
+
+    x = np.concatenate([starts] * n_models)
+    n_rows = len(x)
+    best_x = np.zeros_like(x)
+    best_score = np.full(n_rows, -1000.0, np.float32)
+    best_obj = np.full(n_rows, -1e9, np.float32)
+    hold = np.zeros(n_rows, np.int64)
+    stopped = np.zeros(n_rows, bool)
+    steps = np.full(n_rows, params["max_steps"] + 1, np.int64)
+    found = {
+        "best_x": np.empty_like(x),
+        "best_score": np.empty(n_rows, np.float32),
+        "best_obj": np.empty(n_rows, np.float32),
+        "steps": np.empty(n_rows, np.int64),
+        "converged": np.empty(n_rows, bool),
+    }
+    rows = np.arange(n_rows)  # original row of each row still in the batch
+    groups = np.arange(n_models)
+    count, lr = 0, step
+    while True:
+        s, g = gradient(tf.constant(x), tf.constant(groups, tf.int32))
+        s, g = s.numpy(), g.numpy()
+        objective = s - l2 * np.sum(x**2, axis=(1, 2))
+        compared = np.where(stopped, -1.0, s)
+        improved = compared > best_score
+        best_score[improved] = s[improved]
+        best_x[improved] = x[improved]
+        better = objective > best_obj
+        best_obj[better] = objective[better]
+        hold = np.where(better, 0, hold + 1)
+        newly = (hold >= patience) & ~stopped
+        steps[newly] = count
+        stopped |= hold >= patience
+        if count > params["lr_decay_start"]:
+            lr = max(step * (count - params["lr_decay_start"]) ** -0.2, 1e-6)
+        finished = stopped.all() or count > params["max_steps"]
+        done = np.repeat(stopped.reshape(-1, n_runs).all(axis=1) | finished, n_runs)
+        if finished or (count % DEEPMOTIF_CHUNK == 0 and done.any()):
+            for name, value in (
+                ("best_x", best_x),
+                ("best_score", best_score),
+                ("best_obj", best_obj),
+                ("steps", steps),
+                ("converged", stopped),
+            ):
+                found[name][rows[done]] = value[done]
+            if finished:
+                break
+            keep = ~done
+            x, best_x, best_score, best_obj = (
+                x[keep],
+                best_x[keep],
+                best_score[keep],
+                best_obj[keep],
+            )
+            hold, stopped, steps, g = hold[keep], stopped[keep], steps[keep], g[keep]
+            rows, groups = rows[keep], groups[keep.reshape(-1, n_runs)[:, 0]]
+        if count % DEEPMOTIF_CHUNK == 0:
+            log.info("step %d: %d runs in the batch, %d stopped", count, len(rows), stopped.sum())
+        g = (g - 2 * l2 * x) * ~stopped[:, None, None]
+        x = np.maximum(x + lr * g, 0).astype(np.float32)
+        count += 1
+    return found
+
+
+def _authors_result(found: dict, split: SplitModel, params: dict, name: str) -> DeepMotifResult:
+    """One model's :class:`DeepMotifResult` of :func:`authors_deepmotif_many`."""
+    run_scores = found["best_score"].astype(np.float64)
+    runs = np.argsort(-run_scores, kind="stable")[: params["n_best"]]
+    sequences = found["best_x"][runs]
+    totals = sequences.sum(axis=-1, keepdims=True)
+    normalised = np.divide(sequences, totals, out=np.full_like(sequences, 0.25), where=totals > 0)
+    windows = [most_informative_window(seq, params["width"]) for seq in normalised]
+    log.info(
+        "authors' DeepMotif %s: steps %d-%d, best scores %s",
+        name,
         found["steps"].min(),
         found["steps"].max(),
         np.round(run_scores[runs], 3).tolist(),

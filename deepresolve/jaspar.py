@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from os import PathLike
@@ -45,6 +46,8 @@ import numpy as np
 import pandas as pd
 
 from deepresolve.motifs import write_meme
+
+log = logging.getLogger(__name__)
 
 PREFIX = "wgEncodeAwgTfbs"
 SUFFIX = "UniPk"
@@ -204,6 +207,13 @@ def read_pyjaspar(release: str = JASPAR_RELEASE) -> tuple[JasparMatrix, ...]:
     )
 
 
+def pyjaspar_releases() -> list[str]:
+    """The JASPAR releases that pyjaspar's bundled database holds, newest first."""
+    from pyjaspar import jaspardb
+
+    return list(jaspardb().get_releases())
+
+
 def jaspar_cache_path(release: str = JASPAR_RELEASE) -> Path:
     """``deepresolve/data/<release>_CORE_vertebrates.json``."""
     return JASPAR_DATA / f"{release}_CORE_vertebrates.json"
@@ -240,7 +250,9 @@ def write_jaspar_cache(matrices: Sequence[JasparMatrix], release: str, folder: P
 @functools.lru_cache(maxsize=4)
 def fetch_motifs(release: str = JASPAR_RELEASE) -> tuple[JasparMatrix, ...]:
     """JASPAR CORE vertebrates matrices of ``release`` (latest version of each matrix) from the
-    package's cache (:func:`jaspar_cache_path`), checked against ``jaspar.sha256``.
+    package's cache (:func:`jaspar_cache_path`), checked against ``jaspar.sha256``; a release
+    that pyjaspar has but the package does not cache (the older releases of Table 1's knob
+    table) is parsed from pyjaspar's database (:func:`read_pyjaspar`, seconds), saying so.
 
     Returns
     -------
@@ -251,15 +263,28 @@ def fetch_motifs(release: str = JASPAR_RELEASE) -> tuple[JasparMatrix, ...]:
     Raises
     ------
     ValueError
-        No cache for ``release``, or a cache whose SHA-256 differs from its line in
-        ``jaspar.sha256`` (edited or truncated): the message gives the command that rebuilds it.
+        A release neither cached nor in pyjaspar, or a cache whose SHA-256 differs from its
+        line in ``jaspar.sha256`` (edited or truncated): the message gives the command that
+        rebuilds it.
     """
     from deepresolve.download import read_checksums
 
     path = jaspar_cache_path(release)
     rebuild = f"rebuild it with: python scripts/build_jaspar_cache.py --release {release}"
     if not path.is_file():
-        raise ValueError(f"no JASPAR cache for {release} ({path}); {rebuild}")
+        releases = pyjaspar_releases()
+        if release not in releases:
+            raise ValueError(
+                f"no JASPAR cache for {release} ({path}) and pyjaspar has no such release "
+                f"(it has {', '.join(releases)}): set one of those"
+            )
+        log.info(
+            "%s: not cached in the package, parsing pyjaspar's database (cache it with: "
+            "python scripts/build_jaspar_cache.py --release %s)",
+            release,
+            release,
+        )
+        return read_pyjaspar(release)
     data = path.read_bytes()
     expected = read_checksums(JASPAR_DATA / "jaspar.sha256").get(path.name)
     got = hashlib.sha256(data).hexdigest()

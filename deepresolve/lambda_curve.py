@@ -70,10 +70,15 @@ def curve_table(
     Returns
     -------
     DataFrame
-        One row per point, by increasing lambda: ``l2, learning_rate, n_experiments,
-        median_steps, median_pearson, same_top1, mean_top5_overlap``, then the counts of
-        :func:`deepresolve.table1.counts`.
+        One row per point, by increasing lambda (then seed): ``l2, learning_rate, seed``
+        (the point's own seed, -1 = the workflow's), ``n_experiments, median_steps,
+        median_pearson, same_top1, mean_top5_overlap``, the counts of
+        :func:`deepresolve.table1.counts`, ``distance_to_paper`` (sum of the six cells' gaps
+        to the paper's DeepResolve row, :func:`deepresolve.matching.paper_distance`) and
+        ``closest`` (True on the first point of smallest distance).
     """
+    from deepresolve.matching import paper_distance
+
     rows = []
     for point, table in zip(points, onivs, strict=True):
         importance = importance_by_experiment(table)
@@ -83,6 +88,7 @@ def curve_table(
             {
                 "l2": point["l2"],
                 "learning_rate": point["learning_rate"],
+                "seed": int(point.get("seed", -1)),
                 "n_experiments": len(detail),
                 "median_steps": float(table.groupby("experiment")["steps"].first().median()),
                 "median_pearson": float(agreement["pearson"].median()),
@@ -91,7 +97,10 @@ def curve_table(
                 **counts(detail),
             }
         )
-    return pd.DataFrame(rows).sort_values("l2", kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(rows).sort_values(["l2", "seed"], kind="stable").reset_index(drop=True)
+    table["distance_to_paper"] = [paper_distance(row) for _, row in table.iterrows()]
+    table["closest"] = np.arange(len(table)) == int(np.argmin(table["distance_to_paper"]))
+    return table
 
 
 def plot_curve(table: pd.DataFrame) -> Figure:

@@ -27,6 +27,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from deepresolve.attribution import (
+    AUTHORS_DEEPMOTIF,
     ENHANCED_DEEPMOTIF,
     GRAD_CAM,
     GRADIENT_X_INPUT,
@@ -37,10 +38,12 @@ from deepresolve.table1 import (
     COVERAGE_ALL,
     COVERAGE_SHARED,
     PAPER_N_EXPERIMENTS,
+    PAPER_ROW_OF,
     PAPER_TABLE1,
     THRESHOLDS,
     TOP_K,
     column_name,
+    counts,
     summarise,
 )
 from deepresolve.tf_models import (
@@ -358,3 +361,73 @@ def _row(known: pd.DataFrame, method: str, source: str, coverage: str, threshold
         & np.isclose(known["threshold"], threshold)
     ]
     return None if rows.empty else rows.iloc[0]
+
+
+#: Columns of :func:`protocol_rows`: the six cells in Table 1's order.
+PROTOCOL_CELLS = tuple(column_name(k, t) for k in TOP_K for t in THRESHOLDS)
+
+
+def protocol_rows(
+    details: Mapping[str, pd.DataFrame], matching: pd.DataFrame, curve: pd.DataFrame
+) -> pd.DataFrame:
+    """README's Table 1: per method the paper's row, the rows under the authors' protocol and
+    our default row.
+
+    Parameters
+    ----------
+    details : dict of str -> DataFrame
+        Method -> :func:`deepresolve.table1.experiment_detail` (our default matching).
+    matching : DataFrame
+        ``results/table1/matching.tsv`` (:mod:`deepresolve.matching`); its choices named
+        ``authors*`` are the authors' matching protocol, each ranked by our ONIVs and theirs.
+    curve : DataFrame
+        ``results/table1/lambda_curve.tsv`` (:func:`deepresolve.lambda_curve.curve_table`);
+        its ``closest`` point is the lambda whose row is nearest the paper's.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``method, row, n_experiments`` and :data:`PROTOCOL_CELLS`; ``row`` says what
+        the counts are: ``paper``, ``authors' protocol: ...`` or ``ours (default)``.
+    """
+
+    def row(method, label, n, cells):
+        return {
+            "method": method,
+            "row": label,
+            "n_experiments": int(n),
+            **{c: cells[c] for c in PROTOCOL_CELLS},
+        }
+
+    def paper(method):
+        cells = PAPER_TABLE1[PAPER_ROW_OF.get(method, method)]
+        return row(
+            method, "paper", PAPER_N_EXPERIMENTS, {column_name(*c): v for c, v in cells.items()}
+        )
+
+    rows = []
+    for method, detail in details.items():
+        if method == AUTHORS_DEEPMOTIF:
+            continue
+        rows.append(paper(method))
+        if method == DEEPRESOLVE:
+            authors = matching[matching["choice"].str.startswith("authors")]
+            for _, r in authors.iterrows():
+                label = (
+                    f"authors' protocol: matching {r['choice']} ({r['settings']}), "
+                    f"{r['ranking']} ranking"
+                )
+                rows.append(row(method, label, r["n_experiments"], r))
+            for _, r in curve[curve["closest"].astype(str) == "True"].iterrows():
+                seed = "" if int(r["seed"]) < 0 else f", seed {int(r['seed'])}"
+                label = (
+                    f"authors' protocol: lambda {float(r['l2']):g}{seed} (closest to the "
+                    "paper), our matching"
+                )
+                rows.append(row(method, label, r["n_experiments"], r))
+        if method == ENHANCED_DEEPMOTIF and AUTHORS_DEEPMOTIF in details:
+            theirs = details[AUTHORS_DEEPMOTIF]
+            label = "authors' protocol: their DM.py, our matching"
+            rows.append(row(method, label, len(theirs), counts(theirs)))
+        rows.append(row(method, "ours (default)", len(detail), counts(detail)))
+    return pd.DataFrame(rows)

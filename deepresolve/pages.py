@@ -42,6 +42,9 @@ RECORD_COMMANDS = {
     "table1_meme": (
         "snakemake numbers --cores 2 --configfile config/table1.yaml config/table1_meme.yaml"
     ),
+    "table1_authors": (
+        "snakemake numbers --cores 2 --configfile config/table1.yaml config/table1_authors.yaml"
+    ),
     "multitask": "snakemake numbers --cores 2 --configfile config/multitask.yaml",
     "cpu_kernels": "python benchmarks/cpu_kernel_drift.py",
 }
@@ -288,10 +291,19 @@ def authors_oniv(records: Records, record: str) -> str:
 def lambda_curve(records: Records, record: str) -> str:
     """The lambda curve: per point, steps, agreement with the authors' ONIVs, Table 1 cells."""
     curve = records.table(record, "table1_lambda_curve", "lambda_curve")
+    seeds = {}
+    if "seed" in curve.columns:  # curves with points of their own seed (config/table1_authors.yaml)
+        seeds = {
+            "seed": curve["seed"].map(lambda v: "default" if int(v) < 0 else str(int(v))),
+            "closest to the paper": curve["closest"].map(
+                lambda v: "**yes**" if str(v) == "True" else ""
+            ),
+        }
     shown = pd.DataFrame(
         {
             "l2": curve["l2"].map(lambda v: f"{float(v):g}"),
             "learning rate": curve["learning_rate"].map(lambda v: f"{float(v):g}"),
+            **seeds,
             "median steps": curve["median_steps"].map(cell),
             "median r vs authors": curve["median_pearson"].map(lambda v: f"{float(v):.4f}"),
             "same top-1": curve["same_top1"].map(cell),
@@ -313,6 +325,118 @@ def lambda_curve(records: Records, record: str) -> str:
         + "\n\n"
         + source_line(records, record, "table1_lambda_curve", "lambda_curve")
     )
+
+
+@block
+def knob_table(records: Records, record: str) -> str:
+    """Which matching choice moves which DeepResolve cell: per choice and ranking, the six
+    cells (p < 0.5 / p < 0.05, or E <=), TFs the release covers, gap to the paper's row."""
+    table = records.table(record, "table1_protocol", "matching")
+    shown = pd.DataFrame(
+        {
+            "choice": table["choice"],
+            "settings": table["settings"],
+            "TFs covered": table["tfs_covered"].map(cell),
+            "ranked by": table["ranking"],
+            **{
+                f"top{k} 0.5 / 0.05": [
+                    f"{cell(r[f'top{k}_p<0.5'])} / {cell(r[f'top{k}_p<0.05'])}"
+                    for _, r in table.iterrows()
+                ]
+                for k in (1, 3, 5)
+            },
+            "sum of gaps to the paper": table["distance_to_paper"].map(lambda v: f"{float(v):g}"),
+        }
+    )
+    return (
+        markdown_text(shown, format_cell=str)
+        + "\n\n"
+        + source_line(records, record, "table1_protocol", "matching")
+    )
+
+
+@block
+def protocol_rows(records: Records, record: str) -> str:
+    """README's Table 1: per method the paper's row, the authors'-protocol rows and ours; how
+    the authors' DM.py ascents ended."""
+    table = records.table(record, "table1_protocol", "protocol")
+    runs = records.table(record, "table1_protocol", "authors_edm_runs").iloc[0]
+    shown = pd.DataFrame(
+        {
+            "method": table["method"],
+            "row": table["row"],
+            "experiments": table["n_experiments"].map(cell),
+            **{
+                f"top{k}": [
+                    f"{cell(r[f'top{k}_p<0.5'])} / {cell(r[f'top{k}_p<0.05'])}"
+                    for _, r in table.iterrows()
+                ]
+                for k in (1, 3, 5)
+            },
+        }
+    )
+    matching = records.table(record, "table1_protocol", "matching")
+    causes = protocol_gaps(table, matching)
+    collapsed = (
+        f"The authors' DM.py ascents: in {cell(runs['best_score_at_most_0'])} of "
+        f"{cell(runs['n_models'])} models the best class score of the runs is <= 0 (the input "
+        f"collapsed); {cell(runs['some_run_not_converged'])} models have a run still going at "
+        "max_steps."
+    )
+    return (
+        markdown_text(shown, format_cell=str)
+        + "\n\n"
+        + collapsed
+        + "\n\n"
+        + "".join(f"- {line}\n" for line in causes)
+        + "\n"
+        + source_line(records, record, "table1_protocol", "protocol")
+    )
+
+
+#: a gap to the paper's row larger than this many experiments gets a sentence
+GAP = 5
+AUTHORS_PREFIX = "authors' protocol: "
+
+
+def protocol_gaps(table: pd.DataFrame, matching: pd.DataFrame) -> list[str]:
+    """One sentence per cell where our default row differs from the paper's by more than
+    :data:`GAP` experiments: the rows of the authors' protocol in that cell, and the single
+    matching choice (with its ranking) whose count comes closest to the paper's."""
+    lines = []
+    for method, rows in table.groupby("method", sort=False):
+        by_row = rows.set_index("row")
+        if "paper" not in by_row.index or "ours (default)" not in by_row.index:
+            continue
+        paper, ours = by_row.loc["paper"], by_row.loc["ours (default)"]
+        theirs = by_row[by_row.index.str.startswith(AUTHORS_PREFIX)]
+        for k in (1, 3, 5):
+            for t in ("0.5", "0.05"):
+                column = f"top{k}_p<{t}"
+                gap = int(ours[column]) - int(paper[column])
+                if abs(gap) <= GAP:
+                    continue
+                text = (
+                    f"{method}, top-{k} at {t}: ours {cell(ours[column])} on "
+                    f"{cell(ours['n_experiments'])} experiments, the paper {cell(paper[column])}"
+                )
+                if len(theirs):
+                    counts = "; ".join(
+                        f"{label.removeprefix(AUTHORS_PREFIX)} {cell(r[column])}"
+                        for label, r in theirs.iterrows()
+                    )
+                    text += f"; under the authors' protocol: {counts}"
+                if method == "DeepResolve" and len(matching):
+                    distance = (matching[column] - int(paper[column])).abs()
+                    best = matching.loc[distance.idxmin()]
+                    text += (
+                        f"; the one choice closest to the paper: {best['choice']} ranked by "
+                        f"{best['ranking']} ({cell(best[column])} of {cell(best['n_experiments'])})"
+                    )
+                elif int(ours["n_experiments"]) != int(paper["n_experiments"]):
+                    text += " (not the same experiments: only these have sequences here)"
+                lines.append(text + ".")
+    return lines
 
 
 @block

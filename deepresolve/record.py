@@ -229,6 +229,30 @@ def table1_four_methods_tables(results: Path) -> dict[str, pd.DataFrame]:
     }
 
 
+def table1_protocol_tables(results: Path) -> dict[str, pd.DataFrame]:
+    """``matching`` (the six DeepResolve cells per matching choice and ranking), ``protocol``
+    (README's Table 1: per method the paper's, the authors'-protocol and our default rows) and
+    ``authors_edm_runs`` (how the authors' DM.py ascents ended: models whose best class score
+    is <= 0, models with a run still going at max_steps)."""
+    runs = pd.concat(
+        [
+            read_tsv(path)
+            for path in sorted((results / "table1/authors_deepmotif").glob("*/runs.tsv"))
+        ],
+        ignore_index=True,
+    )
+    edm = {
+        "n_models": len(runs),
+        "best_score_at_most_0": int((runs["best_score"] <= 0).sum()),
+        "some_run_not_converged": int((runs["converged_runs"] < runs["n_runs"]).sum()),
+    }
+    return {
+        "matching": read_tsv(results / "table1/matching.tsv"),
+        "protocol": read_tsv(results / "table1/protocol_rows.tsv"),
+        "authors_edm_runs": pd.DataFrame([edm]),
+    }
+
+
 def multitask_tables(results: Path) -> dict[str, pd.DataFrame]:
     """``claims`` (the pre-stated check per seed and method), ``auc`` (test AUC per seed and
     class) and ``training`` (how each seed's training ended)."""
@@ -247,6 +271,10 @@ ANALYSES: dict[str, tuple[Callable[[Path], dict[str, pd.DataFrame]], tuple[str, 
     "table1_authors_oniv": (table1_authors_oniv_tables, ()),
     "table1_lambda_curve": (table1_lambda_curve_tables, ("table1/lambda_curve",)),
     "table1_four_methods": (table1_four_methods_tables, ("table1/deepmotif", "table1/gradients")),
+    "table1_protocol": (
+        table1_protocol_tables,
+        ("table1/matching", "table1/authors_deepmotif", "table1/lambda_curve"),
+    ),
     "multitask": (multitask_tables, ("multitask", "multiclass")),
 }
 

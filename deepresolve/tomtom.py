@@ -531,8 +531,6 @@ def _run_meme(
     **options,
 ) -> pd.DataFrame:
     tomtom_version(executable)
-    if isinstance(query_nsites, Mapping) or isinstance(target_nsites, Mapping):
-        raise TypeError("engine='meme': query_nsites and target_nsites must be single numbers")
     for key in ("thresh", "evalue"):
         if key in options:
             raise TypeError(f"engine='meme': {key} is fixed so that every target is reported")
@@ -560,16 +558,21 @@ def _run_meme(
 
 
 def _write_motifs(
-    path: Path, motifs: Mapping[str, np.ndarray], nsites: float, background: Sequence[float]
+    path: Path,
+    motifs: Mapping[str, np.ndarray],
+    nsites: float | Mapping[str, float],
+    background: Sequence[float],
 ) -> None:
-    """One MEME file of motifs of any widths (:func:`write_meme` takes one width per call)."""
+    """One MEME file of motifs of any widths (:func:`write_meme` takes one width per call);
+    ``nsites`` one number or one per motif name."""
     from deepresolve.motifs import write_meme
 
+    sites = _per_motif(nsites, list(motifs), "nsites")
     blocks = []
     for i, (name, pwm) in enumerate(motifs.items()):
         one = path.with_suffix(f".{i}")
         pwm = _validate_pwm(name, pwm)[None]
-        write_meme(one, pwm, [name], background=background, nsites=int(nsites))
+        write_meme(one, pwm, [name], background=background, nsites=int(sites[i]))
         text = one.read_text()
         one.unlink()
         blocks.append(text if i == 0 else text[text.index("MOTIF ") :])

@@ -1,4 +1,5 @@
-"""Snakemake script of rule `table1_deepmotif_batch`: enhanced DeepMotif on a batch of
+"""Snakemake script of rules `table1_deepmotif_batch` (our enhanced DeepMotif, params.deepmotif)
+and `table1_authors_deepmotif_batch` (the authors' DM.py, params.authors_deepmotif): a batch of
 published TF models in one batched input-space ascent (deepresolve.attribution), its PWMs
 matched with TOMTOM as DeepResolve's filters are; a model that cannot be read is listed in
 `excluded` with the reason and the others go on."""
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from deepresolve.attribution import enhanced_deepmotif_many
+from deepresolve.attribution import authors_deepmotif_many, enhanced_deepmotif_many
 from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
 from deepresolve.logs import setup_logging
@@ -27,18 +28,14 @@ models, excluded = load_published_models(
 log.info("%d models read, %d excluded", len(models), len(excluded))
 with made_by("known_motifs"):
     motifs = read_motif_collection(snakemake.input.motifs)
-results = dict(
-    zip(
-        models,
-        enhanced_deepmotif_many(
-            list(models.values()),
-            names=list(models),
-            seed=snakemake.params.seed,
-            **snakemake.params.deepmotif,
-        ),
-        strict=True,
-    )
+authors = snakemake.params.get("authors_deepmotif")
+ascent, settings = (
+    (authors_deepmotif_many, authors)
+    if authors is not None
+    else (enhanced_deepmotif_many, snakemake.params.deepmotif)
 )
+found = ascent(list(models.values()), names=list(models), seed=snakemake.params.seed, **settings)
+results = dict(zip(models, found, strict=True))
 ranked = deepmotif_ranked(results, motifs)
 runs = pd.DataFrame(
     [

@@ -9,7 +9,12 @@ import matplotlib
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
-from deepresolve.attribution import ENHANCED_DEEPMOTIF, GRAD_CAM, GRADIENT_X_INPUT  # noqa: E402
+from deepresolve.attribution import (  # noqa: E402
+    AUTHORS_DEEPMOTIF,
+    ENHANCED_DEEPMOTIF,
+    GRAD_CAM,
+    GRADIENT_X_INPUT,
+)
 from deepresolve.device import configure_tensorflow  # noqa: E402
 from deepresolve.files import atomic_write, made_by, read_json, read_tsv  # noqa: E402
 from deepresolve.logs import setup_logging  # noqa: E402
@@ -19,6 +24,7 @@ from deepresolve.method_comparison import (  # noqa: E402
     check_claims,
     comparison_table,
     plot_comparison,
+    protocol_rows,  # noqa: E402
 )
 from deepresolve.table1 import (
     experiment_detail,  # noqa: E402
@@ -48,6 +54,14 @@ for method in (GRAD_CAM, GRADIENT_X_INPUT):
     if not gradients.empty:
         details[method] = experiment_detail(gradients[gradients["method"] == method])
 details[ENHANCED_DEEPMOTIF] = experiment_detail(edm_ranked)
+with made_by("table1_authors_deepmotif_batch"):
+    details[AUTHORS_DEEPMOTIF] = experiment_detail(read_tables(snakemake.input.authors_edm_ranked))
+    authors_runs = read_tables(snakemake.input.authors_edm_runs)
+with made_by("table1_matching"):
+    matching = read_tsv(snakemake.input.matching)
+with made_by("table1_lambda_curve"):
+    curve = read_tsv(snakemake.input.lambda_curve)
+collapsed = int((authors_runs["best_score"] <= 0).sum())
 sequences = pd.DataFrame(summaries, columns=list(SEQUENCE_COLUMNS))
 shared = [e for e in sequences["experiment"] if all(
     e in set(d["experiment"]) for d in details.values())]  # fmt: skip
@@ -71,11 +85,17 @@ notes = {
     )
     or "none",
     "enhanced DeepMotif": "its PWMs, best class score first, take the place of ranked filters",
+    AUTHORS_DEEPMOTIF: (
+        f"in {collapsed} of {len(authors_runs)} models the best class score of the runs is "
+        "<= 0 (the ascent collapsed the input)"
+    ),
     "enhanced DeepMotif excluded": "none"
     if excluded.empty
     else "; ".join(f"{r.experiment} ({r.reason})" for r in excluded.itertuples()),
 }
+protocol = protocol_rows(details, matching, curve)
 for name, frame in (
+    ("protocol", protocol),
     ("tsv", table),
     ("detail", long_detail),
     ("sequences", sequences),
@@ -91,3 +111,4 @@ for name in ("png", "pdf"):
         figure.savefig(handle, format=name, dpi=150, bbox_inches="tight")
 log.info("\n%s", table.to_string(index=False))
 log.info("claims:\n%s", claims.to_string(index=False))
+log.info("protocol rows:\n%s", protocol.to_string(index=False))

@@ -10,6 +10,7 @@ from deepresolve import jaspar, tomtom
 from deepresolve.attribution import (
     GRAD_CAM,
     GRADIENT_X_INPUT,
+    authors_deepmotif_many,
     enhanced_deepmotif,
     enhanced_deepmotif_many,
     grad_cam,
@@ -308,3 +309,50 @@ def test_enhanced_deepmotif_many_equals_each_model_alone():
         assert result.params["width"] == len(name.split("_")[0])
     with pytest.raises(ValueError, match="names: expected 4 names, got 1"):
         enhanced_deepmotif_many(models, names=["one"], **settings)
+
+
+def test_authors_deepmotif_recovers_the_motif_on_the_raw_input():
+    """DM.py's ascent (raw input clipped at 0): at lambda 0.5 each motif base settles at
+    grad / (2 lambda) = 2, the score at 2 * (7 * 2 - 1) - 1 = 25 less what the stopping rule
+    leaves; the PWMs are the windows' columns divided by their sums."""
+    model = motif_model("GATTACA")
+    settings = {"n_random": 6, "n_best": 3, "l2": 0.5, "learning_rate": 0.1, "seed": 2}
+    (result,) = authors_deepmotif_many([model], **settings)
+    assert result.run_scores.shape == (7,) and result.pwms.shape == (3, 7, 4)
+    assert result.consensus == ["GATTACA"] * 3
+    assert 24 < result.scores[0] <= 25
+    assert np.all(result.sequences >= 0)  # clipped at 0
+    np.testing.assert_allclose(result.pwms.sum(axis=-1), 1, rtol=1e-5)
+    assert result.converged.all() and result.steps.max() < 5000
+    again = authors_deepmotif_many([model], **settings)[0]
+    np.testing.assert_array_equal(result.run_scores, again.run_scores)
+
+
+def test_authors_deepmotif_collapses_when_no_filter_fires():
+    """A filter whose bias no start overcomes (bias -9 > 7 probabilities) gets no gradient:
+    the penalty shrinks every run towards the empty input and the class score stays the dense
+    bias, -1 (a collapsed ascent). No step beats the start's score, so each run keeps its
+    start: the best-ranked is the all-0.25 run, whose PWM is uniform."""
+    model = motif_model("GATTACA")
+    kernel, _ = model.get_layer("conv").get_weights()
+    model.get_layer("conv").set_weights([kernel, np.array([-9.0], dtype="float32")])
+    (result,) = authors_deepmotif_many([model], n_random=4, n_best=2, l2=3.0, seed=0)
+    np.testing.assert_allclose(result.run_scores, -1.0, atol=1e-6)
+    assert result.runs[0] == 0
+    np.testing.assert_allclose(result.sequences[0], 0.25)
+    np.testing.assert_allclose(result.pwms[0], 0.25)
+    assert result.converged.all() and result.steps.max() < 5000
+
+
+def test_authors_deepmotif_many_equals_each_model_alone():
+    motifs = ["GATTACA", "CCGGTAA", "TTTACGC"]
+    models = [motif_model(m) for m in motifs]
+    settings = {"n_random": 3, "n_best": 2, "l2": 0.5, "learning_rate": 0.1, "seed": 1}
+    many = authors_deepmotif_many(models, names=motifs, **settings)
+    for motif, model, result in zip(motifs, models, many, strict=True):
+        alone = authors_deepmotif_many([model], **settings)[0]
+        assert result.consensus == alone.consensus == [motif] * 2
+        np.testing.assert_allclose(result.run_scores, alone.run_scores, rtol=1e-4, atol=1e-5)
+        np.testing.assert_array_equal(result.steps, alone.steps)
+    with pytest.raises(ValueError, match=r"n_best \(5\) must be between 1 and n_random \+ 1 \(4\)"):
+        authors_deepmotif_many(models, n_random=3, n_best=5)

@@ -155,9 +155,10 @@ def test_package_cache_holds_what_pyjaspar_gives():
     assert cached == jaspar.read_pyjaspar()
 
 
-def test_edited_cache_is_refused_naming_the_rebuild(tmp_path, monkeypatch):
+def test_edited_cache_is_refused_naming_the_rebuild(tmp_path, monkeypatch, caplog):
     """A cache whose SHA-256 differs from its line in jaspar.sha256 (edited, truncated) is
-    refused with the file and the command that rebuilds it; a release without cache too."""
+    refused with the file and the command that rebuilds it; a release neither cached nor in
+    pyjaspar too; an older release that pyjaspar has is parsed from its database, saying so."""
     matrices = jaspar.fetch_motifs()[:3]
     path = jaspar.write_jaspar_cache(matrices, "JASPAR2026", tmp_path)
     monkeypatch.setattr(jaspar, "JASPAR_DATA", tmp_path)
@@ -170,7 +171,12 @@ def test_edited_cache_is_refused_naming_the_rebuild(tmp_path, monkeypatch):
             jaspar.fetch_motifs()
         assert str(path) in str(error.value)
         assert "scripts/build_jaspar_cache.py --release JASPAR2026" in str(error.value)
-        with pytest.raises(ValueError, match="no JASPAR cache for JASPAR2099"):
+        with pytest.raises(ValueError, match="no JASPAR cache for JASPAR2099.*no such release"):
             jaspar.fetch_motifs("JASPAR2099")
+        with caplog.at_level("INFO", logger="deepresolve.jaspar"):
+            older = jaspar.fetch_motifs("JASPAR2016")
+        assert "JASPAR2016: not cached in the package, parsing pyjaspar" in caplog.text
+        assert len(older) > 300 and {m.matrix_id[:2] for m in older} == {"MA"}
+        assert older != matrices
     finally:
         jaspar.fetch_motifs.cache_clear()

@@ -8,7 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.attribution import ENHANCED_DEEPMOTIF, GRAD_CAM, GRADIENT_X_INPUT
+from deepresolve.attribution import (
+    AUTHORS_DEEPMOTIF,
+    ENHANCED_DEEPMOTIF,
+    GRAD_CAM,
+    GRADIENT_X_INPUT,
+)
 from deepresolve.method_comparison import (
     ALL,
     CLAIM_COLUMNS,
@@ -189,8 +194,10 @@ table1:
   models_mirror: {shared_data / "published-422tf-models"}
   authors_oniv: {{mirror: {shared_data / "deepresolve-statistics"}}}
   fim: {{n_runs: 4}}
+  lambda_curve: [{{l2: 3.0, learning_rate: 0.01}}, {{l2: 0.5, learning_rate: 0.1, seed: 7}}]
 table1_methods:
   deepmotif: {{n_runs: 6, max_steps: 300}}
+  authors_deepmotif: {{n_random: 5, max_steps: 300}}
   n_sequences: 300
   deepbind_positives: B
   sequences:
@@ -225,6 +232,33 @@ chipseq:
     )
     pwms = workdir / f"results/table1/deepmotif/0/pwms/{MAX}.meme"
     assert pwms.read_text().count("MOTIF edm_") == 5
+    # the authors' DM.py beside ours, the matching choices, the lambda curve with its seeds
+    theirs = workdir / f"results/table1/authors_deepmotif/0/pwms/{MAX}.meme"
+    assert theirs.read_text().count("MOTIF edm_") == 5
+    runs = pd.read_csv(workdir / "results/table1/authors_deepmotif/0/runs.tsv", sep="\t")
+    assert len(runs) == 3 and (runs["n_runs"] == 6).all()
+    assert n[(AUTHORS_DEEPMOTIF, ALL)] == 3
+    matching = pd.read_csv(results / "matching.tsv", sep="\t")
+    assert matching[["choice", "ranking"]].values.tolist() == [
+        ["ours", "ours"],
+        ["ours", "authors' ONIV"],
+        ["authors_memelite", "ours"],
+        ["authors_memelite", "authors' ONIV"],
+    ]
+    assert (matching["n_experiments"] == 3).all() and (matching["tfs_covered"] == 3).all()
+    detail = pd.read_csv(results / "detail.tsv", sep="\t")
+    ours_row = matching.iloc[0]
+    for k in (1, 3, 5):  # the "ours" choice recounts the Table 1 row
+        for t in (0.5, 0.05):
+            assert ours_row[f"top{k}_p<{t:g}"] == detail[f"top{k}_p<{t:g}"].sum()
+    curve = pd.read_csv(results / "lambda_curve.tsv", sep="\t")
+    assert curve[["l2", "seed"]].values.tolist() == [[0.5, 7], [3.0, -1]]
+    assert curve["closest"].sum() == 1
+    protocol = pd.read_csv(results / "protocol_rows.tsv", sep="\t")
+    rows = protocol[protocol["method"] == DEEPRESOLVE]["row"].tolist()
+    assert rows[0] == "paper" and rows[-1] == "ours (default)" and len(rows) == 5
+    edm = protocol[protocol["method"] == ENHANCED_DEEPMOTIF]["row"].tolist()
+    assert edm == ["paper", "authors' protocol: their DM.py, our matching", "ours (default)"]
 
 
 def test_four_methods_without_table1_experiments_names_the_key(tmp_path):

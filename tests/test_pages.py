@@ -223,3 +223,55 @@ def test_multitask_detail_renders_each_seed_and_output(tmp_path):
         "<!-- record: multitask_detail nothing -->\n<!-- end record -->", Records(tmp_path)
     )
     assert "Not in the record yet: `docs/results/nothing/`" in rendered
+
+
+def test_knob_table_and_protocol_rows_blocks(tmp_path):
+    """The knob table (one row per matching choice and ranking) and README's protocol rows
+    with the count of collapsed DM.py ascents, from a tiny table1_protocol record."""
+    header = {"commit": "0123456789abcdef", "machine": "test machine", "date": "2026-01-01"}
+    cells = {
+        f"top{k}_p<{t:g}": [k * 10 + (t == 0.5), k * 10] for k in (1, 3, 5) for t in (0.5, 0.05)
+    }
+    matching = pd.DataFrame(
+        {
+            "choice": ["ours", "jaspar2016"],
+            "settings": ["JASPAR2026, ...", "JASPAR2016, ..."],
+            "release": ["JASPAR2026", "JASPAR2016"],
+            "tfs_covered": [422, 397],
+            "ranking": ["ours", "authors' ONIV"],
+            "n_experiments": [422, 397],
+            **cells,
+            "distance_to_paper": [123.0, 45.0],
+        }
+    )
+    protocol = pd.DataFrame(
+        {
+            "method": ["DeepResolve", "DeepResolve"],
+            "row": ["paper", "ours (default)"],
+            "n_experiments": [422, 422],
+            **cells,
+        }
+    )
+    runs = pd.DataFrame(
+        [{"n_models": 422, "best_score_at_most_0": 300, "some_run_not_converged": 2}]
+    )
+    folder = tmp_path / "t1/table1_protocol"
+    write_record(folder / "matching.tsv", matching, header)
+    write_record(folder / "protocol.tsv", protocol, header)
+    write_record(folder / "authors_edm_runs.tsv", runs, header)
+    lines = BLOCKS["knob_table"](Records(tmp_path), "t1").splitlines()
+    assert lines[3] == (
+        "| jaspar2016 | JASPAR2016, ... | 397 | authors' ONIV | 10 / 10 | 30 / 30 | 50 / 50 | 45 |"
+    )
+    text = BLOCKS["protocol_rows"](Records(tmp_path), "t1")
+    assert "| DeepResolve | paper | 422 | 11 / 10 | 31 / 30 | 51 / 50 |" in text
+    assert "in 300 of 422 models the best class score of the runs is <= 0" in text
+    # the paper's and our rows here differ by 0 or 1: no cell has a gap above 5
+    assert "- DeepResolve" not in text
+    protocol.loc[1, "top1_p<0.05"] = 40  # ours 40, the paper 10: a gap of 30
+    write_record(folder / "protocol.tsv", protocol, header)
+    text = BLOCKS["protocol_rows"](Records(tmp_path), "t1")
+    assert (
+        "- DeepResolve, top-1 at 0.05: ours 40 on 422 experiments, the paper 10; the one choice "
+        "closest to the paper: ours ranked by ours (10 of 422)." in text
+    )

@@ -15,6 +15,11 @@ RECORD_INPUTS = {
         "results/table1/claims.tsv",
         "results/table1/sequence_experiments.tsv",
     ],
+    "table1_protocol": [
+        "results/table1/matching.tsv",
+        "results/table1/protocol_rows.tsv",
+        "results/table1/methods_table.tsv",
+    ],
     "multitask": [
         f"{MULTITASK_FOLDER}/claims.tsv",
         f"{MULTITASK_FOLDER}/auc.tsv",
@@ -28,6 +33,7 @@ RECORD_NEEDS = {
     "table1_authors_oniv": ("table1.experiments", TABLE1_EXPERIMENTS),
     "table1_lambda_curve": ("table1.experiments", TABLE1_EXPERIMENTS),
     "table1_four_methods": ("table1.experiments", TABLE1_EXPERIMENTS),
+    "table1_protocol": ("table1.experiments", TABLE1_EXPERIMENTS),
     "multitask": ("multitask.experiments", MULTITASK_SEEDS),
 }
 

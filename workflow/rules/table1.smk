@@ -3,9 +3,11 @@ from deepresolve.jaspar import jaspar_cache_path
 
 # JASPAR matrices read from pyjaspar once (scripts/build_jaspar_cache.py), checksummed
 JASPAR_CACHE = str(jaspar_cache_path(TF_MOTIFS["jaspar_release"].iloc[0]))
-# lambda-curve points by name, e.g. l2_3_lr_0.01 (config table1.lambda_curve)
+# lambda-curve points by name, e.g. l2_3_lr_0.01, or l2_0.5_lr_0.1_seed_2019 for a point
+# with its own seed (config table1.lambda_curve)
 LAMBDA_POINTS = {
-    f"l2_{p['l2']:g}_lr_{p['learning_rate']:g}": p
+    f"l2_{p['l2']:g}_lr_{p['learning_rate']:g}"
+    + (f"_seed_{p['seed']}" if "seed" in p else ""): p
     for p in config["table1"]["lambda_curve"]
 }
 
@@ -271,7 +273,7 @@ rule table1_lambda_oniv:
     benchmark:
         "benchmarks/results/table1/lambda_curve/{point}.tsv"
     wildcard_constraints:
-        point=r"l2_[0-9.e+-]+_lr_[0-9.e+-]+",
+        point=r"l2_[0-9.e+-]+_lr_[0-9.e+-]+(_seed_[0-9]+)?",
     conda:
         "../../envs/deepresolve.yaml"
     resources:
@@ -281,8 +283,12 @@ rule table1_lambda_oniv:
     params:
         experiments=TABLE1_EXPERIMENTS,
         fim=fim_settings(config, "table1"),
-        point=lambda wildcards: LAMBDA_POINTS[wildcards.point],
-        seed=config["seed"],
+        point=lambda wildcards: {
+            k: v for k, v in LAMBDA_POINTS[wildcards.point].items() if k != "seed"
+        },
+        seed=lambda wildcards: LAMBDA_POINTS[wildcards.point].get(
+            "seed", config["seed"]
+        ),
     script:
         "../../scripts/table1_lambda_oniv.py"
 
@@ -318,3 +324,39 @@ rule table1_lambda_curve:
         points=list(LAMBDA_POINTS.values()),
     script:
         "../../scripts/table1_lambda_curve.py"
+
+
+rule table1_matching:
+    """Table 1's six DeepResolve cells under each matching choice of table1.matching (JASPAR
+    release, known matrices, targets, TOMTOM engine and flags, p or E), the filters ranked by
+    our ONIVs and by the authors' (docs/table1.md: which choice moves which cell)."""
+    input:
+        rankings=expand(
+            "results/table1/batches/{batch}/ranked_filters.tsv",
+            batch=range(len(TABLE1_BATCHES)),
+        ),
+        filters=expand(
+            "results/table1/batches/{batch}/filters", batch=range(len(TABLE1_BATCHES))
+        ),
+        authors=rules.download_authors_oniv.output[0],
+    output:
+        tsv=report(
+            "results/table1/matching.tsv",
+            caption="../report/table1_matching.rst",
+            category="Table 1",
+        ),
+        md="results/table1/matching.md",
+        filters="results/table1/matching_filters.tsv",
+    log:
+        "logs/table1/matching.log",
+    benchmark:
+        "benchmarks/results/table1/matching/matching.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    resources:
+        runtime=60,
+        mem_mb=4000,
+    params:
+        choices=config["table1"]["matching"],
+    script:
+        "../../scripts/table1_matching.py"

@@ -32,6 +32,36 @@ rule table1_deepmotif_batch:
         "../../scripts/table1_deepmotif.py"
 
 
+rule table1_authors_deepmotif_batch:
+    """The authors' enhanced DeepMotif (their DM.py: raw input clipped at 0, the all-0.25 start
+    plus random ones, their stopping rule) on a batch of published models in one batched
+    ascent; PWMs and TOMTOM as for our eDM (rule table1_deepmotif_batch)."""
+    input:
+        unpack(edm_batch_models),
+        motifs="results/table1/known_motifs.json",
+    output:
+        ranked="results/table1/authors_deepmotif/{batch}/ranked_pwms.tsv",
+        runs="results/table1/authors_deepmotif/{batch}/runs.tsv",
+        excluded="results/table1/authors_deepmotif/{batch}/excluded.tsv",
+        pwms=directory("results/table1/authors_deepmotif/{batch}/pwms"),
+    log:
+        "logs/table1/authors_deepmotif/{batch}.log",
+    benchmark:
+        "benchmarks/results/table1/authors_deepmotif/{batch}.tsv"
+    conda:
+        "../../envs/deepresolve.yaml"
+    resources:
+        **gpu_resources(),
+        runtime=60,
+        mem_mb=4000,
+    params:
+        experiments=lambda wildcards: EDM_BATCHES[int(wildcards.batch)],
+        authors_deepmotif=TABLE1_METHODS["authors_deepmotif"],
+        seed=config["seed"],
+    script:
+        "../../scripts/table1_deepmotif.py"
+
+
 rule table1_gradients:
     """Grad-CAM and gradient x input on one published model with its experiment's bound
     sequences (table1_methods.n_sequences sampled positives); the model's AUC on them.
@@ -78,6 +108,26 @@ rule table1_four_methods:
             "results/table1/deepmotif/{batch}/excluded.tsv",
             batch=range(len(EDM_BATCHES)),
         ),
+        authors_edm_ranked=expand(
+            "results/table1/authors_deepmotif/{batch}/ranked_pwms.tsv",
+            batch=range(len(EDM_BATCHES)),
+        ),
+        authors_edm_runs=expand(
+            "results/table1/authors_deepmotif/{batch}/runs.tsv",
+            batch=range(len(EDM_BATCHES)),
+        ),
+        matching=named_target(
+            "table1_four_methods",
+            lambda: "results/table1/matching.tsv" if TABLE1_EXPERIMENTS else "",
+            "table1.experiments",
+            "config/table1.yaml",
+        ),
+        lambda_curve=named_target(
+            "table1_four_methods",
+            lambda: "results/table1/lambda_curve.tsv" if TABLE1_EXPERIMENTS else "",
+            "table1.experiments",
+            "config/table1.yaml",
+        ),
         gradients=expand(
             "results/table1/gradients/{experiment}/ranked_filters.tsv",
             experiment=TABLE1_SEQUENCE_EXPERIMENTS,
@@ -110,6 +160,11 @@ rule table1_four_methods:
             category="Table 1",
         ),
         pdf="results/table1/methods_comparison.pdf",
+        protocol=report(
+            "results/table1/protocol_rows.tsv",
+            caption="../report/table1_protocol_rows.rst",
+            category="Table 1",
+        ),
     log:
         "logs/table1/four_methods.log",
     conda:
