@@ -212,21 +212,30 @@ def table1_four_methods_tables(results: Path) -> dict[str, pd.DataFrame]:
     """``methods`` (the four-method table), ``claims``, ``sequence_experiments`` and ``edm_runs``
     (how eDM's ascents ended: models whose best class score is <= 0, models with a run that
     stopped at ``max_steps`` rather than by patience)."""
-    runs = pd.concat(
-        [read_tsv(path) for path in sorted((results / "table1/deepmotif").glob("*/runs.tsv"))],
-        ignore_index=True,
-    )
-    edm = {
-        "n_models": len(runs),
-        "best_score_at_most_0": int((runs["best_score"] <= 0).sum()),
-        "some_run_not_converged": int((runs["converged_runs"] < runs["n_runs"]).sum()),
-    }
     return {
         "methods": read_tsv(results / "table1/methods_table.tsv"),
         "claims": read_tsv(results / "table1/claims.tsv"),
         "sequence_experiments": read_tsv(results / "table1/sequence_experiments.tsv"),
-        "edm_runs": pd.DataFrame([edm]),
+        "edm_runs": deepmotif_run_endings(results / "table1/deepmotif"),
     }
+
+
+def deepmotif_run_endings(folder: Path) -> pd.DataFrame:
+    """One row: how the eDM ascents of ``folder/<batch>/runs.tsv`` ended: ``n_models``,
+    ``best_score_at_most_0`` (models whose best class score is <= 0: a collapsed input) and
+    ``some_run_not_converged`` (models with a run still going at ``max_steps``)."""
+    runs = pd.concat(
+        [read_tsv(path) for path in sorted(folder.glob("*/runs.tsv"))], ignore_index=True
+    )
+    return pd.DataFrame(
+        [
+            {
+                "n_models": len(runs),
+                "best_score_at_most_0": int((runs["best_score"] <= 0).sum()),
+                "some_run_not_converged": int((runs["converged_runs"] < runs["n_runs"]).sum()),
+            }
+        ]
+    )
 
 
 def table1_protocol_tables(results: Path) -> dict[str, pd.DataFrame]:
@@ -234,22 +243,10 @@ def table1_protocol_tables(results: Path) -> dict[str, pd.DataFrame]:
     (README's Table 1: per method the paper's, the authors'-protocol and our default rows) and
     ``authors_edm_runs`` (how the authors' DM.py ascents ended: models whose best class score
     is <= 0, models with a run still going at max_steps)."""
-    runs = pd.concat(
-        [
-            read_tsv(path)
-            for path in sorted((results / "table1/authors_deepmotif").glob("*/runs.tsv"))
-        ],
-        ignore_index=True,
-    )
-    edm = {
-        "n_models": len(runs),
-        "best_score_at_most_0": int((runs["best_score"] <= 0).sum()),
-        "some_run_not_converged": int((runs["converged_runs"] < runs["n_runs"]).sum()),
-    }
     return {
         "matching": read_tsv(results / "table1/matching.tsv"),
         "protocol": read_tsv(results / "table1/protocol_rows.tsv"),
-        "authors_edm_runs": pd.DataFrame([edm]),
+        "authors_edm_runs": deepmotif_run_endings(results / "table1/authors_deepmotif"),
     }
 
 
