@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from deepresolve.record import (
+    ANALYSES,
     compare_tables,
     provenance,
     read_record,
@@ -120,3 +121,13 @@ def test_keep_and_compare_need_a_finished_record(tmp_path, action):
     )
     assert done.returncode == 1 and "run `snakemake numbers`" in done.stdout
     assert not (tmp_path / "docs").exists()
+
+
+def test_config_schema_allows_exactly_the_record_analyses():
+    """record.analyses is checked against the analyses the record can build (a new analysis
+    in deepresolve.record.ANALYSES without its schema entry was refused before any job)."""
+    import yaml
+
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+    allowed = schema["properties"]["record"]["properties"]["analyses"]["items"]["enum"]
+    assert sorted(allowed) == sorted(ANALYSES)
