@@ -74,3 +74,25 @@ def test_mistakes_known_before_any_job_stop_the_dag(workdir, overlay, message):
     code, out = dry_run(workdir, overlay)
     assert code == 1
     assert message in out
+
+
+def test_memory_given_with_set_resources_is_what_the_check_uses(workdir):
+    """The memory check reads --set-resources (and a profile's set-resources, which Snakemake 9
+    hands over as Resource objects): given enough, the same settings plan; given too little,
+    the message asks for the amount that fits."""
+    overlay = {"deepresolve": {"n_runs": 20000000}}  # rule fim: up to about 39,062 MB
+    code, out = dry_run(workdir, overlay)
+    assert code == 1 and "--set-resources fim:mem_mb=" in out
+    (workdir / "overlay.yaml").write_text(yaml.safe_dump(overlay))
+    enough = snakemake(
+        workdir,
+        "-n",
+        "--cores",
+        "1",
+        "--set-resources",
+        "fim:mem_mb=50000",
+        "--configfile",
+        "config/test.yaml",
+        "overlay.yaml",
+    )
+    assert enough.returncode == 0, enough.stderr[-3000:]

@@ -58,7 +58,10 @@ def check_synthetic_memory():
         workflow.resource_settings.overwrite_resources or {}
     ).items():
         if name in asked and "mem_mb" in resources:
-            asked[name] = int(resources["mem_mb"])
+            # Snakemake 9 holds a profile's or --set-resources' value as a Resource
+            value = getattr(resources["mem_mb"], "value", resources["mem_mb"])
+            if isinstance(value, int | float) or str(value).isdigit():
+                asked[name] = int(value)
     problems = memory_problems(config, asked)
     if problems:
         sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))
