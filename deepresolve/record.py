@@ -79,6 +79,24 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+#: vector instruction sets that oneDNN picks its CPU kernels by, most capable first
+VECTOR_ISAS = ("avx512_bf16", "avx512_vnni", "avx512f", "avx2", "avx", "sse4_2")
+
+
+def cpu_vector_isas() -> str:
+    """The vector instruction sets of :data:`VECTOR_ISAS` that ``/proc/cpuinfo`` lists (space
+    separated; "unknown" without it): virtual machines often hide the exact model, and these
+    decide TensorFlow's CPU kernels, so two records with the same model name can differ here."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if not cpuinfo.exists():
+        return "unknown"
+    for line in cpuinfo.read_text(errors="replace").splitlines():
+        if line.lower().startswith("flags"):
+            flags = set(line.split(":", 1)[1].split())
+            return " ".join(isa for isa in VECTOR_ISAS if isa in flags) or "none"
+    return "unknown"
+
+
 def sha256_of(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -146,6 +164,7 @@ def provenance(
         "packages": ", ".join(f"{name} {_version(dist)}" for name, dist in PACKAGES.items()),
         "python": platform.python_version(),
         "machine": f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()}",
+        "cpu_vector_isas": cpu_vector_isas(),
         "load_at_record": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }

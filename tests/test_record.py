@@ -11,6 +11,7 @@ import pytest
 
 from deepresolve.record import (
     ANALYSES,
+    VECTOR_ISAS,
     compare_tables,
     provenance,
     read_record,
@@ -58,6 +59,10 @@ def test_record_round_trip_with_provenance(tmp_path):
     assert sha256_of(config)[:16] in header["config_files"]
     assert "tensorflow" in header["packages"] and "memelite" in header["packages"]
     assert header["config_overrides"] == "{'seed': 2}"
+    # the instruction sets that choose TensorFlow's CPU kernels, most capable first
+    isas = header["cpu_vector_isas"].split()
+    assert isas and set(isas) <= {*VECTOR_ISAS, "unknown", "none"}
+    assert isas == sorted(isas, key=lambda isa: (VECTOR_ISAS + ("unknown", "none")).index(isa))
     table = pd.DataFrame({"dataset": ["I", "II"], "n_passed": [0, 3], "auc": [0.8331, 0.9]})
     write_record(tmp_path / "t.tsv", table, header)
     back, meta = read_record(tmp_path / "t.tsv")
