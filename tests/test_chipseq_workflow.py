@@ -152,12 +152,15 @@ def test_unknown_tf_fails_before_any_job_with_a_suggestion(tmp_path):
     assert not (tmp_path / "tf/results").exists()
 
 
-def _future(path, seconds=60):
-    """Give ``path`` an mtime ``seconds`` ahead, as an edit after the run would."""
+def _edited_now(path):
+    """Give ``path`` the mtime of now, a second after the run's outputs, as an edit after the run
+    would (not in the future: a rerun's outputs older than its input are Snakemake's clock-skew
+    error)."""
     import os
     import time
 
-    os.utime(path, (time.time() + seconds, time.time() + seconds))
+    time.sleep(1)
+    os.utime(path, None)
 
 
 def test_edited_local_inputs_rerun_their_copies(tmp_path):
@@ -226,7 +229,7 @@ chipseq:
     _fasta(fasta, seqs[:71])
     mirrored.write_text(mirrored.read_text() + "A\tseq_99_peak\tACGTNNNN\t1\n")
     for path in (peaks, deepbind, fasta, mirrored):
-        _future(path)
+        _edited_now(path)
     again = run_workflow(workdir, str(settings), "-n", targets=targets)
     assert again.returncode == 0, again.stderr[-3000:]
     planned = set(re.findall(r"^(?:local)?rule (\w+):", again.stdout, re.M))
@@ -238,7 +241,7 @@ chipseq:
     }
     assert run_workflow(workdir, str(settings), targets=targets[:1]).returncode == 0
     _fasta(genome, ["ACGT" * 31])
-    _future(genome, 120)
+    _edited_now(genome)
     assert (
         "rule fetch_peaks_and_genome:"
         in run_workflow(workdir, str(settings), "-n", targets=targets[:1]).stdout
