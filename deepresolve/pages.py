@@ -287,6 +287,17 @@ def authors_oniv(records: Records, record: str) -> str:
     )
 
 
+def _top_k_pairs(table: pd.DataFrame, header: str) -> dict[str, list[str]]:
+    """Columns ``header.format(k=k)`` for k = 1, 3, 5: per row of ``table``, its top-k counts
+    at p < 0.5 and p < 0.05 (columns ``top<k>_p<0.5``, ``top<k>_p<0.05``) as "a / b"."""
+    return {
+        header.format(k=k): [
+            f"{cell(r[f'top{k}_p<0.5'])} / {cell(r[f'top{k}_p<0.05'])}" for _, r in table.iterrows()
+        ]
+        for k in (1, 3, 5)
+    }
+
+
 @block
 def lambda_curve(records: Records, record: str) -> str:
     """The lambda curve: per point, steps, agreement with the authors' ONIVs, Table 1 cells."""
@@ -307,13 +318,7 @@ def lambda_curve(records: Records, record: str) -> str:
             "median steps": curve["median_steps"].map(cell),
             "median r vs authors": curve["median_pearson"].map(lambda v: f"{float(v):.4f}"),
             "same top-1": curve["same_top1"].map(cell),
-            **{
-                f"top{k} p<0.5 / p<0.05": [
-                    f"{cell(r[f'top{k}_p<0.5'])} / {cell(r[f'top{k}_p<0.05'])}"
-                    for _, r in curve.iterrows()
-                ]
-                for k in (1, 3, 5)
-            },
+            **_top_k_pairs(curve, "top{k} p<0.5 / p<0.05"),
             "strict top1/3/5": [
                 " / ".join(cell(r[f"top{k}_strict"]) for k in (1, 3, 5))
                 for _, r in curve.iterrows()
@@ -338,13 +343,7 @@ def knob_table(records: Records, record: str) -> str:
             "settings": table["settings"],
             "TFs covered": table["tfs_covered"].map(cell),
             "ranked by": table["ranking"],
-            **{
-                f"top{k} 0.5 / 0.05": [
-                    f"{cell(r[f'top{k}_p<0.5'])} / {cell(r[f'top{k}_p<0.05'])}"
-                    for _, r in table.iterrows()
-                ]
-                for k in (1, 3, 5)
-            },
+            **_top_k_pairs(table, "top{k} 0.5 / 0.05"),
             "sum of gaps to the paper": table["distance_to_paper"].map(lambda v: f"{float(v):g}"),
         }
     )
@@ -366,13 +365,7 @@ def protocol_rows(records: Records, record: str) -> str:
             "method": table["method"],
             "row": table["row"],
             "experiments": table["n_experiments"].map(cell),
-            **{
-                f"top{k}": [
-                    f"{cell(r[f'top{k}_p<0.5'])} / {cell(r[f'top{k}_p<0.05'])}"
-                    for _, r in table.iterrows()
-                ]
-                for k in (1, 3, 5)
-            },
+            **_top_k_pairs(table, "top{k}"),
         }
     )
     matching = records.table(record, "table1_protocol", "matching")
