@@ -20,7 +20,7 @@ Analyses of the class similarity matrix ``A`` (:func:`deepresolve.similarity.cla
     - :func:`strong_correlation_counts`: per TF/histone experiment, the number of DNase
       experiments it correlates with at ``A >= threshold`` and at ``A <= -threshold``
       (Figure 8B), and :func:`factor_counts` summed per factor;
-    - :func:`class_difference_maps`: ``ONIV_a - ONIV_b`` for chosen pairs;
+    - class difference maps of chosen pairs: :func:`deepresolve.similarity.class_difference_maps`;
     - :func:`feature_top_classes`: for each feature (neuron), the classes in which it is among the
       5 highest-ONIV features (the paper's "experiment matrix" per sequence feature).
 
@@ -61,6 +61,7 @@ from deepresolve.fim import FIM_KEYS, FIMResult, feature_importance_maps
 from deepresolve.importance import niv
 from deepresolve.network import SplitModel, split_model
 from deepresolve.plot import NEGATIVE, POSITIVE
+from deepresolve.similarity import class_labels
 
 log = logging.getLogger(__name__)
 
@@ -315,13 +316,6 @@ def _check_table(table: pd.DataFrame, columns=("label", "group")) -> pd.DataFram
     return table
 
 
-def _labels(labels, n: int) -> list[str]:
-    labels = [str(label) for label in (range(n) if labels is None else labels)]
-    if len(labels) != n:
-        raise ValueError(f"labels: expected {n} labels, got {len(labels)}")
-    return labels
-
-
 def similarity_distance(similarity) -> np.ndarray:
     """``1 - A`` as a condensed distance vector for scipy; undefined (NaN) correlations count as
     0 (distance 1), e.g. a class whose non-negative ONIV is all zero."""
@@ -367,7 +361,7 @@ def cluster_classes(
     frame = pd.DataFrame(
         {
             "class_index": np.arange(n),
-            "label": _labels(labels, n),
+            "label": class_labels(labels, n),
             "leaf": leaf,
             "cluster": clusters,
         }
@@ -499,79 +493,6 @@ def factor_counts(counts: pd.DataFrame) -> pd.DataFrame:
     return per_factor.loc[order.index]
 
 
-def _class_position(key, labels: list[str]) -> int:
-    if isinstance(key, str):
-        if key not in labels:
-            raise ValueError(f"unknown class {key!r}")
-        return labels.index(key)
-    index = int(key)
-    if not 0 <= index < len(labels):
-        raise ValueError(f"class index {index} out of range for {len(labels)} classes")
-    return index
-
-
-def pair_problems(pairs, labels: list[str]) -> list[str]:
-    """One line per class of ``pairs`` (indices or labels, as :func:`class_difference_maps`
-    takes them) that ``labels`` (the class-names table, C lines) lacks."""
-    problems = []
-    for pair in pairs:
-        for key in pair:
-            try:
-                _class_position(key, labels)
-            except ValueError as error:
-                problems.append(
-                    f"{pair!r}: {error}; use a class index 0..{len(labels) - 1} or a label of "
-                    f"the class-names table (e.g. {labels[0]!r})"
-                )
-    return problems
-
-
-def class_difference_maps(oniv, pairs, labels=None) -> pd.DataFrame:
-    """Class difference maps ``ONIV_a - ONIV_b`` of chosen pairs (paper §4), long format.
-
-    Parameters
-    ----------
-    oniv : array, shape=(C, K)
-    pairs : sequence of (a, b)
-        Class indices or labels.
-    labels : sequence of C str, optional
-
-    Returns
-    -------
-    DataFrame
-        One row per pair and neuron: ``pair`` ("a - b"), ``class_a``, ``class_b`` (labels),
-        ``index_a``, ``index_b``, ``neuron``, ``oniv_a``, ``oniv_b``, ``difference``.
-    """
-    oniv = np.asarray(oniv, dtype=np.float64)
-    if oniv.ndim != 2:
-        raise ValueError(f"oniv: expected shape (C, K), got {oniv.shape}")
-    labels = _labels(labels, oniv.shape[0])
-    if not pairs:
-        raise ValueError("pairs: expected at least one pair of classes")
-    frames = []
-    neurons = np.arange(oniv.shape[1])
-    for pair in pairs:
-        if len(pair) != 2:
-            raise ValueError(f"pairs: expected (a, b), got {pair!r}")
-        a, b = (_class_position(key, labels) for key in pair)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "pair": f"{labels[a]} - {labels[b]}",
-                    "class_a": labels[a],
-                    "class_b": labels[b],
-                    "index_a": a,
-                    "index_b": b,
-                    "neuron": neurons,
-                    "oniv_a": oniv[a],
-                    "oniv_b": oniv[b],
-                    "difference": oniv[a] - oniv[b],
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
-
-
 def feature_top_classes(oniv, labels=None, *, top: int = 5) -> pd.DataFrame:
     """For each feature (neuron), the classes in which it is among the ``top`` ONIVs (§5.2).
 
@@ -597,7 +518,7 @@ def feature_top_classes(oniv, labels=None, *, top: int = 5) -> pd.DataFrame:
         raise ValueError(f"oniv: expected shape (C, K), got {oniv.shape}")
     if not 1 <= top <= oniv.shape[1]:
         raise ValueError(f"top: expected 1 .. {oniv.shape[1]}, got {top}")
-    labels = _labels(labels, oniv.shape[0])
+    labels = class_labels(labels, oniv.shape[0])
     order = np.argsort(-oniv, axis=1, kind="stable")[:, :top]  # (C, top)
     classes = np.repeat(np.arange(oniv.shape[0]), top)
     neurons = order.ravel()
@@ -829,7 +750,8 @@ def figure_strong_correlation_counts(
 
 
 def figure_class_differences(differences: pd.DataFrame, title: str | None = None) -> Figure:
-    """Class difference maps (:func:`class_difference_maps`): one heatmap row per pair."""
+    """Class difference maps (:func:`deepresolve.similarity.class_difference_maps`): one
+    heatmap row per pair."""
     matrix = differences.pivot(index="pair", columns="neuron", values="difference")
     matrix = matrix.loc[differences["pair"].drop_duplicates()]
     scale = float(np.nanmax(np.abs(matrix.to_numpy()))) or 1.0

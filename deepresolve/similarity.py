@@ -4,6 +4,9 @@
   classes ``i`` and ``j`` (negative entries set to 0: only favoured features are shared).
 - :func:`class_difference`: ``D[i, j] = ONIV_i - ONIV_j``, features favoured by one class and not
   by the other.
+- :func:`class_difference_maps`: ``ONIV_a - ONIV_b`` for chosen pairs of classes (by index or
+  label), long format; :func:`pair_problems` checks such pairs against a class-names table
+  before any job (workflow DAG time).
 - :func:`figure6_matrices`: the paper's four matrices of Figure 6, the proposed one and the
   three baselines (raw ONIV, positive and raw last-layer weights).
 """
@@ -11,6 +14,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 def pearson_rows(matrix: np.ndarray) -> np.ndarray:
@@ -97,3 +101,85 @@ def figure6_matrices(oniv: np.ndarray, output_kernel: np.ndarray) -> dict[str, n
         "positive last-layer weights": pearson_rows(np.maximum(kernel, 0.0).T),
         "last-layer weights": pearson_rows(kernel.T),
     }
+
+
+def class_labels(labels, n: int) -> list[str]:
+    """``labels`` as ``n`` strings (None: "0" .. "n-1"); another number of labels is refused."""
+    labels = [str(label) for label in (range(n) if labels is None else labels)]
+    if len(labels) != n:
+        raise ValueError(f"labels: expected {n} labels, got {len(labels)}")
+    return labels
+
+
+def class_position(key, labels: list[str]) -> int:
+    """Row of a class given by label (str) or index (int) in ``labels``; ValueError if absent."""
+    if isinstance(key, str):
+        if key not in labels:
+            raise ValueError(f"unknown class {key!r}")
+        return labels.index(key)
+    index = int(key)
+    if not 0 <= index < len(labels):
+        raise ValueError(f"class index {index} out of range for {len(labels)} classes")
+    return index
+
+
+def pair_problems(pairs, labels: list[str]) -> list[str]:
+    """One line per class of ``pairs`` (indices or labels, as :func:`class_difference_maps`
+    takes them) that ``labels`` (the class-names table, C lines) lacks."""
+    problems = []
+    for pair in pairs:
+        for key in pair:
+            try:
+                class_position(key, labels)
+            except ValueError as error:
+                problems.append(
+                    f"{pair!r}: {error}; use a class index 0..{len(labels) - 1} or a label of "
+                    f"the class-names table (e.g. {labels[0]!r})"
+                )
+    return problems
+
+
+def class_difference_maps(oniv, pairs, labels=None) -> pd.DataFrame:
+    """Class difference maps ``ONIV_a - ONIV_b`` of chosen pairs (paper §4), long format.
+
+    Parameters
+    ----------
+    oniv : array, shape=(C, K)
+    pairs : sequence of (a, b)
+        Class indices or labels.
+    labels : sequence of C str, optional
+
+    Returns
+    -------
+    DataFrame
+        One row per pair and neuron: ``pair`` ("a - b"), ``class_a``, ``class_b`` (labels),
+        ``index_a``, ``index_b``, ``neuron``, ``oniv_a``, ``oniv_b``, ``difference``.
+    """
+    oniv = np.asarray(oniv, dtype=np.float64)
+    if oniv.ndim != 2:
+        raise ValueError(f"oniv: expected shape (C, K), got {oniv.shape}")
+    labels = class_labels(labels, oniv.shape[0])
+    if not pairs:
+        raise ValueError("pairs: expected at least one pair of classes")
+    frames = []
+    neurons = np.arange(oniv.shape[1])
+    for pair in pairs:
+        if len(pair) != 2:
+            raise ValueError(f"pairs: expected (a, b), got {pair!r}")
+        a, b = (class_position(key, labels) for key in pair)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "pair": f"{labels[a]} - {labels[b]}",
+                    "class_a": labels[a],
+                    "class_b": labels[b],
+                    "index_a": a,
+                    "index_b": b,
+                    "neuron": neurons,
+                    "oniv_a": oniv[a],
+                    "oniv_b": oniv[b],
+                    "difference": oniv[a] - oniv[b],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)

@@ -6,7 +6,8 @@ from deepresolve.deepsea import read_class_names
 from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by, read_tsv
 from deepresolve.logs import setup_logging
-from deepresolve.multiclass import class_difference_maps, cluster_classes, feature_top_classes
+from deepresolve.multiclass import cluster_classes, feature_top_classes
+from deepresolve.similarity import class_difference_maps
 from deepresolve.tables import read_oniv_table
 
 setup_logging(snakemake.log[0])

@@ -16,7 +16,6 @@ from deepresolve.multiclass import (
     bicluster,
     chunk_nivs,
     class_chunks,
-    class_difference_maps,
     cluster_classes,
     dnase_block,
     factor_counts,
@@ -31,7 +30,7 @@ from deepresolve.multiclass import (
     merge_fim_chunks,
     strong_correlation_counts,
 )
-from deepresolve.similarity import class_similarity
+from deepresolve.similarity import class_difference_maps, class_similarity
 from tests.conftest import ROOT
 from tests.png_checks import assert_png_drawn
 

@@ -77,6 +77,7 @@ def snakemake(
     test: str | None = None,
     env: dict[str, str] | None = None,
     on_start: Callable[[subprocess.Popen], None] | None = None,
+    python: list[str] | None = None,
 ) -> subprocess.CompletedProcess:
     """Run this environment's Snakemake in ``workdir`` (stdout and stderr captured).
 
@@ -85,9 +86,10 @@ def snakemake(
     process's, as it is now). ``on_start`` is called with the process once it started (in a
     session of its own, so that its process group can be stopped). The rules of the jobs that
     finished go to the rule registry (named by ``env``), under ``test`` (default: the running
-    pytest node).
+    pytest node). ``python``: the command that starts Snakemake, e.g. with interpreter options
+    (default: its entry point).
     """
-    command = [str(SNAKEMAKE), *arguments]
+    command = [*(python or [str(SNAKEMAKE)]), *arguments]
     if timeout_s is not None:
         command = ["timeout", "-s", "KILL", str(timeout_s), *command]
     logs_before = snakemake_logs(workdir)

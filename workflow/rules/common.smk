@@ -353,7 +353,7 @@ def multiclass_tables():
     """The class-names table of every many-class model, read once for the DAG."""
     from deepresolve.deepsea import read_class_names
 
-    from deepresolve.multiclass import pair_problems
+    from deepresolve.similarity import pair_problems
 
     tables = {
         mc: read_class_names(spec["class_names"], n_classes=None)
