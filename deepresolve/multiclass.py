@@ -43,8 +43,8 @@ import os
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -57,11 +57,15 @@ from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
 from deepresolve.files import atomic_write, read_npz, reading
-from deepresolve.fim import FIM_KEYS, FIMResult, feature_importance_maps
+from deepresolve.fim_result import FIM_KEYS, FIMResult
 from deepresolve.importance import niv
-from deepresolve.network import SplitModel, split_model
 from deepresolve.plot import NEGATIVE, POSITIVE
 from deepresolve.similarity import class_labels
+
+if TYPE_CHECKING:  # TensorFlow only where FIMs are computed (fim_chunk), not where read
+    import keras
+
+    from deepresolve.network import SplitModel
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +115,9 @@ def fim_chunk(
         ``fims (c, T, *feature_shape)`` of the chunk's ``c`` classes, ``class_indices`` their
         output indices; ``params`` equal to those of the unchunked call.
     """
+    from deepresolve.fim import feature_importance_maps
+    from deepresolve.network import SplitModel, split_model
+
     split = model if isinstance(model, SplitModel) else split_model(model, layer)
     all_classes = np.arange(split.n_classes) if classes is None else np.asarray(classes)
     chunks = class_chunks(len(all_classes), chunk_size)

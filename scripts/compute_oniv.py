@@ -4,16 +4,14 @@ import logging
 
 import pandas as pd
 
-from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
-from deepresolve.fim import FIMResult
+from deepresolve.fim_result import FIMResult
 from deepresolve.importance import niv, oniv
 from deepresolve.logs import setup_logging
 from deepresolve.similarity import class_similarity
 from deepresolve.tables import niv_table, oniv_table
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 log = logging.getLogger("oniv")
 
 with made_by("fim"):

@@ -1,13 +1,11 @@
 """Snakemake script of rule `multiclass_dnase`: Figure 8's bi-clustered block and counts."""
 
 from deepresolve.deepsea import read_class_names
-from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by, read_tsv
 from deepresolve.logs import setup_logging
 from deepresolve.multiclass import bicluster, dnase_block, factor_counts, strong_correlation_counts
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
 with made_by("multiclass_oniv"):
     similarity = read_tsv(snakemake.input.similarity, index_col=0).to_numpy()

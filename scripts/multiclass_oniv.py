@@ -5,7 +5,6 @@ import logging
 import pandas as pd
 
 from deepresolve.deepsea import read_class_names
-from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
 from deepresolve.importance import oniv
 from deepresolve.logs import setup_logging
@@ -14,7 +13,6 @@ from deepresolve.similarity import class_similarity
 from deepresolve.tables import oniv_table
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 log = logging.getLogger("multiclass_oniv")
 
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)

@@ -3,7 +3,6 @@
 import pandas as pd
 
 from deepresolve.deepsea import read_class_names
-from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by, read_tsv
 from deepresolve.logs import setup_logging
 from deepresolve.multiclass import cluster_classes, feature_top_classes
@@ -11,7 +10,6 @@ from deepresolve.similarity import class_difference_maps
 from deepresolve.tables import read_oniv_table
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)
 labels = table["label"].tolist()
 with made_by("multiclass_oniv"):

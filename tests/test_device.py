@@ -99,3 +99,10 @@ def test_every_tensorflow_script_sets_the_jobs_threads():
         if "configure_tensorflow(snakemake.threads)" not in calls:
             missing.append(name)
     assert missing == [], f"call configure_tensorflow(snakemake.threads) in {missing}"
+    # it imports TensorFlow: a script that needs none would pay about 5 CPU-seconds for it
+    needless = sorted(
+        path.name
+        for path in (ROOT / "scripts").glob("*.py")
+        if path.name not in scripts and "configure_tensorflow" in path.read_text()
+    )
+    assert needless == [], f"{needless} import no TensorFlow but call configure_tensorflow"

@@ -26,7 +26,7 @@ from deepresolve.files import (
     read_tsv,
     reading,
 )
-from deepresolve.fim import FIMResult
+from deepresolve.fim_result import FIMResult
 from deepresolve.multitask import MultitaskData
 from deepresolve.similarity import class_similarity
 from deepresolve.synthetic import SyntheticDataset

@@ -4,11 +4,11 @@ import pytest
 
 from deepresolve.fim import (
     FIMDivergenceError,
-    FIMResult,
     ascend,
     ascent_settings,
     feature_importance_maps,
 )
+from deepresolve.fim_result import FIMResult
 from deepresolve.models import build_cnn
 
 

@@ -9,7 +9,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from deepresolve.deepsea import FIM_LAYER, build_deepsea, read_class_names
-from deepresolve.fim import FIMResult, feature_importance_maps, starts
+from deepresolve.fim import feature_importance_maps, starts
+from deepresolve.fim_result import FIMResult
 from deepresolve.importance import niv
 from deepresolve.models import build_cnn
 from deepresolve.multiclass import (

@@ -94,7 +94,8 @@ def test_many_class_machinery_on_dataset_iv(finished_run):
     and clustering outputs cover the 4 classes."""
     import keras
 
-    from deepresolve.fim import FIMResult, feature_importance_maps
+    from deepresolve.fim import feature_importance_maps
+    from deepresolve.fim_result import FIMResult
 
     folder = finished_run / "results/multiclass/synthetic_IV"
     assert len(list((folder / "fim_chunks").glob("*.npz"))) == 2
