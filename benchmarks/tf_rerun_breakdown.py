@@ -61,10 +61,10 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
 
     from deepresolve.config import fim_settings
     from deepresolve.fim import fim_options
+    from deepresolve.importance import rank_filters
     from deepresolve.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
     from deepresolve.motifs import filters_to_pwms
     from deepresolve.numba_cache import memelite_cache
-    from deepresolve.table1 import rank_filters
     from deepresolve.tf_models import (
         jaspar_hits,
         known_motif_hits,

@@ -17,7 +17,7 @@ Input-dependent methods (one score per filter, :class:`FilterScores`)
     - **gradient x input**: ``beta_k = 1/N sum_n 1/L sum_i dS_c/dA_i^k(x_n) * A_i^k(x_n)``.
 
     Both come from one batched backward pass (:func:`gradient_filter_scores`); filters are
-    ranked by decreasing score (:func:`deepresolve.table1.rank_filters`).
+    ranked by decreasing score (:func:`deepresolve.importance.rank_filters`).
 
 Enhanced DeepMotif (:func:`enhanced_deepmotif`, :class:`DeepMotifResult`)
     DeepMotif (Lanchantin et al., 2016) maximises ``S_c(X) - lambda ||X||_2^2`` over the input
@@ -64,10 +64,10 @@ import numpy as np
 import tensorflow as tf
 
 from deepresolve.fim import architecture_signature, ascend, ascent_settings, stacked_outputs
+from deepresolve.importance import rank_filters
 from deepresolve.motifs import information_content
 from deepresolve.network import SplitModel, split_model
 from deepresolve.sequences import ALPHABET
-from deepresolve.table1 import rank_filters
 
 log = logging.getLogger(__name__)
 

@@ -14,16 +14,13 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from deepresolve.files import atomic_write, read_npz
 from deepresolve.shuffle import dinucleotide_shuffle
+from deepresolve.splits import Split
 from deepresolve.zeng import ZengSequences
-
-if TYPE_CHECKING:
-    from deepresolve.training import Split
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +51,7 @@ class ExperimentSequences:
     part: np.ndarray
 
     def split(self) -> Split:
-        """Row indices of the three parts (:class:`deepresolve.training.Split`)."""
-        from deepresolve.training import Split  # TensorFlow: only where a model is trained
-
+        """Row indices of the three parts (:class:`deepresolve.splits.Split`)."""
         return Split(*(np.flatnonzero(self.part == p) for p in (TRAIN, VALIDATION, TEST)))
 
     def save(self, path: str | os.PathLike) -> None:

@@ -5,6 +5,7 @@
 - :func:`averaged_niv`, :func:`niv_variance`: mean and variance of the NIVs over the runs
   (§3.1-3.2).
 - :func:`oniv`: the ONIV (§3.3), which treats neurons of large NIV variance (non-linear) apart.
+- :func:`rank_filters`: filters (neurons) by decreasing importance, the order Table 1 reads.
 
 Which neurons are "non-linear"
     The paper says "large variance" without a threshold. Both modes use the rule of the authors'
@@ -246,3 +247,8 @@ def oniv(
             else:
                 result[c, k] = values[:, k].max()
     return ONIVResult(result, variance, nonlinear, mode, n_components)
+
+
+def rank_filters(importance: np.ndarray) -> np.ndarray:
+    """Filter indices by decreasing importance (ties by index): ``(K,)`` -> ``(K,)`` int."""
+    return np.argsort(-np.asarray(importance, dtype=float), kind="stable")

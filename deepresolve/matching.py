@@ -39,7 +39,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from deepresolve.table1 import TOP_K, column_name, rank_filters
+from deepresolve.importance import rank_filters
+from deepresolve.table1 import TOP_K, column_name
 from deepresolve.tf_models import filter_names
 from deepresolve.tomtom import run_tomtom
 

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy.special import comb
 
 from deepresolve.files import read_tsv
+from deepresolve.importance import rank_filters
 from deepresolve.markdown import markdown_table
 
 TOP_K = (1, 3, 5)
@@ -42,11 +43,6 @@ PAPER_ROW_OF = {"enhanced DeepMotif, authors' DM.py": "enhanced DeepMotif"}
 def column_name(k: int, threshold: float) -> str:
     """``(1, 0.5)`` -> ``"top1_p<0.5"``: the column of one (k, threshold) cell."""
     return f"top{k}_p<{threshold:g}"
-
-
-def rank_filters(importance: np.ndarray) -> np.ndarray:
-    """Filter indices by decreasing importance (ties by index): ``(K,)`` -> ``(K,)`` int."""
-    return np.argsort(-np.asarray(importance, dtype=float), kind="stable")
 
 
 def top_k_success(

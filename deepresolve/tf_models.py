@@ -33,9 +33,8 @@ import pandas as pd
 
 from deepresolve.files import read_json
 from deepresolve.fim import feature_importance_maps_many
-from deepresolve.importance import ONIVResult, niv, oniv
+from deepresolve.importance import ONIVResult, niv, oniv, rank_filters
 from deepresolve.motifs import filters_to_pwms
-from deepresolve.table1 import rank_filters
 from deepresolve.tomtom import COLUMNS as TOMTOM_COLUMNS
 from deepresolve.tomtom import run_tomtom
 from deepresolve.weights import conv_kernel

@@ -22,35 +22,9 @@ import tensorflow as tf
 from sklearn.metrics import roc_auc_score
 
 from deepresolve.models import build_cnn
+from deepresolve.splits import Split, split_indices
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Split:
-    """Row indices of the train, validation and test parts (disjoint, together all rows)."""
-
-    train: np.ndarray
-    validation: np.ndarray
-    test: np.ndarray
-
-
-def split_indices(n: int, test_fraction: float, validation_fraction: float, seed: int) -> Split:
-    """Random split of ``n`` rows: ``test_fraction`` held out as test, ``validation_fraction``
-    of all rows for early stopping, the rest for training."""
-    if test_fraction + validation_fraction >= 1:
-        raise ValueError(
-            f"test_fraction ({test_fraction}) + validation_fraction ({validation_fraction}) "
-            "must be below 1"
-        )
-    order = np.random.default_rng(np.random.SeedSequence([seed, 1])).permutation(n)
-    n_test = int(round(n * test_fraction))
-    n_validation = int(round(n * validation_fraction))
-    return Split(
-        train=np.sort(order[n_test + n_validation :]),
-        validation=np.sort(order[n_test : n_test + n_validation]),
-        test=np.sort(order[:n_test]),
-    )
 
 
 def batches(x: np.ndarray, y: np.ndarray | None = None, batch_size: int = 1024) -> tf.data.Dataset:

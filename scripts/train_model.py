@@ -5,8 +5,9 @@ import logging
 from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by, write_json
 from deepresolve.logs import setup_logging
+from deepresolve.splits import split_indices
 from deepresolve.synthetic import PAPER_TEST_AUC, SyntheticDataset, replicate_seed
-from deepresolve.training import split_indices, train_classifier
+from deepresolve.training import train_classifier
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -160,8 +160,15 @@ def pytest_unconfigure(config):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """The rule-coverage test runs after every other test (it reads what they ran)."""
-    items.sort(key=lambda item: item.path.name == COVERAGE_TEST)
+    """The tests that read the test config's full run (fixture ``finished_run``, started in the
+    background at collection) run after the others, so that it runs beside them instead of being
+    waited for; the rule-coverage test runs last (it reads what every test ran)."""
+    items.sort(
+        key=lambda item: (
+            item.path.name == COVERAGE_TEST,
+            "finished_run" in getattr(item, "fixturenames", ()),
+        )
+    )
     config.stash[SUITE_RECORD].collected_files |= {item.path.name for item in items}
 
 

@@ -20,10 +20,10 @@ from deepresolve.attribution import (
     most_informative_window,
     sample_positives,
 )
+from deepresolve.importance import rank_filters
 from deepresolve.keras1 import load_keras1_model
 from deepresolve.motifs import filters_to_pwms
 from deepresolve.sequences import indices_to_one_hot, one_hot
-from deepresolve.table1 import rank_filters
 from deepresolve.weights import conv_kernel
 from deepresolve.zeng import read_zeng
 

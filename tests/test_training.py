@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
+from deepresolve.splits import split_indices
 from deepresolve.synthetic import simulate
-from deepresolve.training import per_class_auc, split_indices, train_classifier
+from deepresolve.training import per_class_auc, train_classifier
 
 TRAINING = dict(
     test_fraction=0.2,
