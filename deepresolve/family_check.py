@@ -18,10 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 SAME_TF = "same TF"
 UNRELATED = "unrelated"
@@ -163,61 +161,3 @@ def check_similarity(
         },
     }
     return summary, table
-
-
-def figure_pair_similarities(pairs: pd.DataFrame, claims: pd.DataFrame) -> Figure:
-    """Every pair's similarity per replicate and method: unrelated pairs grey, each designated
-    pair in its own colour (legend), the permutation p-value under each replicate.
-
-    Parameters
-    ----------
-    pairs : DataFrame
-        :func:`pair_table` rows with columns ``replicate`` and ``method`` added.
-    claims : DataFrame
-        One row per replicate and method with ``replicate``, ``method``, ``p_value``.
-    """
-    methods = list(dict.fromkeys(claims["method"]))
-    replicates = list(dict.fromkeys(claims["replicate"]))
-    designated = pairs.loc[pairs["designated"], ["class_a", "class_b", "kind"]].drop_duplicates()
-    names = [f"{r.class_a} ~ {r.class_b} ({r.kind})" for r in designated.itertuples()]
-    colors = dict(zip(names, plt.get_cmap("tab10").colors, strict=False))
-    fig = Figure(figsize=(4.2 * len(methods) + 1, 5.2), layout="constrained")
-    axes = fig.subplots(1, len(methods), sharey=True, squeeze=False)[0]
-    rng = np.random.default_rng(0)  # jitter only
-    for ax, method in zip(axes, methods, strict=True):
-        for x, replicate in enumerate(replicates):
-            rows = pairs[(pairs["method"] == method) & (pairs["replicate"] == replicate)]
-            other = rows[~rows["designated"]]
-            ax.scatter(
-                x + rng.uniform(-0.15, 0.15, len(other)),
-                other["similarity"],
-                s=12,
-                color="#aaaaaa",
-                label="unrelated pairs" if x == 0 else None,
-            )
-            for row in rows[rows["designated"]].itertuples():
-                name = f"{row.class_a} ~ {row.class_b} ({row.kind})"
-                ax.scatter(
-                    x + 0.3,
-                    row.similarity,
-                    s=40,
-                    marker="D",
-                    color=colors[name],
-                    edgecolor="black",
-                    linewidth=0.5,
-                    label=name if x == 0 else None,
-                )
-        p_values = claims[claims["method"] == method].set_index("replicate")["p_value"]
-        ax.set_xticks(
-            range(len(replicates)),
-            [f"seed {r}\np = {p_values[r]:.3g}" for r in replicates],
-        )
-        ax.set_xlim(-0.6, len(replicates) - 0.3)
-        ax.axhline(0, color="black", lw=0.5)
-        ax.set_title(method)
-        ax.set_xlabel("training replicate (permutation p-value)")
-    axes[0].set_ylabel("class similarity of a pair (Pearson r)")
-    handles, texts = axes[0].get_legend_handles_labels()
-    fig.legend(handles, texts, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
-    fig.suptitle("Same-TF and same-family pairs among all pairs of experiments")
-    return fig

@@ -1,4 +1,5 @@
-"""Convolutional filters as motifs: PWMs, information content, MEME files, logos, k-mer matching.
+"""Convolutional filters as motifs: PWMs, information content, MEME files, k-mer matching
+(their logos: :mod:`deepresolve.logo_figures`).
 
 Shapes used throughout:
 
@@ -16,19 +17,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from deepresolve.sequences import ALPHABET, encode_indices
 
-# memelite (numba), logomaker and matplotlib are imported where used: a process that only reads
-# or writes motif files starts seconds faster without them
-if TYPE_CHECKING:
-    import logomaker
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+# memelite (numba) is imported where used: a process that only writes motif files starts faster
 
 _COMPLEMENT = str.maketrans("ACGTacgt", "TGCAtgca")
 
@@ -40,7 +35,8 @@ def _validate_kernel(kernel: np.ndarray) -> np.ndarray:
     return kernel
 
 
-def _validate_pwms(pwms: np.ndarray) -> np.ndarray:
+def validate_pwms(pwms: np.ndarray) -> np.ndarray:
+    """``pwms`` as float ``(n, width, 4)`` (one ``(width, 4)`` PWM: ``n = 1``), or ValueError."""
     pwms = np.asarray(pwms, dtype=float)
     if pwms.ndim == 2:
         pwms = pwms[None]
@@ -124,9 +120,9 @@ def write_meme(
         MEME's alternate name after the identifier (``MOTIF MA0139.2 CTCF``).
     """
     if isinstance(pwms, np.ndarray):
-        pwms = _validate_pwms(pwms)
+        pwms = validate_pwms(pwms)
     else:  # motifs of different widths, e.g. known motifs
-        pwms = [_validate_pwms(pwm)[0] for pwm in pwms]
+        pwms = [validate_pwms(pwm)[0] for pwm in pwms]
     if names is None:
         names = [f"filter_{i}" for i in range(len(pwms))]
     names = list(names)
@@ -207,71 +203,6 @@ def read_meme(path: str | PathLike) -> dict[str, np.ndarray]:
     import memelite.io
 
     return {name: pwm.T for name, pwm in memelite.io.read_meme(str(path)).items()}
-
-
-def plot_logo(ax: Axes, pwm: np.ndarray, *, title: str | None = None) -> logomaker.Logo:
-    """Draw an information-content sequence logo of one PWM on ``ax`` (logomaker).
-
-    Letter heights are ``p_b * IC`` of their position, so the stack height is the position's
-    information content (0-2 bits).
-
-    Parameters
-    ----------
-    ax: matplotlib Axes
-    pwm: array, shape=(width, 4)
-    title: str, optional
-
-    Returns
-    -------
-    logo: logomaker.Logo
-    """
-    import logomaker
-
-    pwm = _validate_pwms(pwm)[0]
-    heights = pd.DataFrame(pwm * information_content(pwm)[:, None], columns=list(ALPHABET))
-    logo = logomaker.Logo(heights, ax=ax, color_scheme="classic", font_name="DejaVu Sans Mono")
-    logo.style_spines(visible=False)
-    logo.style_spines(spines=["bottom"], visible=True, linewidth=0.6)
-    ax.set_ylim(0, 2)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title is not None:
-        ax.set_title(title, fontsize=9, pad=2)
-    return logo
-
-
-def plot_logo_sheet(
-    pwms: np.ndarray, names: Sequence[str] | None = None, *, n_cols: int = 4
-) -> Figure:
-    """A grid of information-content logos, one per filter.
-
-    Parameters
-    ----------
-    pwms: array, shape=(n_filters, width, 4)
-    names: list of n_filters str, optional
-        Panel titles; default ``filter 0``, ``filter 1``, ...
-    n_cols: int
-        Logos per row.
-
-    Returns
-    -------
-    fig: matplotlib Figure (save it with ``fig.savefig``)
-    """
-    from matplotlib.figure import Figure
-
-    pwms = _validate_pwms(pwms)
-    if names is None:
-        names = [f"filter {i}" for i in range(len(pwms))]
-    n_rows = -(-len(pwms) // n_cols)
-    width = pwms.shape[1]
-    fig = Figure(figsize=(n_cols * (0.25 * width + 0.6), n_rows * 1.1), layout="constrained")
-    fig.get_layout_engine().set(wspace=0.08, hspace=0.08)
-    axes = fig.subplots(n_rows, n_cols, squeeze=False)
-    for ax in axes.flat[len(pwms) :]:
-        ax.set_axis_off()
-    for ax, pwm, name in zip(axes.flat, pwms, names, strict=False):
-        plot_logo(ax, pwm, title=name)
-    return fig
 
 
 def _reverse_complement(pattern: str) -> str:

@@ -5,7 +5,7 @@ of the convolutional layer): red for a positive value, blue for a negative one, 
 proportional to ``|value|`` with one scale per kind of row in a figure (all NIV/ONIV rows
 share one, variance rows another, grey), except Figure 3 (:func:`figure_class_nivs`), where
 each class's rows have their own scale, written under the row's label. Neurons flagged
-non-linear get a black edge. Logos of the filters (:func:`deepresolve.motifs.plot_logo`) sit
+non-linear get a black edge. Logos of the filters (:func:`deepresolve.logo_figures.plot_logo`) sit
 above the most important neurons, joined to their column by a thin line.
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot (Agg canvas,
@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from deepresolve.importance import MODES, ONIV_RULE
-from deepresolve.motifs import plot_logo
+from deepresolve.logo_figures import plot_logo
 
 POSITIVE = "#d62728"
 NEGATIVE = "#1f77b4"

@@ -1,4 +1,5 @@
-"""Figures of one single-task TF model (Table 1): its top filters by ONIV as labelled logos.
+"""Figures of Table 1: a single-task TF model's top filters by ONIV as labelled logos, and the
+lambda curve of :mod:`deepresolve.lambda_curve` (:func:`plot_curve`).
 
 Filter numbers are 0-based, as ``filter_<i>`` in ``filters.meme`` and the ``filter`` column of
 ``ranked_filters.tsv``; ranks are 1-based (1 = largest ONIV).
@@ -12,7 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from deepresolve.motifs import plot_logo
+from deepresolve.logo_figures import plot_logo
+from deepresolve.table1 import TOP_K, column_name
 
 NONLINEAR = "#d62728"
 OWN_MATCH = "#2a7d2e"
@@ -145,3 +147,35 @@ def figure_top_filters(
         fontsize=8.5,
     )
     return fig
+
+
+def plot_curve(table: pd.DataFrame) -> Figure:
+    """Top-1/3/5 counts (p < 0.05 solid, p < 0.5 dashed, strict dotted) and agreement with the
+    authors' ONIVs (median Pearson r, fraction with the same top-1 filter) against lambda."""
+    figure = Figure(figsize=(10, 4), layout="constrained")
+    left, right = figure.subplots(1, 2)
+    x = table["l2"].to_numpy()
+    colors = dict(zip(TOP_K, ("#d62728", "#1f77b4", "#2ca02c"), strict=True))
+    for k in TOP_K:
+        for column, style in (
+            (column_name(k, 0.05), "-"),
+            (column_name(k, 0.5), "--"),
+            (f"top{k}_strict", ":"),
+        ):
+            left.plot(x, table[column], style, marker="o", color=colors[k], label=column)
+    left.set(xscale="log", xlabel="lambda (l2)", ylabel="experiments")
+    left.set_title(f"Table 1, DeepResolve row ({int(table['n_experiments'].iloc[0])} models)")
+    left.legend(fontsize=7, ncol=3, loc="center right", bbox_to_anchor=(1, 0.42))
+    n = table["n_experiments"].to_numpy()
+    right.plot(x, table["median_pearson"], "-o", color="black", label="median Pearson r")
+    right.plot(
+        x,
+        table["same_top1"] / n,
+        "--o",
+        color="grey",
+        label="same top-1 filter (fraction of models)",
+    )
+    right.set(xscale="log", xlabel="lambda (l2)", ylim=(0, 1.02))
+    right.set_title("agreement with the authors' ONIVs")
+    right.legend(fontsize=8, loc="lower right")
+    return figure

@@ -6,6 +6,7 @@ import pandas as pd
 
 from deepresolve.device import configure_tensorflow
 from deepresolve.files import made_by
+from deepresolve.logo_figures import plot_logo_sheet
 from deepresolve.logs import setup_logging
 from deepresolve.models import load_model
 from deepresolve.motifs import (
@@ -13,7 +14,6 @@ from deepresolve.motifs import (
     filters_to_pwms,
     match_pattern_to_filters,
     pattern_filter_sets,
-    plot_logo_sheet,
     write_meme,
 )
 from deepresolve.weights import conv_kernel

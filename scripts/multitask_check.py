@@ -9,9 +9,10 @@ import pandas as pd
 
 from deepresolve.deepsea import read_class_names
 from deepresolve.device import configure_tensorflow
-from deepresolve.family_check import check_similarity, figure_pair_similarities
+from deepresolve.family_check import check_similarity
 from deepresolve.files import atomic_write, made_by, read_json, read_tsv
 from deepresolve.logs import setup_logging
+from deepresolve.many_class_figures import figure_pair_similarities
 from deepresolve.models import load_model
 from deepresolve.multitask import how_training_ended
 from deepresolve.similarity import figure6_matrices

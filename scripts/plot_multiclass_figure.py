@@ -1,9 +1,16 @@
 """Snakemake script of rule `multiclass_figure`: Figures 7-8, class differences (PNG + PDF)."""
 
-from deepresolve import multiclass as mc
 from deepresolve.deepsea import read_class_names
 from deepresolve.files import made_by, read_tsv
 from deepresolve.logs import setup_logging
+from deepresolve.many_class_figures import (
+    figure_class_clustering,
+    figure_class_differences,
+    figure_dnase_bicluster,
+    figure_similarity_matrix,
+    figure_strong_correlation_counts,
+)
+from deepresolve.multiclass import bicluster, cluster_classes, dnase_block
 
 setup_logging(snakemake.log[0])
 kind = snakemake.wildcards.mc_figure
@@ -18,35 +25,35 @@ with made_by("multiclass_tables"):
     differences = read_tsv(snakemake.input.differences) if "differences" in inputs else None
 threshold = snakemake.params.threshold
 if kind == "similarity":
-    fig = mc.figure_similarity_matrix(similarity, table, title=f"{name}: class similarity")
+    fig = figure_similarity_matrix(similarity, table, title=f"{name}: class similarity")
 elif kind == "clustering":
-    linkage, _ = mc.cluster_classes(
+    linkage, _ = cluster_classes(
         similarity,
         table["label"],
         method=snakemake.params.method,
         n_clusters=snakemake.params.n_clusters,
     )
-    fig = mc.figure_class_clustering(
+    fig = figure_class_clustering(
         similarity,
         table,
         linkage,
         title=f"{name}: classes clustered on 1 - similarity ({snakemake.params.method} linkage)",
     )
 elif kind == "dnase_bicluster":
-    fig = mc.figure_dnase_bicluster(
-        mc.bicluster(mc.dnase_block(similarity, table)),
+    fig = figure_dnase_bicluster(
+        bicluster(dnase_block(similarity, table)),
         table,
         title=f"{name}: DNase x TF / histone mark class similarity, bi-clustered",
     )
 elif kind == "strong_correlations":
-    clustering = mc.bicluster(mc.dnase_block(similarity, table))
-    fig = mc.figure_strong_correlation_counts(
+    clustering = bicluster(dnase_block(similarity, table))
+    fig = figure_strong_correlation_counts(
         counts,
         threshold,
         order=clustering.block.columns,
         title=f"{name}: DNase experiments strongly correlated with each TF / histone experiment",
     )
 else:
-    fig = mc.figure_class_differences(differences, title=f"{name}: class difference maps")
+    fig = figure_class_differences(differences, title=f"{name}: class difference maps")
 fig.savefig(snakemake.output.png, dpi=150)
 fig.savefig(snakemake.output.pdf)

@@ -6,11 +6,11 @@ from deepresolve.family_check import (
     SAME_TF,
     UNRELATED,
     check_similarity,
-    figure_pair_similarities,
     pair_kinds,
     pair_table,
     permutation_p_value,
 )
+from deepresolve.many_class_figures import figure_pair_similarities
 
 TFS = ["CTCF", "CTCF", "CTCF", "USF1", "MYC", "REST", "SP1", "FOXA1"]
 LABELS = [f"{tf}_{i}" for i, tf in enumerate(TFS)]

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.lambda_curve import curve_table, plot_curve
+from deepresolve.lambda_curve import curve_table
 from deepresolve.table1 import experiment_detail, importance_by_experiment, rerank, summarise
+from deepresolve.tf_plot import plot_curve
 
 from .test_table1 import ranked_table
 

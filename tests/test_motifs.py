@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from deepresolve import motifs
+from deepresolve.logo_figures import plot_logo_sheet
 from deepresolve.sequences import encode_indices
 
 from .png_checks import assert_png_drawn, share_of_colour
@@ -105,7 +106,7 @@ def test_logo_sheet_draws_one_logo_per_filter(tmp_path):
     """5 filters on 3 columns: 5 titled logos of 8 letter stacks whose heights are the
     positions' information content, and one empty panel; the PNG shows the letters' colours."""
     pwms = motifs.filters_to_pwms(np.random.default_rng(4).normal(size=(8, 4, 5)))
-    fig = motifs.plot_logo_sheet(pwms, n_cols=3)
+    fig = plot_logo_sheet(pwms, n_cols=3)
     assert len(fig.axes) == 6 and sum(ax.axison for ax in fig.axes) == 5
     logos = [ax for ax in fig.axes if ax.axison]
     assert [ax.get_title() for ax in logos] == [f"filter {i}" for i in range(5)]

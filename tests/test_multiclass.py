@@ -12,6 +12,13 @@ from deepresolve.deepsea import FIM_LAYER, build_deepsea, read_class_names
 from deepresolve.fim import feature_importance_maps, starts
 from deepresolve.fim_result import FIMResult
 from deepresolve.importance import niv
+from deepresolve.many_class_figures import (
+    figure_class_clustering,
+    figure_class_differences,
+    figure_dnase_bicluster,
+    figure_similarity_matrix,
+    figure_strong_correlation_counts,
+)
 from deepresolve.models import build_cnn
 from deepresolve.multiclass import (
     bicluster,
@@ -21,11 +28,6 @@ from deepresolve.multiclass import (
     dnase_block,
     factor_counts,
     feature_top_classes,
-    figure_class_clustering,
-    figure_class_differences,
-    figure_dnase_bicluster,
-    figure_similarity_matrix,
-    figure_strong_correlation_counts,
     fim_chunk,
     merge_fim_chunk_files,
     merge_fim_chunks,
