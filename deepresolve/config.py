@@ -7,6 +7,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from deepresolve.models import cnn_layer_names
+
 
 def _key_path(error: jsonschema.ValidationError) -> str:
     return ".".join(str(part) for part in error.absolute_path) or "<top level>"
@@ -109,6 +111,22 @@ def model_config(config: dict, dataset: str) -> dict:
     base = {k: v for k, v in config["model"].items() if k != "per_dataset"}
     base.update(config["model"].get("per_dataset", {}).get(dataset, {}))
     return base
+
+
+def layer_problems(config: dict) -> list[str]:
+    """One line per dataset whose CNN has no layer named ``deepresolve.layer`` below its output
+    (the layers :func:`deepresolve.models.build_cnn` builds from the dataset's model settings);
+    empty when the key is null (the default layer) or names a layer of every dataset's CNN."""
+    layer = fim_settings(config, "synthetic")["layer"]
+    problems = []
+    for dataset in config["datasets"]:
+        valid = cnn_layer_names(**model_config(config, dataset))[:-1]
+        if layer is not None and layer not in valid:
+            problems.append(
+                f"deepresolve.layer: {layer!r} is not a layer of dataset {dataset}'s CNN below "
+                f"its output; use one of {', '.join(valid)}, or null for the pooled feature map"
+            )
+    return problems
 
 
 #: Where each analysis keeps its gradient-ascent settings in the workflow config (a path of

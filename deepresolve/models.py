@@ -8,10 +8,28 @@ from __future__ import annotations
 
 import os
 import zipfile
-
-import keras
+from typing import TYPE_CHECKING
 
 from deepresolve.files import reading
+
+if TYPE_CHECKING:  # Keras (TensorFlow) where models are built or read, not for their layer names
+    import keras
+
+
+def cnn_layer_names(
+    *,
+    dense_units: tuple[int, ...] | list[int] = (64, 64),
+    dropout: float = 0.0,
+    global_pooling: bool = False,
+    **_other_settings,
+) -> list[str]:
+    """The names :func:`build_cnn` gives its layers, input to output, without building it (no
+    TensorFlow: the workflow checks ``deepresolve.layer`` against them before any job). Takes a
+    ``model`` config block (:func:`deepresolve.config.model_config`); other keys are ignored."""
+    names = ["sequence", "conv", "pool"] + ([] if global_pooling else ["flatten"])
+    for i in range(1, len(dense_units) + 1):
+        names += [f"dense_{i}"] + ([f"dropout_{i}"] if dropout > 0 else [])
+    return names + ["logits"]
 
 
 def build_cnn(
@@ -35,6 +53,8 @@ def build_cnn(
     otherwise local max-pooling with ``pool_size`` and stride ``pool_size`` (2-D feature map of
     positions x filters).
     """
+    import keras
+
     inputs = keras.Input(shape=(sequence_length, 4), name="sequence")
     h = keras.layers.Conv1D(conv_filters, conv_width, activation="relu", name="conv")(inputs)
     if global_pooling:
@@ -67,6 +87,8 @@ def load_model(path: str | os.PathLike, **options) -> keras.Model:
             missing = {"config.json", "model.weights.h5"} - set(archive.namelist())
             if missing:
                 raise zipfile.BadZipFile(f"the archive lacks {sorted(missing)}")
+    import keras
+
     return keras.models.load_model(path, **options)
 
 

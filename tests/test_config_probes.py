@@ -67,8 +67,13 @@ def test_a_name_outside_the_rule_stops_the_dag(workdir):
             "rule fim on dataset I needs about 488,281 MB (deepresolve.n_runs 1000000000 x 1 "
             "classes x 32 feature-map values) but asks for resources.mem_mb 4000",
         ),
+        (
+            {"deepresolve": {"layer": "dense_2"}},
+            "deepresolve.layer: 'dense_2' is not a layer of dataset IV's CNN below its output; "
+            "use one of sequence, conv, pool, dense_1, or null",
+        ),
     ],
-    ids=["duplicate_key", "one_label_class", "difference_pair", "fim_memory"],
+    ids=["duplicate_key", "one_label_class", "difference_pair", "fim_memory", "layer"],
 )
 def test_mistakes_known_before_any_job_stop_the_dag(workdir, overlay, message):
     code, out = dry_run(workdir, overlay)

@@ -1,9 +1,10 @@
-"""deepresolve.models: a model swapped in for another dataset is refused before any ascent."""
+"""deepresolve.models: a model swapped in for another dataset is refused before any ascent; the
+layer names the workflow checks before any job are those of the built CNN."""
 
 import keras
 import pytest
 
-from deepresolve.models import check_outputs
+from deepresolve.models import build_cnn, check_outputs, cnn_layer_names
 
 
 def test_a_model_with_another_output_count_is_named():
@@ -15,3 +16,17 @@ def test_a_model_with_another_output_count_is_named():
     assert str(error.value).startswith(
         "m.keras has 4 outputs but dataset I names 1 classes (['XOR']); it was not made for them"
     )
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"global_pooling": True, "dense_units": [64]},
+        {"dense_units": [16, 8, 4], "dropout": 0.2},
+    ],
+)
+def test_layer_names_without_building_are_the_built_ones(settings):
+    """The workflow checks deepresolve.layer against cnn_layer_names before any job."""
+    model = build_cnn(60, 2, **settings)
+    assert cnn_layer_names(**settings) == [layer.name for layer in model.layers]

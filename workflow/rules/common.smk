@@ -10,6 +10,7 @@ from deepresolve.config import (
     SYNTHETIC_MEM_MB,
     check_config,
     fim_settings,
+    layer_problems,
     memory_problems,
     model_config,
     read_config_file,
@@ -47,6 +48,10 @@ def check_synthetic_classes():
 
 
 check_synthetic_classes()
+
+LAYER_PROBLEMS = layer_problems(config)
+if LAYER_PROBLEMS:
+    sys.exit("Error in the workflow config:\n  " + "\n  ".join(LAYER_PROBLEMS))
 
 
 def check_synthetic_memory():
