@@ -1,20 +1,4 @@
-"""ENCODE uniform TFBS experiment names -> TF gene symbols -> JASPAR matrices (offline).
-
-Experiment names are UCSC track names of the ENCODE AWG uniform TFBS peaks, the folder names of
-the 422 published models, e.g. ``wgEncodeAwgTfbsSydhK562Elk112771IggrabUniPk``::
-
-    wgEncodeAwgTfbs | Sydh | K562 | Elk1 12771 Iggrab | UniPk
-    prefix           lab    cell   factor + antibody/control/treatment   suffix
-
-Every term starts with one capital letter (``Hepg2``, ``H1hesc``, ``Sknshra``), so the name
-splits at capitals: the first word is the lab, the second the cell line, and the rest the
-*factor token*. Its first word is the ENCODE factor name with antibody codes glued on
-(``Elk112771`` = ELK1 + antibody 12771, ``Cebpbsc150`` = CEBPB + sc-150, ``Pax5c20``), so the
-factor is the longest known factor name that starts it (:data:`FACTOR_ALIASES` and
-:data:`FACTOR_NAMES`, compared case-insensitively); the remaining words are antibody lot
-(``V0416101``, ``Pcr1x``), control (``Iggrab``, ``Iggmus``, ``Ucd``) and treatment
-(``Dex100nm``, ``Etoh02``, ``Ifna30``, ``Forskln``) codes. An unknown lab or factor raises
-``ValueError``: the tables are explicit and meant to be extended, never guessed.
+"""JASPAR CORE vertebrates matrices, offline, and which of them belong to a TF.
 
 JASPAR lookup (:func:`matrices_for_tf`): a matrix matches a TF when the TF's symbol equals, case
 insensitively, its name or one of the ``::``-separated parts of a dimer name (``MAX::MYC``
@@ -43,128 +27,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from deepresolve.motifs import write_meme
 
 log = logging.getLogger(__name__)
 
-PREFIX = "wgEncodeAwgTfbs"
-SUFFIX = "UniPk"
-LABS = ("Broad", "Haib", "Sydh", "Uchicago", "Uta", "Uw")
 JASPAR_RELEASE = "JASPAR2026"  # newest release in pyjaspar 4.0
 #: Folder of the JASPAR caches (one JSON file per release) and their checksums (jaspar.sha256).
 JASPAR_DATA = Path(__file__).parent / "data"
-TF_MOTIF_COLUMNS = (
-    "experiment",
-    "lab",
-    "cell",
-    "factor_token",
-    "tf",
-    "jaspar_ids",
-    "jaspar_release",
-    "reason",
-)
-
-#: ENCODE factor names whose HGNC symbol is not just the name in upper case.
-FACTOR_ALIASES = {
-    "Ap2alpha": "TFAP2A",
-    "Ap2gamma": "TFAP2C",
-    "Cfos": "FOS",
-    "Cjun": "JUN",
-    "Cmyc": "MYC",
-    "Corest": "RCOR1",
-    "Efos": "FOS",  # Uchicago: eGFP-tagged factors (eGFP-FOS, eGFP-GATA2, ...)
-    "Egata2": "GATA2",
-    "Ejunb": "JUNB",
-    "Ejund": "JUND",
-    "Eraa": "ESR1",  # ERalpha, antibody a
-    "Eralpha": "ESR1",
-    "Erra": "ESRRA",
-    "Gabp": "GABPA",
-    "Gr": "NR3C1",  # glucocorticoid receptor; Grp20 = GR antibody P-20
-    "Hae2f1": "E2F1",  # HA-tagged E2F1
-    "Kap1": "TRIM28",
-    "Nfkb": "RELA",  # NFKB p65 antibody
-    "Nrsf": "REST",
-    "P300": "EP300",
-    "Pol2": "POLR2A",  # also Pol24h8, Pol2s2 (antibody / phospho-form codes)
-    "Pu1": "SPI1",
-    "Srebp1": "SREBF1",
-    "Srebp2": "SREBF2",
-    "Tblr1": "TBL1XR1",
-    "Tr4": "NR2C2",
-}
-
-#: ENCODE factor names whose HGNC symbol is the name in upper case.
-FACTOR_NAMES = (
-    "Arid3a Atf1 Atf2 Atf3 Bach1 Batf Bcl3 Bcl11a Bhlhe40 Brca1 Ccnt2 Cebpb Cebpd Chd2 Creb1 "
-    "Ctcf Ctcfl E2f1 E2f4 E2f6 Ebf1 Egr1 Elf1 Elk1 Elk4 Esrra Ets1 Ezh2 Foxa1 Foxa2 Foxm1 "
-    "Foxp2 Fosl1 Fosl2 Gata1 Gata2 Gata3 Gtf2b Gtf2f1 Hdac2 Hnf4a Hnf4g Hsf1 Irf1 Irf3 Irf4 "
-    "Jun Junb Jund Maff Mafk Max Maz Mef2a Mef2c Mxi1 Myc Mybl2 Nfatc1 Nfe2 Nfic Nfya Nfyb "
-    "Nr2f2 Nrf1 Pax5 Pbx3 Pml Pou2f2 Pou5f1 Prdm1 Rad21 Rest Rfx5 Runx3 Rxra Sin3a Sirt6 Six5 "
-    "Smc3 Sp1 Sp2 Sp4 Spi1 Srf Stat1 Stat3 Stat5a Suz12 Taf1 Taf7 Tal1 Tbp Tcf12 Tcf3 Tcf7l2 "
-    "Tead4 Thap1 Usf1 Usf2 Yy1 Zbtb33 Zbtb7a Zeb1 Znf143 Znf263 Znf274"
-).split()
-
-#: Factors that do not bind DNA by sequence themselves (no motif expected in JASPAR).
-NON_SEQUENCE_SPECIFIC = frozenset(
-    "BRCA1 CCNT2 CHD2 EP300 EZH2 GTF2B GTF2F1 HDAC2 PML POLR2A RAD21 RCOR1 SIN3A SIRT6 SMC3 "
-    "SUZ12 TAF1 TAF7 TBL1XR1 TRIM28".split()
-)
-
-_FACTORS = {name.lower(): name.upper() for name in FACTOR_NAMES} | {
-    alias.lower(): symbol for alias, symbol in FACTOR_ALIASES.items()
-}
-_WORD = re.compile(r"[A-Z][^A-Z]*")
 _VARIANT = re.compile(r"\(var\.\d+\)$")
-
-
-def parse_experiment(name: str) -> dict[str, str]:
-    """Split an ENCODE AWG uniform TFBS track name into lab, cell line and factor.
-
-    Parameters
-    ----------
-    name: str
-        e.g. ``wgEncodeAwgTfbsHaibA549Elk112771IggrabUniPk`` (a trailing ``/`` is ignored).
-
-    Returns
-    -------
-    parts: dict of str -> str
-        ``lab`` (``Sydh``), ``cell`` (``K562``), ``factor_token`` (everything between cell and
-        ``UniPk``: ``Elk112771Iggrab``), ``factor`` (the ENCODE factor name found at its start:
-        ``Elk1``), ``suffix`` (the rest: ``12771Iggrab``) and ``tf`` (HGNC symbol: ``ELK1``).
-
-    Raises
-    ------
-    ValueError
-        Not of the form ``wgEncodeAwgTfbs<Lab><Cell><Factor...>UniPk``, or an unknown lab or
-        factor (extend :data:`LABS`, :data:`FACTOR_NAMES` or :data:`FACTOR_ALIASES`).
-    """
-    name = name.rstrip("/")
-    if not (name.startswith(PREFIX) and name.endswith(SUFFIX)):
-        raise ValueError(f"{name!r}: expected {PREFIX}<Lab><Cell><Factor...>{SUFFIX}")
-    body = name[len(PREFIX) : -len(SUFFIX)]
-    words = _WORD.findall(body)
-    if "".join(words) != body or len(words) < 3:
-        raise ValueError(f"{name!r}: expected capitalised lab, cell and factor terms")
-    lab, cell = words[0], words[1]
-    if lab not in LABS:
-        raise ValueError(f"{name!r}: unknown lab {lab!r} (known: {', '.join(LABS)})")
-    factor_token = "".join(words[2:])
-    head = words[2].lower()
-    matches = [key for key in _FACTORS if head.startswith(key)]
-    if not matches:
-        raise ValueError(f"{name!r}: unknown factor in {words[2]!r}; add it to FACTOR_NAMES")
-    key = max(matches, key=len)
-    return {
-        "lab": lab,
-        "cell": cell,
-        "factor_token": factor_token,
-        "factor": factor_token[: len(key)],
-        "suffix": factor_token[len(key) :],
-        "tf": _FACTORS[key],
-    }
 
 
 class JasparMatrix(NamedTuple):
@@ -300,7 +171,8 @@ def fetch_motifs(release: str = JASPAR_RELEASE) -> tuple[JasparMatrix, ...]:
     )
 
 
-def _name_parts(matrix_name: str) -> list[str]:
+def matrix_name_parts(matrix_name: str) -> list[str]:
+    """Upper-case TF names in a JASPAR matrix name: ``MAX::MYC`` -> MAX, MYC (``(var.N)`` cut)."""
     return [_VARIANT.sub("", part.strip()).upper() for part in matrix_name.split("::")]
 
 
@@ -322,62 +194,10 @@ def matrices_for_tf(tf: str, motifs: Iterable) -> list[str]:
     tf = tf.upper()
     alone, dimers = [], []
     for motif in motifs:
-        parts = _name_parts(motif.name)
+        parts = matrix_name_parts(motif.name)
         if tf in parts:
             (alone if len(parts) == 1 else dimers).append(motif.matrix_id)
     return sorted(alone) + sorted(dimers)
-
-
-def _no_motif_reason(tf: str, release: str) -> str:
-    if tf in NON_SEQUENCE_SPECIFIC:
-        return f"{tf} does not bind DNA by sequence (no motif expected)"
-    return f"no {release} CORE vertebrates matrix named {tf}"
-
-
-def build_tf_motif_table(
-    experiments: Iterable[str], release: str = JASPAR_RELEASE, motifs: Sequence | None = None
-) -> pd.DataFrame:
-    """One row per experiment: parsed name, TF and its JASPAR CORE vertebrates matrices.
-
-    Parameters
-    ----------
-    experiments: iterable of str
-        Track names (:func:`parse_experiment`); output keeps this order.
-    release: str
-        JASPAR release in ``pyjaspar``.
-    motifs: sequence of Bio.motifs.jaspar.Motif, optional
-        Default :func:`fetch_motifs` of ``release``.
-
-    Returns
-    -------
-    table: DataFrame with columns :data:`TF_MOTIF_COLUMNS`
-        ``jaspar_ids`` comma-separated (empty when none); ``reason`` empty when the TF has
-        matrices, else why not.
-    """
-    motifs = fetch_motifs(release) if motifs is None else motifs
-    rows = []
-    for experiment in experiments:
-        parts = parse_experiment(experiment)
-        ids = matrices_for_tf(parts["tf"], motifs)
-        rows.append(
-            {
-                "experiment": experiment.rstrip("/"),
-                **{key: parts[key] for key in ("lab", "cell", "factor_token", "tf")},
-                "jaspar_ids": ",".join(ids),
-                "jaspar_release": release,
-                "reason": "" if ids else _no_motif_reason(parts["tf"], release),
-            }
-        )
-    return pd.DataFrame(rows, columns=list(TF_MOTIF_COLUMNS))
-
-
-def read_tf_motifs(path: str | PathLike) -> pd.DataFrame:
-    """Read a table written from :func:`build_tf_motif_table` (TSV), empty cells as ``""``."""
-    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    missing = [column for column in TF_MOTIF_COLUMNS if column not in table.columns]
-    if missing:
-        raise ValueError(f"{path}: missing columns {missing}")
-    return table
 
 
 def motif_pwms(motifs: Iterable) -> dict[str, np.ndarray]:

@@ -109,9 +109,9 @@ def describe(settings: Mapping) -> str:
 
 def tf_matrices(experiments: Sequence[str], motifs: Sequence, release: str) -> dict[str, list[str]]:
     """Experiment -> its TF's matrix IDs in ``motifs`` (JASPAR ``release``), primary first;
-    experiments whose TF has none are left out (:func:`deepresolve.jaspar.build_tf_motif_table`).
+    experiments whose TF has none are left out (:func:`deepresolve.tf_names.build_tf_motif_table`).
     """
-    from deepresolve.jaspar import build_tf_motif_table
+    from deepresolve.tf_names import build_tf_motif_table
 
     table = build_tf_motif_table(experiments, release, motifs)
     return {

@@ -108,7 +108,7 @@ def build_motif_collection(
     Parameters
     ----------
     tf_motifs : DataFrame
-        :func:`deepresolve.jaspar.read_tf_motifs` (``experiment``, ``tf``, ``jaspar_ids``
+        :func:`deepresolve.tf_names.read_tf_motifs` (``experiment``, ``tf``, ``jaspar_ids``
         comma-separated, ``jaspar_release``).
     experiments : iterable of str
         Experiments to include; each must have at least one JASPAR ID.
@@ -154,7 +154,8 @@ def tf_motif_collection(
     """:func:`build_motif_collection` from the ``config/tf_motifs.tsv`` file ``tf_motifs`` and
     the JASPAR release it names (:func:`deepresolve.jaspar.fetch_motifs`, the package's cache:
     milliseconds, no pyjaspar query)."""
-    from deepresolve.jaspar import fetch_motifs, read_tf_motifs
+    from deepresolve.jaspar import fetch_motifs
+    from deepresolve.tf_names import read_tf_motifs
 
     table = read_tf_motifs(tf_motifs)
     release = table["jaspar_release"].iloc[0]

@@ -198,7 +198,7 @@ def test_tf_spellings_resolve_to_jaspar_symbols(name, symbol):
 
 
 def test_every_alias_points_at_a_symbol_or_a_known_motifless_factor():
-    from deepresolve.jaspar import NON_SEQUENCE_SPECIFIC
+    from deepresolve.tf_names import NON_SEQUENCE_SPECIFIC
 
     symbols = jaspar_symbols()
     assert {"REST", "CTCF", "MYC", "FOXA1", "USF1"} <= symbols

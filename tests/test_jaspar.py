@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve import jaspar
+from deepresolve import jaspar, tf_names
 from tests.conftest import ROOT
 
 TF_MOTIFS = ROOT / "config" / "tf_motifs.tsv"
@@ -43,7 +43,7 @@ TRICKY = {
 
 @pytest.mark.parametrize("name", sorted(TRICKY))
 def test_parse_tricky_names(name):
-    parts = jaspar.parse_experiment(name)
+    parts = tf_names.parse_experiment(name)
     assert (parts["lab"], parts["cell"], parts["tf"]) == TRICKY[name]
     assert parts["factor"] + parts["suffix"] == parts["factor_token"]
     assert (
@@ -52,7 +52,7 @@ def test_parse_tricky_names(name):
 
 
 def test_parse_splits_antibody_and_treatment_codes():
-    parts = jaspar.parse_experiment("wgEncodeAwgTfbsSydhK562Elk112771IggrabUniPk/")
+    parts = tf_names.parse_experiment("wgEncodeAwgTfbsSydhK562Elk112771IggrabUniPk/")
     assert parts == {
         "lab": "Sydh",
         "cell": "K562",
@@ -61,7 +61,7 @@ def test_parse_splits_antibody_and_treatment_codes():
         "suffix": "12771Iggrab",
         "tf": "ELK1",
     }
-    assert jaspar.parse_experiment("wgEncodeAwgTfbsHaibK562CtcfcPcr1xUniPk")["factor"] == "Ctcf"
+    assert tf_names.parse_experiment("wgEncodeAwgTfbsHaibK562CtcfcPcr1xUniPk")["factor"] == "Ctcf"
 
 
 @pytest.mark.parametrize(
@@ -75,16 +75,16 @@ def test_parse_splits_antibody_and_treatment_codes():
 )
 def test_parse_rejects(name, message):
     with pytest.raises(ValueError, match=message):
-        jaspar.parse_experiment(name)
+        tf_names.parse_experiment(name)
 
 
 @pytest.mark.shared_data("published-422tf-models")
 def test_every_published_model_parses(shared_data):
     names = sorted(p.name for p in (shared_data / "published-422tf-models").iterdir())
     assert len(names) == 422
-    parsed = [jaspar.parse_experiment(name) for name in names]
+    parsed = [tf_names.parse_experiment(name) for name in names]
     assert all(p["tf"] for p in parsed)
-    table = jaspar.read_tf_motifs(TF_MOTIFS)
+    table = tf_names.read_tf_motifs(TF_MOTIFS)
     assert sorted(table["experiment"]) == names
 
 
@@ -105,7 +105,7 @@ def test_matrices_for_tf_dimers_and_case():
 
 
 def test_no_motif_gets_a_reason():
-    table = jaspar.build_tf_motif_table(
+    table = tf_names.build_tf_motif_table(
         ["wgEncodeAwgTfbsSydhK562Pol24h8UniPk", "wgEncodeAwgTfbsBroadK562CtcfUniPk"],
         motifs=[SimpleNamespace(matrix_id="MA0139.2", name="CTCF")],
     )
@@ -114,17 +114,17 @@ def test_no_motif_gets_a_reason():
 
 
 def test_committed_table_has_422_rows_and_regenerates():
-    table = jaspar.read_tf_motifs(TF_MOTIFS)
-    assert tuple(table.columns) == jaspar.TF_MOTIF_COLUMNS
+    table = tf_names.read_tf_motifs(TF_MOTIFS)
+    assert tuple(table.columns) == tf_names.TF_MOTIF_COLUMNS
     assert len(table) == 422 and table["experiment"].is_unique
     assert (table["jaspar_release"] == jaspar.JASPAR_RELEASE).all()
     assert ((table["jaspar_ids"] == "") == (table["reason"] != "")).all()
-    regenerated = jaspar.build_tf_motif_table(table["experiment"])
+    regenerated = tf_names.build_tf_motif_table(table["experiment"])
     pd.testing.assert_frame_equal(regenerated, table)
 
 
 def test_ctcf_experiments_map_to_ma0139():
-    table = jaspar.read_tf_motifs(TF_MOTIFS)
+    table = tf_names.read_tf_motifs(TF_MOTIFS)
     ctcf = table[table["tf"] == "CTCF"]
     assert len(ctcf) >= 90
     assert all(ids.split(",")[0].startswith("MA0139.") for ids in ctcf["jaspar_ids"])

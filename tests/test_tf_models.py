@@ -111,7 +111,8 @@ def test_unreadable_model_is_excluded_with_its_file_named(shared_data, tmp_path)
 
 @pytest.fixture(scope="module")
 def jaspar_collection():
-    from deepresolve.jaspar import fetch_motifs, read_tf_motifs
+    from deepresolve.jaspar import fetch_motifs
+    from deepresolve.tf_names import read_tf_motifs
 
     from .conftest import ROOT
 

@@ -15,7 +15,7 @@ from deepresolve.config import (
     model_config,
     read_config_file,
 )
-from deepresolve.jaspar import read_tf_motifs
+from deepresolve.tf_names import read_tf_motifs
 from deepresolve.synthetic import replicate_seed
 from deepresolve.tomtom import MEME_CONTAINER, meme_tomtom_shell, tomtom_command
 
