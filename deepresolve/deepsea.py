@@ -332,3 +332,34 @@ def class_names_table(
         )
     table["group"] = pd.Categorical(groups, categories=GROUPS)
     return table
+
+
+def class_position(key, labels: list[str]) -> int:
+    """Position of a class given by index or by label (a line of the class-names table,
+    ``labels``); a ValueError names a label it lacks or an index out of range."""
+    if isinstance(key, str):
+        if key not in labels:
+            raise ValueError(f"unknown class {key!r}")
+        return labels.index(key)
+    index = int(key)
+    if not 0 <= index < len(labels):
+        raise ValueError(f"class index {index} out of range for {len(labels)} classes")
+    return index
+
+
+def pair_problems(pairs, labels: list[str]) -> list[str]:
+    """One line per class of ``pairs`` (indices or labels, as
+    :func:`deepresolve.multiclass.class_difference_maps` takes them) that ``labels`` (the
+    class-names table, C lines) lacks. Checked when the workflow is parsed, so it lives here,
+    away from the TensorFlow and matplotlib imports of :mod:`deepresolve.multiclass`."""
+    problems = []
+    for pair in pairs:
+        for key in pair:
+            try:
+                class_position(key, labels)
+            except ValueError as error:
+                problems.append(
+                    f"{pair!r}: {error}; use a class index 0..{len(labels) - 1} or a label of "
+                    f"the class-names table (e.g. {labels[0]!r})"
+                )
+    return problems

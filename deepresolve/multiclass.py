@@ -56,6 +56,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
+from deepresolve.deepsea import class_position
 from deepresolve.files import atomic_write, read_npz, reading
 from deepresolve.fim import FIM_KEYS, FIMResult, feature_importance_maps
 from deepresolve.importance import niv
@@ -499,33 +500,6 @@ def factor_counts(counts: pd.DataFrame) -> pd.DataFrame:
     return per_factor.loc[order.index]
 
 
-def _class_position(key, labels: list[str]) -> int:
-    if isinstance(key, str):
-        if key not in labels:
-            raise ValueError(f"unknown class {key!r}")
-        return labels.index(key)
-    index = int(key)
-    if not 0 <= index < len(labels):
-        raise ValueError(f"class index {index} out of range for {len(labels)} classes")
-    return index
-
-
-def pair_problems(pairs, labels: list[str]) -> list[str]:
-    """One line per class of ``pairs`` (indices or labels, as :func:`class_difference_maps`
-    takes them) that ``labels`` (the class-names table, C lines) lacks."""
-    problems = []
-    for pair in pairs:
-        for key in pair:
-            try:
-                _class_position(key, labels)
-            except ValueError as error:
-                problems.append(
-                    f"{pair!r}: {error}; use a class index 0..{len(labels) - 1} or a label of "
-                    f"the class-names table (e.g. {labels[0]!r})"
-                )
-    return problems
-
-
 def class_difference_maps(oniv, pairs, labels=None) -> pd.DataFrame:
     """Class difference maps ``ONIV_a - ONIV_b`` of chosen pairs (paper §4), long format.
 
@@ -553,7 +527,7 @@ def class_difference_maps(oniv, pairs, labels=None) -> pd.DataFrame:
     for pair in pairs:
         if len(pair) != 2:
             raise ValueError(f"pairs: expected (a, b), got {pair!r}")
-        a, b = (_class_position(key, labels) for key in pair)
+        a, b = (class_position(key, labels) for key in pair)
         frames.append(
             pd.DataFrame(
                 {

@@ -142,7 +142,7 @@ def test_a_dataset_that_cannot_have_both_labels_is_named(config, dataset, key, v
 
 
 def test_difference_pairs_outside_the_class_table_are_named():
-    from deepresolve.multiclass import pair_problems
+    from deepresolve.deepsea import pair_problems
 
     labels = ["K562|CTCF", "GM12878|CTCF", "K562|DNase"]
     assert pair_problems([[0, 2], ["K562|CTCF", 1]], labels) == []

@@ -351,9 +351,7 @@ def chipseq_tfs():
 
 def multiclass_tables():
     """The class-names table of every many-class model, read once for the DAG."""
-    from deepresolve.deepsea import read_class_names
-
-    from deepresolve.multiclass import pair_problems
+    from deepresolve.deepsea import pair_problems, read_class_names
 
     tables = {
         mc: read_class_names(spec["class_names"], n_classes=None)
