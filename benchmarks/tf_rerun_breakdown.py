@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from kept_output import kept_output, load_average
+
 ROOT = Path(__file__).resolve().parents[1]
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 
@@ -169,14 +171,14 @@ def workflow_breakdown(experiment: str) -> list[tuple[str, float, float]]:
         jobs = []
         for path in sorted((workdir / "benchmarks/results").rglob("*.tsv")):
             seconds = float(path.read_text().splitlines()[1].split("\t")[0])
-            jobs.append((f"  job {path.parent.name}/{path.stem}", seconds, float("nan")))
+            jobs.append((f"  job {path.parent.name} (its benchmark)", seconds, float("nan")))
     job_wall = sum(seconds for _, seconds, _ in jobs)
     return [
         ("snakemake command, whole", wall, cpu),
         ("  start-up, parse, DAG (dry run)", dry_wall, dry_cpu),
         *jobs,
-        ("  jobs together", job_wall, cpu - dry_cpu),
-        ("  scheduling, job start-up, rest", wall - dry_wall - job_wall, float("nan")),
+        ("  jobs together; CPU: whole - dry run", job_wall, cpu - dry_cpu),
+        ("  scheduling, the rest", wall - dry_wall - job_wall, float("nan")),
     ]
 
 
@@ -217,7 +219,7 @@ def main() -> None:
     total, cpu_total = sum(times.values()), sum(cpu.values())
     lines = [
         f"per-TF rerun of {args.experiment}, one process; {os.cpu_count()} CPUs, load average "
-        + " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        + load_average(),
         "(wall s waits for the CPU on a loaded machine; CPU s = this process's user + system)",
         f"{'step':<26}{'wall s':>8}{'share':>8}{'CPU s':>8}{'share':>8}",
     ]
@@ -243,26 +245,20 @@ def main() -> None:
             "from empty results, scratch copy",
             "(CPU s: Snakemake and every job it waited for; a job's own CPU is not separable "
             "from its benchmark file)",
-            f"{'part':<34}{'wall s':>8}{'share':>8}{'CPU s':>8}{'share':>8}",
+            f"{'part':<38}{'wall s':>8}{'share':>8}{'CPU s':>8}{'share':>8}",
         ]
         for name, seconds, cpu_seconds in parts:
             cpu_text = ""
             if not math.isnan(cpu_seconds):
                 cpu_text = f"{cpu_seconds:>8.2f}{cpu_seconds / cpu_all:>8.0%}"
-            lines.append(f"{name:<34}{seconds:>8.2f}{seconds / wall:>8.0%}{cpu_text}")
+            lines.append(f"{name:<38}{seconds:>8.2f}{seconds / wall:>8.0%}{cpu_text}")
         lines.append(
             f"in-process steps above: {total:.1f} s wall, {cpu_total:.1f} CPU s = "
             f"{cpu_total / cpu_all:.0%} of the command's CPU s; load average after it "
-            + " ".join(f"{x:.2f}" for x in os.getloadavg())
+            + load_average()
         )
-    print("\n".join(lines))
-    if args.out:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        header = f"# {' '.join(sys.argv[1:]) or '(defaults)'}; commit {commit}; {time.ctime()}\n"
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(header + "\n".join(lines) + "\n")
+    with kept_output(args.out):
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":
