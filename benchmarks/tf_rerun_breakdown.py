@@ -2,8 +2,9 @@
 
 Runs the rule's work step by step in a fresh Python process, as the job does, and prints each
 step's wall time and share: imports (numpy/pandas, TensorFlow and Keras, the deepresolve
-modules the job uses), JASPAR (the experiment's known motifs and the whole CORE vertebrates
-collection from the package's cache), model load (the Keras 1.2 import), FIM (the batched
+modules the job uses; memelite with its compiled kernels before TOMTOM), JASPAR (the
+experiment's known motifs and the whole CORE vertebrates collection from the package's cache),
+model load (the Keras 1.2 import), FIM (the batched
 gradient ascent and ONIV, config ``table1.fim``), TOMTOM (memelite: against the known motif
 and against all of JASPAR) and logos (the top-5 figure, PNG). Side by side in the same process
 it reads JASPAR the way the job did before the cache (pyjaspar's database, one query per
@@ -93,8 +94,8 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
     )
     lap("FIM + ONIV")
     _, compiled = memelite_cache()
+    lap("import memelite (kernels)")
     times["_memelite_compiled"] = compiled
-    clock, cpu_clock = time.perf_counter(), time.process_time()
     pwms = filters_to_pwms(conv_kernel(models[experiment]))
     known = known_motif_hits(pwms, experiment, motifs)
     hits = jaspar_hits({experiment: pwms}, motifs).drop(columns="experiment")
