@@ -4,15 +4,15 @@ Runs the rule's work step by step in a fresh Python process, as the job does, an
 step's wall time and share: imports (numpy/pandas, TensorFlow and Keras, the deepresolve
 modules the job uses; memelite with its compiled kernels before TOMTOM), JASPAR (the
 experiment's known motifs and the whole CORE vertebrates collection from the package's cache),
-model load (the Keras 1.2 import), FIM (the batched
-gradient ascent and ONIV, config ``table1.fim``), TOMTOM (memelite: against the known motif
-and against all of JASPAR) and logos (the top-5 figure, PNG). Side by side in the same process
-it reads JASPAR the way the job did before the cache (pyjaspar's database, one query per
-matrix) and prints the ratio. With ``--workflow`` it also times the whole rerun through
-Snakemake from an empty results folder in a scratch copy of the workflow
-(``snakemake results/tf/<experiment>/hits.tsv --cores 1 --configfile config/table1.yaml``),
-wall and CPU seconds, and splits it into Snakemake's start-up, parse and DAG (a dry run of the
-same target), each job (its benchmark file) and the rest, each with its share.
+model load (the Keras 1.2 import), FIM (the batched gradient ascent and ONIV, config
+``table1.fim``), TOMTOM (memelite: against the known motif and against all of JASPAR) and
+logos (the top-5 figure, PNG). Side by side in the same process it reads JASPAR the way the
+job did before the cache (pyjaspar's database, one query per matrix) and prints the ratio.
+With ``--workflow`` it also times the whole rerun through Snakemake from an empty results
+folder in a scratch copy of the workflow (``snakemake results/tf/<experiment>/hits.tsv
+--cores 1 --configfile config/table1.yaml``), wall and CPU seconds, and splits it into
+Snakemake's start-up, parse and DAG (a dry run of the same target), each job (its benchmark
+file) and the rest, each with its share.
 
 Needs the published models (../shared/data/published-422tf-models or --models-dir) and
 memelite's compiled kernels (``python -m deepresolve.numba_cache``; a first compile would
