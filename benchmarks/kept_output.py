@@ -1,6 +1,7 @@
 """The last output of a benchmark, kept: ``with kept_output(path):`` prints as usual and, with a
 path, also writes everything printed to it, after one header line (the command's arguments, the
-commit, the date and the load average), so that docs can point at a measured result file."""
+commit and date it started from, the load average at the end), so that docs render a measured
+result file (``deepresolve.pages.benchmark_output``) instead of typed numbers."""
 
 from __future__ import annotations
 
@@ -32,21 +33,32 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def commit() -> str:
+    """The checkout's short commit, with ``+changes`` when tracked files differ from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return git("rev-parse", "--short", "HEAD") + ("+changes" if changed else "")
+
+
 @contextlib.contextmanager
 def kept_output(path: Path | None):
-    """Print as usual; with ``path``, write the output there too (folders made) at the end."""
+    """Print as usual; with ``path``, write the output there too (folders made) at the end,
+    after a header with the commit the run started from."""
     if path is None:
         yield
         return
+    started = f"commit {commit()}; {time.ctime()}"
     tee = _Tee(sys.stdout)
     with contextlib.redirect_stdout(tee):
         yield
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     header = (
-        f"# {Path(sys.argv[0]).name} {' '.join(sys.argv[1:])}; commit {commit}; {time.ctime()};"
-        f" load average at the end {load_average()}\n"
+        f"# {Path(sys.argv[0]).name} {' '.join(sys.argv[1:])}; {started}; load average at the "
+        f"end {load_average()}\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(header + tee.kept.getvalue())
