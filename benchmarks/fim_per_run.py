@@ -382,6 +382,13 @@ def launch(config: Config, variant: str, folder: Path) -> tuple[dict, dict]:
     return numbers, arrays
 
 
+def cpu_speed_up(batched: dict, per_run: dict) -> float:
+    """Run-steps per CPU second, batched over per-run."""
+    return (batched["run_steps"] / batched["cpu_seconds"]) / (
+        per_run["run_steps"] / per_run["cpu_seconds"]
+    )
+
+
 def compare(batched: dict, per_run: dict) -> dict:
     """Largest differences of FIMs and ONIVs, relative to their largest magnitude."""
     a, b = batched["fims"], per_run["fims"]
@@ -424,9 +431,10 @@ def run_cases(args) -> None:
         f"{load_average()}; TF {tf.__version__}"
     )
     header = (
-        f"{'case':<22}{'rows':>6}{'cap':>6} | {'batched s':>9}{'rs/s':>10}{'peak MiB':>10}"
-        f"{'+MiB':>7} | {'per-run rows':>12}{'s':>8}{'rs/s':>8}{'peak MiB':>10}{'+MiB':>6}"
-        f" | {'speed-up':>8} | {'FIM diff':>8}{'ONIV diff':>10}{'steps=':>7}"
+        f"{'case':<22}{'rows':>6}{'cap':>6} | {'batched s':>9}{'CPU s':>8}{'rs/s':>10}"
+        f"{'peak MiB':>10}{'+MiB':>7} | {'per-run rows':>12}{'s':>8}{'CPU s':>8}{'rs/s':>8}"
+        f"{'peak MiB':>10}{'+MiB':>6} | {'speed-up':>8}{'CPU':>7} | {'FIM diff':>8}"
+        f"{'ONIV diff':>10}{'steps=':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -438,7 +446,8 @@ def run_cases(args) -> None:
             timings.append((config, b_numbers))
             line = (
                 f"{config.name:<22}{config.rows:>6}{config.max_steps:>6} | "
-                f"{b_numbers['seconds']:>9.2f}{b_rate:>10.0f}{b_numbers['peak_mib']:>10.0f}"
+                f"{b_numbers['seconds']:>9.2f}{b_numbers['cpu_seconds']:>8.2f}{b_rate:>10.0f}"
+                f"{b_numbers['peak_mib']:>10.0f}"
                 f"{b_numbers['peak_mib'] - b_numbers['baseline_mib']:>7.0f} | "
             )
             if config.per_run_rows:
@@ -446,21 +455,25 @@ def run_cases(args) -> None:
                 p_rate = p_numbers["run_steps"] / p_numbers["seconds"]
                 diff = compare(b_arrays, p_arrays)
                 line += (
-                    f"{config.per_run_rows:>12}{p_numbers['seconds']:>8.2f}{p_rate:>8.0f}"
+                    f"{config.per_run_rows:>12}{p_numbers['seconds']:>8.2f}"
+                    f"{p_numbers['cpu_seconds']:>8.2f}{p_rate:>8.0f}"
                     f"{p_numbers['peak_mib']:>10.0f}"
                     f"{p_numbers['peak_mib'] - p_numbers['baseline_mib']:>6.0f} | "
-                    f"{b_rate / p_rate:>7.1f}x | {diff['fim_rel']:>8.1e}{diff['oniv_rel']:>10.1e}"
+                    f"{b_rate / p_rate:>7.1f}x{cpu_speed_up(b_numbers, p_numbers):>6.1f}x | "
+                    f"{diff['fim_rel']:>8.1e}{diff['oniv_rel']:>10.1e}"
                     f"{diff['same_steps']:>7.0%}"
                 )
                 if config.network == "422tf" and config.n_models == 1:
                     parts, _ = launch(config, "components", Path(folder))
                     one_model = (config, b_numbers, p_numbers, parts)
             else:
-                line += f"{'(batched only)':>44} | {'':>8} |"
+                line += f"{'(batched only)':>52} | {'':>15} |"
             print(line, flush=True)
     print(
         "\nrs/s = run-steps (gradient evaluations the runs needed) per second; speed-up = "
-        "batched rs/s / per-run rs/s (= the wall-time ratio where per-run rows = rows);\n"
+        "batched rs/s / per-run rs/s (= the wall-time ratio where per-run rows = rows), CPU: "
+        "the same from CPU seconds (user + system, all threads; wall waits for the CPU on a "
+        "loaded machine);\n"
         "FIM / ONIV diff = largest |batched - per-run| / largest |batched| over the per-run "
         "rows; steps= = runs with the same number of steps."
     )
