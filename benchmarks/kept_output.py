@@ -34,14 +34,16 @@ def load_average() -> str:
 
 
 def commit() -> str:
-    """The checkout's short commit, with ``+changes`` when tracked files differ from it."""
+    """The checkout's short commit, with ``+changes`` when tracked files outside
+    ``docs/results/`` differ from it."""
 
     def git(*args: str) -> str:
         return subprocess.run(
             ["git", *args], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
 
-    changed = git("status", "--porcelain", "--untracked-files=no")
+    # kept outputs (docs/results/) are written by these runs: not a change of the code
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!docs/results")
     return git("rev-parse", "--short", "HEAD") + ("+changes" if changed else "")
 
 
