@@ -245,7 +245,8 @@ def main() -> None:
             f"snakemake {args.experiment}/hits.tsv --cores 1 --configfile config/table1.yaml "
             "from empty results, scratch copy",
             "(CPU s: Snakemake and every job it waited for; a job's own CPU is not separable "
-            "from its benchmark file)",
+            "from its benchmark file; the dry run is a run of its own, so on a loaded machine "
+            "the parts' wall seconds need not add up)",
             f"{'part':<38}{'wall s':>8}{'share':>8}{'CPU s':>8}{'share':>8}",
         ]
         for name, seconds, cpu_seconds in parts:
