@@ -12,7 +12,7 @@ is the number that does not depend on the other load; report the load (`uptime`)
 
 Needs the published models (../shared/data/published-422tf-models or --models-dir).
 
-    .venv/bin/python benchmarks/edm_batching.py [--n-models 24] [--all]
+    .venv/bin/python benchmarks/edm_batching.py [--n-models 24] [--all] [--out F]
 
 --all also times the batched path on all 422 models (the whole eDM row's ascent).
 Measured on the shared 2-core CPU machine (2026-11-30, load 8-11): 24 models 43.9 s wall /
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from kept_output import kept_output  # benchmarks/ is the script's folder, first on sys.path
 from table1_row import load, timed  # benchmarks/ is the script's folder, first on sys.path
 
 from deepresolve.attribution import enhanced_deepmotif, enhanced_deepmotif_many
@@ -42,7 +43,13 @@ def main() -> None:
     parser.add_argument(
         "--models-dir", type=Path, default=ROOT.parent / "shared/data/published-422tf-models"
     )
+    parser.add_argument("--out", type=Path, help="also write the output to this file")
     args = parser.parse_args()
+    with kept_output(args.out):
+        run(args)
+
+
+def run(args) -> None:
     settings = yaml.safe_load((ROOT / "config/config.yaml").read_text())["table1_methods"]
     options = dict(settings["deepmotif"], seed=args.seed)
     experiments = sorted(p.name for p in args.models_dir.iterdir() if p.is_dir())

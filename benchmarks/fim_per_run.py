@@ -30,33 +30,21 @@ counts against it. When the per-run side runs only some of the rows (``per-run r
 speed-up is the ratio of throughputs, as printed; nothing else is extrapolated.
 
     .venv/bin/python benchmarks/fim_per_run.py [--steps 2000] [--deepsea-steps 3] [--quick]
+        [--only NAME] [--out F]
 
-Measured on the 2-core CPU machine (TensorFlow 2.21 CPU, oneDNN on; 2026-11-26), defaults
-(step cap 2000 for 422tf/synthetic, 3 for deepsea; the whole script ran about 6 minutes).
-rs/s = run-steps per second; peak/+ in MiB:
+For the one-model 422tf case it then takes the batched time apart, each part in a fresh
+process as a job meets it, wall and CPU seconds (CPU does not depend on the machine's other
+load): the trace of the compiled loop (Python -> TensorFlow graph), its first call (graph
+optimisation, kernel set-up, one step), the remaining steps in one call (microseconds per
+step), the same loop compiled by XLA (``jit_compile``), and the per-run port's own trace. It
+prints the CPU ratios: port / whole batched call, port / (trace + first call) (the most a
+traced-graph ascent can reach if its steps were free) and port / the steps' loop.
 
-    case              rows | batched s    rs/s peak    + | per-run rows     s rs/s   + | speed-up
-    422tf, 1 model      10 |      0.48   41478  764   24 |           10 10.20 1962  11 |   21.1x
-    422tf, 422 models 4220 |      2.93 2865710  853   26 |           20 23.43 1708  13 | 1677.7x
-    synthetic           40 |      1.33   60080  772   31 |           40 41.68 1920  12 |   31.3x
-    deepsea C=1 T=1      1 |      0.48       8 1426   53 |            1  0.34   12  31 |    0.7x
-    deepsea C=10 T=1    10 |      0.98      41 1451   78 |           10  1.88   21  62 |    1.9x
-    deepsea C=100 T=1  100 |      4.15      96 1548  176 |          100 15.17   26 124 |    3.7x
-    deepsea C=10 T=5    50 |      2.73      73 1484  111 |           50  8.92   22  85 |    3.3x
-    deepsea C=919 T=1  919 |     39.26      94 2488 1115 |   (batched only)
-
-Every run took the same number of steps both ways (all reached the cap: random weights); the
-largest FIM difference was 1e-6 and the largest ONIV difference 3e-6 of the largest value
-(float32 rounding of batched vs. single-row kernels). Targets of issue 7: >= 100x on the 422tf
-shape is met where its models are batched as Table 1 does (1678x; one model with 10 runs:
-21x), >= 20x on the synthetic model is met (31x). On DeepSEA's network one step of one run is
-about 0.97 GFLOP (forward + input gradient, from the layer sizes); the CPU is compute-bound
-there, so batching gains only what larger matrix products gain: 10.4-10.7 ms per run-step from
-C = 100 on (about 92 GFLOP/s), 38 ms per run-step per run (25 GFLOP/s). Time grows linearly in
-C x T beyond about 100 rows (C = 100: 4.2 s, C = 919: 39 s for 4 steps); the fixed cost (tracing
-the loop, ~0.4 s) dominates below 10 rows. Peak memory grows by about 1.2 MiB per DeepSEA row
-(919 rows: +1.1 GiB), which is what chunks bound; the per-run port's stayed at +31-124 MiB.
-Not measured here (no GPU lent to this task): 919 classes x 10 runs on a GPU.
+The last measured output: docs/results/benchmarks/fim_per_run.txt (``--out``; the command it
+ran is in its first line). The whole script with the DeepSEA cases takes about 6 minutes on an
+idle 2-core machine; its last full output (2026-11-26, before outputs were kept) is in this
+file's history (``git log -p benchmarks/fim_per_run.py``). Not measured here (no GPU lent to
+this task): 919 classes x 10 runs on a GPU.
 """
 
 from __future__ import annotations
@@ -76,6 +64,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from kept_output import kept_output, load_average  # noqa: E402
 
 from deepresolve.deepsea import FIM_LAYER, build_deepsea  # noqa: E402
 from deepresolve.fim import feature_importance_maps, feature_importance_maps_many  # noqa: E402
@@ -258,12 +247,15 @@ def run_per_run(splits, config: Config) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 
 def worker(config: Config, variant: str, out: Path) -> None:
+    if variant == "components":
+        print(json.dumps(components_worker(config)))
+        return
     splits = build_splits(config)
     baseline = rss_kib("VmRSS")
     reset_peak_rss()
-    start = time.perf_counter()
+    start = clocks()
     fims, scores, steps = (run_batched if variant == "batched" else run_per_run)(splits, config)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = since(start)
     peak = rss_kib("VmHWM")
     keep = (slice(config.per_run_models), slice(config.per_run_classes))
     np.savez(out, fims=fims[keep], scores=scores[keep], steps=steps[keep])
@@ -271,6 +263,7 @@ def worker(config: Config, variant: str, out: Path) -> None:
         json.dumps(
             {
                 "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
                 "run_steps": int((steps + 1).sum()),
                 "rows": int(steps.size),
                 "max_steps_taken": int(steps.max()),
@@ -278,6 +271,93 @@ def worker(config: Config, variant: str, out: Path) -> None:
                 "baseline_mib": baseline / 1024,
             }
         )
+    )
+
+
+def clocks() -> tuple[float, float]:
+    """Wall and CPU (this process's user + system) seconds."""
+    return time.perf_counter(), time.process_time()
+
+
+def since(start: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = clocks()
+    return wall - start[0], cpu - start[1]
+
+
+def components_worker(config: Config) -> dict:
+    """The batched ascent of one model taken apart, in a fresh process as a job runs it: the
+    trace of the compiled chunk, its first call (graph optimisation and kernel set-up, with one
+    step), the remaining steps in one call, the same with XLA (``jit_compile``), and the
+    per-run port's trace; each (wall s, CPU s)."""
+    from deepresolve import fim
+
+    split = build_splits(config)[0]
+    settings = dict(SETTINGS, max_steps=config.max_steps, max_abs=1e6)
+    starts = draw_starts(SEED, config.n_classes * config.n_runs, split.feature_shape)
+    score_fn = fim._single_model_scores(split.upper, np.zeros(len(starts), int))
+    groups = tf.constant([0], tf.int32)
+    cap = tf.constant(config.max_steps + 1, tf.int32)
+    parts = {}
+    run_chunk = fim._make_chunk(score_fn, **settings)
+    state = fim._initial_state(starts, config.max_steps)
+    start = clocks()
+    graph = run_chunk.get_concrete_function(tf.constant(1, tf.int32), groups, *state).graph
+    parts["trace (Python -> graph)"] = since(start)
+    body = [f for f in graph.as_graph_def().library.function if "while_body" in f.signature.name]
+    start = clocks()
+    after_one = run_chunk(tf.constant(1, tf.int32), groups, *state)
+    parts["first call: optimise graph, 1 step"] = since(start)
+    start = clocks()
+    end = run_chunk(cap, groups, *after_one)
+    steps = int(end[0]) - 1
+    parts[f"{steps} more steps, one call"] = since(start)
+    xla = tf.function(run_chunk.python_function, jit_compile=True)
+    start = clocks()
+    xla_one = xla(tf.constant(1, tf.int32), groups, *state)
+    parts["XLA: trace, compile, 1 step"] = since(start)
+    start = clocks()
+    xla_end = xla(cap, groups, *xla_one)
+    parts[f"XLA: {int(xla_end[0]) - 1} more steps"] = since(start)
+    step = one_step_function(split.upper, split.feature_shape)
+    start = clocks()
+    step.get_concrete_function()
+    parts["per-run port: trace its step"] = since(start)
+    return {
+        "parts": parts,
+        "steps": steps,
+        "body_nodes": len(body[0].node_def),
+        "xla_fim_diff": float(np.max(np.abs(xla_end[2].numpy() - end[2].numpy()))),
+    }
+
+
+def print_components(config: Config, batched: dict, per_run: dict, parts: dict) -> None:
+    """Where one model's batched FIM time goes, beside the per-run port's, and the ratio the
+    fixed costs allow."""
+    timed = parts["parts"]
+    print(f"\n{config.name}: where the batched time goes (a fresh process each; wall s, CPU s)")
+    print(f"{'part':<38}{'wall s':>8}{'CPU s':>8}{'per step us':>13}")
+    total_wall, total_cpu = batched["seconds"], batched["cpu_seconds"]
+    print(f"{'feature_importance_maps, whole call':<38}{total_wall:>8.3f}{total_cpu:>8.3f}")
+    for name, (wall, cpu) in timed.items():
+        per_step = ""
+        if "more steps" in name:
+            per_step = f"{1e6 * cpu / parts['steps']:>13.1f}"
+        print(f"  {name:<36}{wall:>8.3f}{cpu:>8.3f}{per_step}")
+    print(
+        f"{'per-run port, whole':<38}{per_run['seconds']:>8.3f}{per_run['cpu_seconds']:>8.3f}"
+        f"{1e6 * per_run['cpu_seconds'] / per_run['run_steps']:>13.1f}  (per run-step)"
+    )
+    fixed = sum(cpu for name, (_, cpu) in timed.items() if name.startswith(("trace", "first")))
+    loop = timed[f"{parts['steps']} more steps, one call"][1]
+    print(
+        f"CPU ratio port / batched: {per_run['cpu_seconds'] / total_cpu:.1f}x; port / (trace +"
+        f" first call) = {per_run['cpu_seconds'] / fixed:.1f}x is the most any ascent that "
+        f"traces and optimises one TensorFlow graph per call can reach, were its "
+        f"{parts['steps']} steps free; the steps' loop itself: port / loop = "
+        f"{per_run['cpu_seconds'] / loop:.1f}x. The loop body is {parts['body_nodes']} graph "
+        f"nodes (the upper network's forward and gradient, the stopping rule), executed one by"
+        f" one by TensorFlow's executor each step. XLA's FIM differs by at most "
+        f"{parts['xla_fim_diff']:.1e} (float32 rounding)."
     )
 
 
@@ -295,9 +375,18 @@ def launch(config: Config, variant: str, folder: Path) -> tuple[dict, dict]:
     if done.returncode != 0:
         raise RuntimeError(f"{config.name} {variant} failed:\n{done.stderr[-3000:]}")
     numbers = json.loads(done.stdout.strip().splitlines()[-1])
+    if not out.exists():  # components: numbers only
+        return numbers, {}
     with np.load(out) as data:
         arrays = {key: data[key] for key in data.files}
     return numbers, arrays
+
+
+def cpu_speed_up(batched: dict, per_run: dict) -> float:
+    """Run-steps per CPU second, batched over per-run."""
+    return (batched["run_steps"] / batched["cpu_seconds"]) / (
+        per_run["run_steps"] / per_run["cpu_seconds"]
+    )
 
 
 def compare(batched: dict, per_run: dict) -> dict:
@@ -322,25 +411,34 @@ def main() -> None:
     parser.add_argument("--deepsea-steps", type=int, default=3, help="step cap, deepsea")
     parser.add_argument("--quick", action="store_true", help="fewer and smaller cases")
     parser.add_argument("--only", default=None, help="run the cases whose name contains this")
+    parser.add_argument("--out", type=Path, help="also write the output to this file")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         spec, variant, out = args.worker
         worker(Config(**json.loads(spec)), variant, Path(out))
         return
+    with kept_output(args.out):
+        run_cases(args)
 
+
+def run_cases(args) -> None:
     cases = configs(args.steps, args.deepsea_steps, args.quick)
     if args.only:
         cases = [c for c in cases if args.only in c.name]
-    print(f"settings {SETTINGS}, seed {SEED}; {os.cpu_count()} CPUs; TF {tf.__version__}")
+    print(
+        f"settings {SETTINGS}, seed {SEED}; {os.cpu_count()} CPUs, load average "
+        f"{load_average()}; TF {tf.__version__}"
+    )
     header = (
-        f"{'case':<22}{'rows':>6}{'cap':>6} | {'batched s':>9}{'rs/s':>10}{'peak MiB':>10}"
-        f"{'+MiB':>7} | {'per-run rows':>12}{'s':>8}{'rs/s':>8}{'peak MiB':>10}{'+MiB':>6}"
-        f" | {'speed-up':>8} | {'FIM diff':>8}{'ONIV diff':>10}{'steps=':>7}"
+        f"{'case':<22}{'rows':>6}{'cap':>6} | {'batched s':>9}{'CPU s':>8}{'rs/s':>10}"
+        f"{'peak MiB':>10}{'+MiB':>7} | {'per-run rows':>12}{'s':>8}{'CPU s':>8}{'rs/s':>8}"
+        f"{'peak MiB':>10}{'+MiB':>6} | {'speed-up':>8}{'CPU':>7} | {'FIM diff':>8}"
+        f"{'ONIV diff':>10}{'steps=':>7}"
     )
     print(header)
     print("-" * len(header))
-    timings = []
+    timings, one_model = [], None
     with tempfile.TemporaryDirectory(prefix="fim_per_run_") as folder:
         for config in cases:
             b_numbers, b_arrays = launch(config, "batched", Path(folder))
@@ -348,7 +446,8 @@ def main() -> None:
             timings.append((config, b_numbers))
             line = (
                 f"{config.name:<22}{config.rows:>6}{config.max_steps:>6} | "
-                f"{b_numbers['seconds']:>9.2f}{b_rate:>10.0f}{b_numbers['peak_mib']:>10.0f}"
+                f"{b_numbers['seconds']:>9.2f}{b_numbers['cpu_seconds']:>8.2f}{b_rate:>10.0f}"
+                f"{b_numbers['peak_mib']:>10.0f}"
                 f"{b_numbers['peak_mib'] - b_numbers['baseline_mib']:>7.0f} | "
             )
             if config.per_run_rows:
@@ -356,21 +455,30 @@ def main() -> None:
                 p_rate = p_numbers["run_steps"] / p_numbers["seconds"]
                 diff = compare(b_arrays, p_arrays)
                 line += (
-                    f"{config.per_run_rows:>12}{p_numbers['seconds']:>8.2f}{p_rate:>8.0f}"
+                    f"{config.per_run_rows:>12}{p_numbers['seconds']:>8.2f}"
+                    f"{p_numbers['cpu_seconds']:>8.2f}{p_rate:>8.0f}"
                     f"{p_numbers['peak_mib']:>10.0f}"
                     f"{p_numbers['peak_mib'] - p_numbers['baseline_mib']:>6.0f} | "
-                    f"{b_rate / p_rate:>7.1f}x | {diff['fim_rel']:>8.1e}{diff['oniv_rel']:>10.1e}"
+                    f"{b_rate / p_rate:>7.1f}x{cpu_speed_up(b_numbers, p_numbers):>6.1f}x | "
+                    f"{diff['fim_rel']:>8.1e}{diff['oniv_rel']:>10.1e}"
                     f"{diff['same_steps']:>7.0%}"
                 )
+                if config.network == "422tf" and config.n_models == 1:
+                    parts, _ = launch(config, "components", Path(folder))
+                    one_model = (config, b_numbers, p_numbers, parts)
             else:
-                line += f"{'(batched only)':>44} | {'':>8} |"
+                line += f"{'(batched only)':>52} | {'':>15} |"
             print(line, flush=True)
     print(
         "\nrs/s = run-steps (gradient evaluations the runs needed) per second; speed-up = "
-        "batched rs/s / per-run rs/s (= the wall-time ratio where per-run rows = rows);\n"
+        "batched rs/s / per-run rs/s (= the wall-time ratio where per-run rows = rows), CPU: "
+        "the same from CPU seconds (user + system, all threads; wall waits for the CPU on a "
+        "loaded machine);\n"
         "FIM / ONIV diff = largest |batched - per-run| / largest |batched| over the per-run "
         "rows; steps= = runs with the same number of steps."
     )
+    if one_model:
+        print_components(*one_model)
     deepsea = [(c, n) for c, n in timings if c.network == "deepsea"]
     if deepsea:
         print("\nDeepSEA-shaped network, batched: time against classes C and runs T")

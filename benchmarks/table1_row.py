@@ -10,7 +10,7 @@ Prints both times, the ratio, and how many models got the same top-5 filters bot
 Needs the published models (../shared/data/published-422tf-models or --models-dir) and the
 JASPAR collection of a Table 1 run (results/table1/known_motifs.json, or --motifs).
 
-    .venv/bin/python benchmarks/table1_row.py [--n-models 24] [--all]
+    .venv/bin/python benchmarks/table1_row.py [--n-models 24] [--all] [--out F]
 
 --all also times the batched path on every model of the collection (the whole row in one
 process). Measured on the 2-core CPU machine (2026-11-26): 24 models 28.6 s one at a time vs
@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from kept_output import kept_output  # benchmarks/ is the script's folder, first on sys.path
 
 from deepresolve.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
 from deepresolve.tf_models import analyse_models, load_published_models, read_motif_collection
@@ -54,7 +55,13 @@ def main() -> None:
         "--models-dir", type=Path, default=ROOT.parent / "shared/data/published-422tf-models"
     )
     parser.add_argument("--motifs", type=Path, default=ROOT / "results/table1/known_motifs.json")
+    parser.add_argument("--out", type=Path, help="also write the output to this file")
     args = parser.parse_args()
+    with kept_output(args.out):
+        run(args)
+
+
+def run(args) -> None:
     motifs = read_motif_collection(args.motifs)
     experiments = list(motifs.experiments)
     models = load(experiments[: args.n_models], args.models_dir)

@@ -2,15 +2,17 @@
 
 Runs the rule's work step by step in a fresh Python process, as the job does, and prints each
 step's wall time and share: imports (numpy/pandas, TensorFlow and Keras, the deepresolve
-modules the job uses), JASPAR (the experiment's known motifs and the whole CORE vertebrates
-collection from the package's cache), model load (the Keras 1.2 import), FIM (the batched
-gradient ascent and ONIV, config ``table1.fim``), TOMTOM (memelite: against the known motif
-and against all of JASPAR) and logos (the top-5 figure, PNG). Side by side in the same process
-it reads JASPAR the way the job did before the cache (pyjaspar's database, one query per
-matrix) and prints the ratio. With ``--workflow`` it also times the whole rerun through
-Snakemake from an empty results folder in a scratch copy of the workflow
-(``snakemake results/tf/<experiment>/hits.tsv --cores 1 --configfile config/table1.yaml``)
-and prints what Snakemake and its other jobs add to the in-process sum.
+modules the job uses; memelite with its compiled kernels before TOMTOM), JASPAR (the
+experiment's known motifs and the whole CORE vertebrates collection from the package's cache),
+model load (the Keras 1.2 import), FIM (the batched gradient ascent and ONIV, config
+``table1.fim``), TOMTOM (memelite: against the known motif and against all of JASPAR) and
+logos (the top-5 figure, PNG). Side by side in the same process it reads JASPAR the way the
+job did before the cache (pyjaspar's database, one query per matrix) and prints the ratio.
+With ``--workflow`` it also times the whole rerun through Snakemake from an empty results
+folder in a scratch copy of the workflow (``snakemake results/tf/<experiment>/hits.tsv
+--cores 1 --configfile config/table1.yaml``), wall and CPU seconds, and splits it into
+Snakemake's start-up, parse and DAG (a dry run of the same target), each job (its benchmark
+file) and the rest, each with its share.
 
 Needs the published models (../shared/data/published-422tf-models or --models-dir) and
 memelite's compiled kernels (``python -m deepresolve.numba_cache``; a first compile would
@@ -25,13 +27,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from kept_output import kept_output, load_average
 
 ROOT = Path(__file__).resolve().parents[1]
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
@@ -88,8 +94,8 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
     )
     lap("FIM + ONIV")
     _, compiled = memelite_cache()
+    lap("import memelite (kernels)")
     times["_memelite_compiled"] = compiled
-    clock, cpu_clock = time.perf_counter(), time.process_time()
     pwms = filters_to_pwms(conv_kernel(models[experiment]))
     known = known_motif_hits(pwms, experiment, motifs)
     hits = jaspar_hits({experiment: pwms}, motifs).drop(columns="experiment")
@@ -127,8 +133,25 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
     return {"wall": times, "cpu": cpu}
 
 
-def workflow_seconds(experiment: str) -> float:
-    """Wall seconds of the per-TF rerun through Snakemake from an empty results folder."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Run ``command`` in ``cwd``; its wall seconds and the CPU seconds (user + system) of it
+    and every process it waited for (Snakemake and its jobs)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu
+
+
+def workflow_breakdown(experiment: str) -> list[tuple[str, float, float]]:
+    """(part, wall s, CPU s) of the per-TF rerun through Snakemake from an empty results folder
+    in a scratch copy of the workflow: the whole command, then its parts: Snakemake's start-up,
+    parse and DAG (a dry run of the same target, timed first), and each job (wall from its
+    benchmark file; CPU from the whole command's, less the dry run's, for all jobs together)."""
     with tempfile.TemporaryDirectory(prefix="tf_rerun_") as folder:
         workdir = Path(folder) / "w"
         workdir.mkdir()
@@ -144,12 +167,20 @@ def workflow_seconds(experiment: str) -> float:
             "--configfile",
             "config/table1.yaml",
         ]
-        start = time.perf_counter()
-        done = subprocess.run(command, cwd=workdir, capture_output=True, text=True)
-        seconds = time.perf_counter() - start
-        if done.returncode != 0:
-            raise RuntimeError(f"snakemake failed:\n{done.stderr[-3000:]}")
-        return seconds
+        dry_wall, dry_cpu = timed([*command, "-n"], workdir)
+        wall, cpu = timed(command, workdir)
+        jobs = []
+        for path in sorted((workdir / "benchmarks/results").rglob("*.tsv")):
+            seconds = float(path.read_text().splitlines()[1].split("\t")[0])
+            jobs.append((f"  job {path.parent.name} (its benchmark)", seconds, float("nan")))
+    job_wall = sum(seconds for _, seconds, _ in jobs)
+    return [
+        ("snakemake command, whole", wall, cpu),
+        ("  start-up, parse, DAG (dry run)", dry_wall, dry_cpu),
+        *jobs,
+        ("  jobs together; CPU: whole - dry run", job_wall, cpu - dry_cpu),
+        ("  scheduling, the rest", wall - dry_wall - job_wall, float("nan")),
+    ]
 
 
 def main() -> None:
@@ -189,7 +220,7 @@ def main() -> None:
     total, cpu_total = sum(times.values()), sum(cpu.values())
     lines = [
         f"per-TF rerun of {args.experiment}, one process; {os.cpu_count()} CPUs, load average "
-        + " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        + load_average(),
         "(wall s waits for the CPU on a loaded machine; CPU s = this process's user + system)",
         f"{'step':<26}{'wall s':>8}{'share':>8}{'CPU s':>8}{'share':>8}",
     ]
@@ -207,21 +238,29 @@ def main() -> None:
         f"(as before the cache): {pyjaspar / jaspar:.0f}x"
     )
     if args.workflow:
-        wall = workflow_seconds(args.experiment)
+        parts = workflow_breakdown(args.experiment)
+        wall, cpu_all = parts[0][1], parts[0][2]
+        lines += [
+            "",
+            f"snakemake {args.experiment}/hits.tsv --cores 1 --configfile config/table1.yaml "
+            "from empty results, scratch copy",
+            "(CPU s: Snakemake and every job it waited for; a job's own CPU is not separable "
+            "from its benchmark file; the dry run is a run of its own, so on a loaded machine "
+            "the parts' wall seconds need not add up)",
+            f"{'part':<38}{'wall s':>8}{'share':>8}{'CPU s':>8}{'share':>8}",
+        ]
+        for name, seconds, cpu_seconds in parts:
+            cpu_text = ""
+            if not math.isnan(cpu_seconds):
+                cpu_text = f"{cpu_seconds:>8.2f}{cpu_seconds / cpu_all:>8.0%}"
+            lines.append(f"{name:<38}{seconds:>8.2f}{seconds / wall:>8.0%}{cpu_text}")
         lines.append(
-            f"snakemake per-TF rerun from empty results: {wall:.1f} s wall = in-process steps "
-            f"{total:.1f} s ({total / wall:.0%}) + Snakemake and the model-copy job "
-            f"{wall - total:.1f} s; load average after it "
-            + " ".join(f"{x:.2f}" for x in os.getloadavg())
+            f"in-process steps above: {total:.1f} s wall, {cpu_total:.1f} CPU s = "
+            f"{cpu_total / cpu_all:.0%} of the command's CPU s; load average after it "
+            + load_average()
         )
-    print("\n".join(lines))
-    if args.out:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        header = f"# {' '.join(sys.argv[1:]) or '(defaults)'}; commit {commit}; {time.ctime()}\n"
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(header + "\n".join(lines) + "\n")
+    with kept_output(args.out):
+        print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -764,3 +764,23 @@ def multitask_detail(records: Records, record: str) -> str:
         + "\n\n"
         + source_line(records, record, "multitask", "claims")
     )
+
+
+@block
+def benchmark_output(records: Records, folder: str, name: str) -> str:
+    """The last kept output of ``benchmarks/<name>.py``: ``docs/results/<folder>/<name>.txt``,
+    written by the script's ``--out`` (its first line: the arguments, commit, date and load
+    average), shown as printed."""
+    path = records.folder / folder / f"{name}.txt"
+    if not path.exists():
+        return (
+            f"*Not measured yet: `docs/results/{folder}/{name}.txt` does not exist. Make it with "
+            f"`python benchmarks/{name}.py --out docs/results/{folder}/{name}.txt`, then "
+            "`python scripts/render_pages.py`.*"
+        )
+    first, *lines = path.read_text().rstrip("\n").splitlines()
+    return (
+        f"`docs/results/{folder}/{name}.txt`: `{first.removeprefix('# ')}`\n\n```text\n"
+        + "\n".join(lines)
+        + "\n```"
+    )

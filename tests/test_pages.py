@@ -36,8 +36,9 @@ def test_every_block_of_the_pages_is_known_and_names_a_record_that_can_be_made()
         for match in BLOCK.finditer(page.read_text()):
             assert match["name"] in BLOCKS, (page, match["name"])
             args = match["args"].split()
-            # run_time's second argument is an analysis of its record
-            for record in args[:1] if match["name"] == "run_time" else args:
+            # run_time's second argument is an analysis of its record, benchmark_output's a file
+            one = match["name"] in ("run_time", "benchmark_output")
+            for record in args[:1] if one else args:
                 assert (folder / record).is_dir() or record in RECORD_COMMANDS, (page, record)
     for table in folder.rglob("*.tsv"):
         assert table.read_text().startswith("# commit: "), table
@@ -74,6 +75,20 @@ def test_a_missing_record_renders_the_command_that_makes_it(tmp_path):
     rendered = render_page(text, Records(tmp_path))
     assert "Not in the record yet" in rendered
     assert "snakemake numbers --cores 2 --configfile config/table1.yaml" in rendered
+
+
+def test_benchmark_output_block_shows_the_kept_output_or_the_command_that_makes_it(tmp_path):
+    text = "<!-- record: benchmark_output benchmarks fim_batching -->\n<!-- end record -->"
+    missing = render_page(text, Records(tmp_path))
+    assert "python benchmarks/fim_batching.py --out docs/results/benchmarks/fim_batching.txt" in (
+        missing
+    )
+    kept = tmp_path / "benchmarks/fim_batching.txt"
+    kept.parent.mkdir()
+    kept.write_text("# fim_batching.py --out F; commit abc1234; load 1.00\nspeed-up  4.2 x\n")
+    rendered = render_page(text, Records(tmp_path))
+    assert "`fim_batching.py --out F; commit abc1234; load 1.00`" in rendered
+    assert "```text\nspeed-up  4.2 x\n```" in rendered
 
 
 def test_unknown_block_is_an_error(tmp_path):

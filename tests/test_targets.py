@@ -4,13 +4,17 @@ Dry runs in a copy of the workflow files (never the checkout, whose finished run
 what is planned): they read the configs and build the DAG but write no result.
 """
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.workflow_helpers import copy_workflow, snakemake
 
+CTCF_HITS = "results/tf/wgEncodeAwgTfbsBroadDnd41CtcfUniPk/hits.tsv"
 MULTICLASS_RULES = {
     "deepsea_random_model",
     "fim_chunk",
@@ -69,3 +73,37 @@ def test_empty_config_block_names_the_key(workdir):
     done = snakemake(workdir, "multiclass", "--cores", "1", "-n")
     assert done.returncode == 1
     assert "config key multiclass.models is empty" in done.stdout + done.stderr
+
+
+# Snakemake's own process in a dry run: its module list after parsing and building the DAG
+LOADED_BY_PARSE = """
+import json
+import sys
+
+from snakemake.cli import main
+
+try:
+    main(sys.argv[1:])
+except SystemExit as end:
+    code = end.code
+heavy = [name for name in ("tensorflow", "keras", "matplotlib") if name in sys.modules]
+print("PARSE", json.dumps({"code": code, "heavy": heavy}))
+"""
+
+
+@pytest.mark.shared_data("published-422tf-models")
+def test_parse_of_a_per_tf_rerun_imports_no_tensorflow(workdir):
+    # the Snakefile is parsed in Snakemake's own process before any job: a TensorFlow import
+    # there (via deepresolve.multiclass at DAG time) cost every run ~6 CPU-s (issue 22)
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_BY_PARSE, CTCF_HITS, "--cores", "1", "-n"]
+        + ["--configfile", "config/table1.yaml"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+    )
+    (line,) = [x for x in done.stdout.splitlines() if x.startswith("PARSE ")]
+    parse = json.loads(line.removeprefix("PARSE "))
+    assert parse["code"] in (0, None), done.stderr[-3000:]
+    assert "tf_deepresolve" in done.stdout  # the DAG was built: the rerun's job is planned
+    assert parse["heavy"] == [], f"the parse imported {parse['heavy']}"
