@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jsonschema
@@ -109,6 +112,16 @@ def model_config(config: dict, dataset: str) -> dict:
     base = {k: v for k, v in config["model"].items() if k != "per_dataset"}
     base.update(config["model"].get("per_dataset", {}).get(dataset, {}))
     return base
+
+
+def experiment_set_name(sets: Mapping[str, Sequence[str]]) -> str:
+    """Name of the folder of an aggregate made from these experiments, for a config without
+    ``run_name``: ``experiments-`` and the first 10 hex digits of the SHA-256 of the sets
+    (config key -> its experiment names, sorted) as JSON. The same experiments give the same
+    name in any order; other experiments another name, so that one config's tables are never
+    rewritten by another's."""
+    canonical = json.dumps({key: sorted(names) for key, names in sorted(sets.items())})
+    return "experiments-" + hashlib.sha256(canonical.encode()).hexdigest()[:10]
 
 
 #: Where each analysis keeps its gradient-ascent settings in the workflow config (a path of
