@@ -17,7 +17,6 @@ import pandas as pd
 from deepresolve.deepbind import deepbind_filename
 from deepresolve.tf_names import resolve_tf
 
-SOURCES = ("zeng", "fasta", "peaks", "deepbind")
 GIVEN_PARTS = ("train", "validation", "test")
 FILE_KINDS = ("fasta", "targets", "seq")
 NEEDS = {

@@ -13,7 +13,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -31,8 +31,32 @@ PART_NAMES = {TRAIN: "train", VALIDATION: "validation", TEST: "test"}
 PAIR_SUFFIXES = ("_shuf", "_peak")
 
 
+class PartStore:
+    """The ``.npz`` store of sequences with their parts, shared by :class:`ExperimentSequences`
+    and :class:`deepresolve.multitask.MultitaskData`: every dataclass field is an array of the
+    file under the field's name (a list of str as a string array), written atomically."""
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write ``.npz`` atomically (temporary file in the same folder, renamed)."""
+        arrays = {
+            f.name: np.array(value) if isinstance(value, list) else value
+            for f in fields(self)
+            for value in [getattr(self, f.name)]
+        }
+        with atomic_write(path, "wb") as stream:
+            np.savez_compressed(stream, **arrays)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike):
+        """Read a file of :meth:`save`; a truncated or corrupt one raises
+        :class:`deepresolve.files.UnreadableFileError`."""
+        names = [f.name for f in fields(cls)]
+        data = read_npz(path, names)
+        return cls(**{n: data[n].tolist() if data[n].dtype.kind == "U" else data[n] for n in names})
+
+
 @dataclass
-class ExperimentSequences:
+class ExperimentSequences(PartStore):
     """Labelled sequences of one experiment and the part each belongs to.
 
     Attributes
@@ -53,20 +77,6 @@ class ExperimentSequences:
     def split(self) -> Split:
         """Row indices of the three parts (:class:`deepresolve.splits.Split`)."""
         return Split(*(np.flatnonzero(self.part == p) for p in (TRAIN, VALIDATION, TEST)))
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write ``.npz`` atomically (temporary file in the same folder, renamed)."""
-        with atomic_write(path, "wb") as stream:
-            np.savez_compressed(
-                stream, ids=np.array(self.ids), X=self.X, labels=self.labels, part=self.part
-            )
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> ExperimentSequences:
-        """Read a file of :meth:`save`; a truncated or corrupt one raises
-        :class:`deepresolve.files.UnreadableFileError`."""
-        data = read_npz(path, ["ids", "X", "labels", "part"])
-        return cls(ids=data["ids"].tolist(), X=data["X"], labels=data["labels"], part=data["part"])
 
 
 def assign_parts(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jsonschema
@@ -127,6 +130,16 @@ def layer_problems(config: dict) -> list[str]:
                 f"its output; use one of {', '.join(valid)}, or null for the pooled feature map"
             )
     return problems
+
+
+def experiment_set_name(sets: Mapping[str, Sequence[str]]) -> str:
+    """Name of the folder of an aggregate made from these experiments, for a config without
+    ``run_name``: ``experiments-`` and the first 10 hex digits of the SHA-256 of the sets
+    (config key -> its experiment names, sorted) as JSON. The same experiments give the same
+    name in any order; other experiments another name, so that one config's tables are never
+    rewritten by another's."""
+    canonical = json.dumps({key: sorted(names) for key, names in sorted(sets.items())})
+    return "experiments-" + hashlib.sha256(canonical.encode()).hexdigest()[:10]
 
 
 #: Where each analysis keeps its gradient-ascent settings in the workflow config (a path of

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 
 import keras
 import numpy as np
@@ -44,6 +45,40 @@ _MIN_LR = 1e-6
 
 
 OPTION_NAMES = ("layer", "n_runs", "l2", "learning_rate", "patience", "max_steps", "lr_decay_start")
+
+
+@dataclass(frozen=True)
+class FimSettings:
+    """Gradient-ascent settings of the FIMs, stated once for :func:`feature_importance_maps` and
+    :func:`feature_importance_maps_many` (both take them as keyword arguments, or as
+    ``settings=`` plus overrides). The workflow's values come from one config block per analysis
+    (:func:`deepresolve.config.fim_settings`, config/README.md says why each has its values);
+    these defaults are the library's.
+    """
+
+    #: random standard-normal starts per class (paper §2: "multiple runs with different random
+    #: initializations", no number given; 10 is config/config.yaml's ``deepresolve.n_runs``)
+    n_runs: int = 10
+    #: ``lambda`` of the ``||H||_2^2`` penalty (paper §2 gives none; the synthetic analysis's
+    #: value, docs/synthetic.md)
+    l2: float = 0.01
+    #: step size up to ``lr_decay_start`` (paper: none; the synthetic analysis's value)
+    learning_rate: float = 0.1
+    #: steps without a better objective that end a run (the authors' ``FIM_generation.py``)
+    patience: int = 10
+    #: hard cap on the steps of a run (this workflow's; the released script has no cap)
+    max_steps: int = 10000
+    #: step after which the step size decays as ``(i - lr_decay_start) ** -0.2`` (the authors'
+    #: ``FIM_generation.py``)
+    lr_decay_start: int = 500
+    #: seed of ``numpy.random.default_rng`` drawing the starts
+    seed: int = 0
+    #: ``|H|`` above this counts as diverged (:class:`FIMDivergenceError`)
+    max_abs: float = 1e6
+
+    def params(self) -> dict:
+        """The settings as the ascent's ``params`` dict, checked (:func:`ascent_settings`)."""
+        return ascent_settings(**asdict(self))
 
 
 def fim_options(settings: Mapping) -> dict:
@@ -383,16 +418,10 @@ def feature_importance_maps(
     model: keras.Model | SplitModel,
     layer: str | None = None,
     *,
-    n_runs: int = 10,
-    l2: float = 0.01,
-    learning_rate: float = 0.1,
-    patience: int = 10,
-    max_steps: int = 10000,
-    lr_decay_start: int = 500,
-    seed: int = 0,
     classes=None,
-    max_abs: float = 1e6,
     first_class: int = 0,
+    settings: FimSettings | None = None,
+    **overrides,
 ) -> FIMResult:
     """FIMs of every class: ``n_runs`` gradient-ascent runs from random standard-normal starts.
 
@@ -403,28 +432,17 @@ def feature_importance_maps(
         an already split model (then ``layer`` must be ``None``).
     layer : str, optional
         Feature-map layer; ``None`` = the border between convolutional and dense layers.
-    n_runs : int
-        Random starts ``T`` per class.
-    l2 : float
-        Weight ``lambda`` of the ``||H||_2^2`` penalty.
-    learning_rate : float
-        Step size up to ``lr_decay_start``; decays as ``(i - lr_decay_start) ** -0.2`` after it.
-    patience : int
-        A run stops after this many consecutive steps without a better objective.
-    max_steps : int
-        Hard cap on the steps of a run.
-    lr_decay_start : int
-        Step after which the step size decays.
-    seed : int
-        Seed of ``numpy.random.default_rng`` drawing the starts.
     classes : sequence of int, optional
         Output indices to optimise; ``None`` = all.
-    max_abs : float
-        A run whose ``|H|`` exceeds this is taken as diverged.
     first_class : int
         When ``classes`` is one chunk of a longer class list: the position of ``classes[0]`` in
         it. The chunk's runs then start where one call over the whole list starts them
         (:func:`starts`), so chunks merged give that call's result (``deepresolve.multiclass``).
+    settings : FimSettings, optional
+        The ascent's settings (default :class:`FimSettings`'s), with ``overrides``:
+        ``n_runs`` (random starts ``T`` per class), ``l2``, ``learning_rate``, ``patience``,
+        ``max_steps``, ``lr_decay_start``, ``seed``, ``max_abs``; an unknown key raises
+        ``TypeError``.
 
     Returns
     -------
@@ -436,9 +454,8 @@ def feature_importance_maps(
     FIMDivergenceError
         If a run produces a non-finite objective or gradient, or ``|H| > max_abs``.
     """
-    params = ascent_settings(
-        n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs
-    )
+    chosen = replace(settings or FimSettings(), **overrides)
+    params, n_runs, seed = chosen.params(), chosen.n_runs, chosen.seed
     split = _split(model, layer)
     class_indices = _class_indices(classes, split.n_classes)
     n_rows = len(class_indices) * n_runs
@@ -465,15 +482,9 @@ def feature_importance_maps_many(
     layer: str | None = None,
     *,
     names: Sequence[str] | None = None,
-    n_runs: int = 10,
-    l2: float = 0.01,
-    learning_rate: float = 0.1,
-    patience: int = 10,
-    max_steps: int = 10000,
-    lr_decay_start: int = 500,
-    seed: int = 0,
     classes=None,
-    max_abs: float = 1e6,
+    settings: FimSettings | None = None,
+    **overrides,
 ) -> list[FIMResult]:
     """:func:`feature_importance_maps` of many models, those of one architecture in one batch.
 
@@ -491,7 +502,7 @@ def feature_importance_maps_many(
         ``M`` models, all with the same number of outputs when ``classes`` is ``None``.
     names : sequence of str, optional
         A name per model for log lines and errors (default: the model names).
-    Other parameters: as :func:`feature_importance_maps`.
+    Other parameters: as :func:`feature_importance_maps` (the same :class:`FimSettings`).
 
     Returns
     -------
@@ -503,9 +514,8 @@ def feature_importance_maps_many(
     FIMDivergenceError
         Naming the model, class and run of the first diverging row.
     """
-    params = ascent_settings(
-        n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs
-    )
+    chosen = replace(settings or FimSettings(), **overrides)
+    params, n_runs, seed = chosen.params(), chosen.n_runs, chosen.seed
     splits = [_split(model, layer) for model in models]
     names = list(names) if names is not None else [s.upper.name for s in splits]
     if len(names) != len(splits):

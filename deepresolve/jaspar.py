@@ -22,13 +22,10 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from os import PathLike
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-
-from deepresolve.motifs import write_meme
 
 log = logging.getLogger(__name__)
 
@@ -226,21 +223,3 @@ def motif_nsites(motifs: Iterable) -> dict[str, int]:
         counts = np.array([motif.counts[base] for base in "ACGT"], dtype=float)
         sites[motif.matrix_id] = max(1, int(round(counts.sum(axis=0).mean())))
     return sites
-
-
-def write_jaspar_meme(path: str | PathLike, motifs: Iterable) -> None:
-    """Write JASPAR matrices as a MEME motif file (``MOTIF <matrix ID> <name>``, nsites = sites).
-
-    Uniform background, both strands; the target database for ``tomtom`` in the ``meme``
-    engine (:func:`deepresolve.tomtom.tomtom_command`).
-    """
-    motifs = list(motifs)
-    pwms, sites = motif_pwms(motifs), motif_nsites(motifs)
-    ids = [motif.matrix_id for motif in motifs]
-    write_meme(
-        path,
-        [pwms[i] for i in ids],
-        ids,
-        nsites=[sites[i] for i in ids],
-        alt_names=[motif.name for motif in motifs],
-    )

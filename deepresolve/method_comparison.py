@@ -1,4 +1,5 @@
-"""Table 1's four methods side by side (paper §5.1), as far as the reachable data allows.
+"""Table 1's four methods side by side (paper §5.1), as far as the reachable data allows: one
+table (rule ``table1_methods``) of the published models and of the ChIP-seq experiments.
 
 - **DeepResolve** and **enhanced DeepMotif** need the model only: they run on every published
   model (:func:`deepmotif_ranked` matches eDM's PWMs as :mod:`deepresolve.tf_models` matches
@@ -7,10 +8,15 @@
   experiments with sequences (:func:`experiment_sequences`: a Zeng ``motif_discovery`` file or a
   DeepBind ENCODE file); their filter rankings reuse DeepResolve's per-filter TOMTOM matches
   (:func:`filter_ranked`), the filters being the same.
+- **The ChIP-seq experiments** (``chipseq.experiments``, a model trained here or a published
+  one, with the experiment's own sequences): :func:`compare_methods` runs all four methods on
+  one such model (rule ``chipseq_methods``); :func:`split_excluded` leaves out those whose test
+  AUC was unusable.
 
-:func:`comparison_table` counts every method as Table 1 does, on all experiments it covers and
-on the experiments every method covers (equal ground); :func:`check_claims` tests the paper's
-sentences about Table 1 on equal ground; :func:`plot_comparison` draws ours beside the paper's.
+:func:`comparison_table` counts every method as Table 1 does, on all experiments it covers, on
+the experiments every method covers (equal ground) and on the ChIP-seq experiments;
+:func:`check_claims` tests the paper's sentences about Table 1 on equal ground;
+:func:`plot_comparison` draws ours beside the paper's.
 
 Per-experiment success tables are :func:`deepresolve.table1.experiment_detail` frames (one row
 per experiment, ``top{k}_p<{t}`` / ``top{k}_strict`` booleans and ``random_`` expectations).
@@ -19,12 +25,12 @@ per experiment, ``top{k}_p<{t}`` / ``top{k}_strict`` booleans and ``random_`` ex
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 
+import keras
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 from deepresolve.attribution import (
     AUTHORS_DEEPMOTIF,
@@ -33,9 +39,13 @@ from deepresolve.attribution import (
     GRADIENT_X_INPUT,
     DeepMotifResult,
     FilterScores,
+    enhanced_deepmotif,
+    gradient_filter_scores,
 )
+from deepresolve.chipseq_parts import TEST, ExperimentSequences
 from deepresolve.table1 import (
     COVERAGE_ALL,
+    COVERAGE_CHIPSEQ,
     COVERAGE_SHARED,
     PAPER_N_EXPERIMENTS,
     PAPER_ROW_OF,
@@ -48,6 +58,7 @@ from deepresolve.table1 import (
 )
 from deepresolve.tf_models import (
     MotifCollection,
+    analyse_models,
     jaspar_hits,
     known_motif_hits,
     ranked_table,
@@ -60,6 +71,7 @@ METHODS = (DEEPRESOLVE, GRAD_CAM, GRADIENT_X_INPUT, ENHANCED_DEEPMOTIF)
 SEQUENCE_SOURCES = ("zeng", "deepbind")
 ALL = COVERAGE_ALL  # coverage: every experiment the method ran on
 SHARED = COVERAGE_SHARED  # coverage: the experiments all four methods ran on
+CHIPSEQ = COVERAGE_CHIPSEQ  # coverage: the ChIP-seq experiments (all four methods on each)
 #: Fields of an experiment's summary (rule table1_gradients) and columns of the table of the
 #: experiments with sequences: where the sequences come from, the positives used, the AUC.
 SEQUENCE_COLUMNS = (
@@ -120,12 +132,93 @@ def experiment_sequences(source: str, path: str | PathLike) -> tuple[np.ndarray,
     raise ValueError(f"sequence source {source!r} is not one of {SEQUENCE_SOURCES}")
 
 
-def model_auc(model, X: np.ndarray, labels: np.ndarray) -> float:
-    """ROC AUC of the model's output on ``X: (n, length, 4)`` against ``labels: (n,)`` 0/1."""
-    if len(np.unique(labels)) < 2:
-        raise ValueError(f"an AUC needs bound and unbound sequences, got labels {set(labels)}")
-    scores = np.asarray(model.predict(X.astype(np.float32), batch_size=1024, verbose=0))
-    return float(roc_auc_score(labels, scores.reshape(len(labels), -1)[:, 0]))
+def split_excluded(evaluations: Iterable[Mapping]) -> tuple[list[Mapping], str | None]:
+    """The evaluations Table 1 counts, and a note on the excluded ones.
+
+    ``evaluations``: the ``evaluation.json`` contents of rule ``chipseq_methods``; one with an
+    ``"excluded"`` reason (:func:`deepresolve.chipseq.check_test_auc` under
+    ``chipseq.auc_failure: exclude``) is left out and named in the note (``None`` when nothing
+    is excluded). Raises ``ValueError`` when every experiment is excluded: a table of nothing
+    would read as a result.
+    """
+    evaluations = list(evaluations)
+    counted = [e for e in evaluations if not e.get("excluded")]
+    note = "; ".join(
+        f"{e['experiment']} ({e['excluded']})" for e in evaluations if e.get("excluded")
+    )
+    if not counted:
+        raise ValueError(f"every experiment of chipseq.experiments is excluded: {note}")
+    return counted, note or None
+
+
+def compare_methods(
+    experiment: str,
+    model: keras.Model,
+    sequences: ExperimentSequences,
+    motifs: MotifCollection,
+    *,
+    fim_options: Mapping | None = None,
+    oniv_mode: str = "released",
+    n_sequences: int = 5000,
+    deepmotif_options: Mapping | None = None,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """DeepResolve, Grad-CAM, gradient x input and enhanced DeepMotif on one model.
+
+    The input-dependent methods sample ``n_sequences`` positives of the test part (all test
+    positives when fewer). Every method's ranked filters (enhanced DeepMotif: its 5 PWMs, best
+    first) are matched with the experiment's known motif(s) and with the whole JASPAR collection
+    like DeepResolve's (:func:`deepresolve.tf_models.ranked_table`).
+
+    Returns
+    -------
+    (ranked, edm_pwms)
+        ``ranked``: the ranked tables of the four methods stacked, with a ``method`` column and
+        the method's own ``score`` (DeepResolve: the ONIV); ``edm_pwms: (5, w, 4)``.
+    """
+    rows = (sequences.part == TEST) & (sequences.labels == 1)
+    if not rows.any():
+        raise ValueError(f"experiment {experiment}: no positive sequence in the test part")
+    dr = analyse_models(
+        {experiment: model}, motifs, fim_options=fim_options, oniv_mode=oniv_mode, seed=seed
+    )[experiment]
+    tf_matrices = motifs.tf_matrices(experiment)
+    tables = [dr.ranked.assign(method=DEEPRESOLVE, score=dr.ranked["oniv"])]
+    X = sequences.X[rows].astype(np.float32)
+    gradients = gradient_filter_scores(model, X, n_sequences=n_sequences, seed=seed)
+    for method, scores in gradients.items():
+        ranked = ranked_table(
+            experiment,
+            scores.ranking,
+            {"score": scores.scores},
+            dr.known_hits,
+            dr.jaspar_hits,
+            tf_matrices,
+        )
+        tables.append(ranked.assign(method=method))
+    edm = enhanced_deepmotif(model, seed=seed, **dict(deepmotif_options or {}))
+    edm_known = known_motif_hits(edm.pwms, experiment, motifs)
+    edm_jaspar = jaspar_hits({experiment: edm.pwms}, motifs).drop(columns="experiment")
+    order = np.arange(len(edm.pwms))  # already best first, by class score
+    ranked = ranked_table(
+        experiment, order, {"score": edm.scores}, edm_known, edm_jaspar, tf_matrices
+    )
+    tables.append(ranked.assign(method=ENHANCED_DEEPMOTIF))
+    stacked = pd.concat(tables, ignore_index=True)
+    first = ["experiment", "method", "rank", "filter", "score"]
+    stacked = stacked[first + [c for c in stacked.columns if c not in first]]
+    for method, table in stacked.groupby("method", sort=False):
+        top = table.iloc[0]
+        log.info(
+            "%s %s: top %d, known p %.2g, best JASPAR %s (E %.2g)",
+            experiment,
+            method,
+            top["filter"],
+            top["known_p"],
+            top["jaspar_name"],
+            top["jaspar_E"],
+        )
+    return stacked, edm.pwms
 
 
 def filter_ranked(
@@ -184,26 +277,34 @@ def deepmotif_ranked(
 
 
 def comparison_table(
-    details: Mapping[str, pd.DataFrame], shared: Sequence[str] | None = None
+    details: Mapping[str, pd.DataFrame],
+    shared: Sequence[str] | None = None,
+    chipseq: Mapping[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """Table 1 of every method, on all its experiments and on the shared ones.
+    """Table 1 of every method, on all its experiments, on the shared ones and on the ChIP-seq
+    experiments.
 
     Parameters
     ----------
     details : dict of str -> DataFrame
-        Method (one of :data:`METHODS`) -> its :func:`deepresolve.table1.experiment_detail`.
+        Method (one of :data:`METHODS`) -> its :func:`deepresolve.table1.experiment_detail` on
+        the published models (may be empty: a run of ChIP-seq experiments only).
     shared : sequence of str, optional
         Experiments for equal ground; default those every method covers.
+    chipseq : dict of str -> DataFrame, optional
+        Method -> its detail on the ChIP-seq experiments (rule ``chipseq_methods``).
 
     Returns
     -------
     DataFrame
         :func:`deepresolve.table1.summarise` rows of each method with a first column
-        ``coverage``: :data:`ALL` (the method's own experiments) and :data:`SHARED` (only the
-        shared experiments; none when no experiment is shared).
+        ``coverage``: :data:`ALL` (the method's own experiments), :data:`SHARED` (only the
+        shared experiments; none when no experiment is shared) and :data:`CHIPSEQ`.
         Random-order rows name the method they belong to (``random order (Grad-CAM)``).
     """
-    shared = set(shared_experiments(details) if shared is None else shared)
+    if shared is None:
+        shared = shared_experiments(details) if details else []
+    shared = set(shared)
     parts = []
     for method, detail in details.items():
         label = f"random order ({method})"
@@ -212,6 +313,10 @@ def comparison_table(
         if len(on_shared):
             table = summarise(on_shared, method=method, random_label=label)
             parts.append(table.assign(coverage=SHARED))
+    for method, detail in (chipseq or {}).items():
+        label = f"random order ({method})"
+        table = summarise(detail, method=method, random_label=label)
+        parts.append(table.assign(coverage=CHIPSEQ))
     table = pd.concat(parts, ignore_index=True)
     return table[["coverage", *[c for c in table.columns if c != "coverage"]]]
 
@@ -300,8 +405,9 @@ def check_claims(
 def plot_comparison(table: pd.DataFrame):
     """Bars of ours beside the paper's, as % of experiments, per top-k and threshold.
 
-    Left: DeepResolve and enhanced DeepMotif on every experiment they cover; right: the four
-    methods on the experiments with sequences. Open bars: the paper (out of 422).
+    One panel per coverage the table holds: DeepResolve and enhanced DeepMotif on every
+    published model they cover; the four methods on the experiments with sequences; the four
+    methods on the ChIP-seq experiments. Open bars: the paper (out of 422).
     Returns the matplotlib Figure.
     """
     import matplotlib.pyplot as plt
@@ -313,8 +419,13 @@ def plot_comparison(table: pd.DataFrame):
     panels = [
         (ALL, [DEEPRESOLVE, ENHANCED_DEEPMOTIF], "every experiment the method ran on"),
         (SHARED, list(METHODS), "experiments with sequences"),
+        (CHIPSEQ, list(METHODS), "ChIP-seq experiments"),
     ]
-    figure, axes = plt.subplots(1, 2, figsize=(13, 4.6), sharey=True)
+    panels = [p for p in panels if (known["coverage"] == p[0]).any()] or panels[:2]
+    figure, axes = plt.subplots(
+        1, len(panels), figsize=(6.5 * len(panels), 4.6), sharey=True, squeeze=False
+    )
+    axes = axes[0]
     for axis, (coverage, methods, title) in zip(axes, panels, strict=True):
         present = [
             m for m in methods if _row(known, m, "ours", coverage, THRESHOLDS[0]) is not None

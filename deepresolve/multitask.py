@@ -43,24 +43,23 @@ Shapes: ``X: (N, L, 4)`` one-hot A, C, G, T; ``labels: (N, E)`` int8 in {-1, 0, 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import keras
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
-from deepresolve.chipseq import TEST, TRAIN, VALIDATION
+from deepresolve.chipseq_parts import PART_NAMES, TEST, TRAIN, VALIDATION, PartStore
 from deepresolve.deepsea import build_deepsea
-from deepresolve.files import atomic_write, read_npz
 from deepresolve.sequences import one_hot
 from deepresolve.shuffle import dinucleotide_shuffle
 from deepresolve.training import (
+    MISSING,
     EpochLog,
     TrainingResult,
     batches,
+    per_class_auc,
     predict,
     seed_everything,
     shuffled_batches,
@@ -69,8 +68,6 @@ from deepresolve.training import (
 
 log = logging.getLogger(__name__)
 
-MISSING = -1
-PART_NAMES = {TRAIN: "train", VALIDATION: "validation", TEST: "test"}
 #: Keyword arguments of :func:`deepresolve.deepsea.build_deepsea` for 101 bp inputs.
 ARCHITECTURE = {
     "conv_filters": (64, 96, 128),
@@ -178,7 +175,7 @@ def experiment_parts(
 
 
 @dataclass
-class MultitaskData:
+class MultitaskData(PartStore):
     """Sequences of several experiments with per-experiment labels (module docstring).
 
     Attributes
@@ -207,20 +204,6 @@ class MultitaskData:
             table[f"{part}_peaks"] = (labels == 1).sum(axis=0)
             table[f"{part}_negatives"] = (labels == 0).sum(axis=0)
         return pd.DataFrame(table, index=pd.Index(self.names, name="experiment"))
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Write ``.npz`` atomically."""
-        with atomic_write(path, "wb") as stream:
-            np.savez_compressed(
-                stream, names=np.array(self.names), X=self.X, labels=self.labels, part=self.part
-            )
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> MultitaskData:
-        """Read a file of :meth:`save`; a truncated or corrupt one raises
-        :class:`deepresolve.files.UnreadableFileError`."""
-        data = read_npz(path, ["names", "X", "labels", "part"])
-        return cls(data["names"].tolist(), data["X"], data["labels"], data["part"])
 
 
 def assemble(tables: Mapping[str, pd.DataFrame]) -> MultitaskData:
@@ -286,19 +269,6 @@ def masked_binary_crossentropy(y_true, logits):
     # the stable form of -y log s(x) - (1 - y) log(1 - s(x))
     loss = ops.maximum(logits, 0.0) - logits * target + ops.log1p(ops.exp(-ops.abs(logits)))
     return ops.sum(loss * labelled) / ops.maximum(ops.sum(labelled), 1.0)
-
-
-def masked_auc(labels: np.ndarray, scores: np.ndarray) -> list[float]:
-    """ROC AUC of every output over its labelled rows: ``labels, scores: (N, E)`` -> E floats
-    (NaN where an output's labelled rows hold one class only)."""
-    aucs = []
-    for e in range(labels.shape[1]):
-        labelled = labels[:, e] != MISSING
-        y = labels[labelled, e]
-        aucs.append(
-            float(roc_auc_score(y, scores[labelled, e])) if len(np.unique(y)) == 2 else np.nan
-        )
-    return aucs
 
 
 #: Keys of a training's ``metrics`` that tell how it ended (:func:`train_multitask`).
@@ -386,7 +356,7 @@ def train_multitask(
         shuffle=False,  # shuffled_batches draws a new permutation every epoch
         verbose=0,
         callbacks=[
-            EpochLog(x[validation], data.labels[validation], max_epochs, auc=masked_auc),
+            EpochLog(x[validation], data.labels[validation], max_epochs),
             early_stopping,
         ],
     )
@@ -397,7 +367,7 @@ def train_multitask(
     )
     scores = predict(model, x[test])
     labels = data.labels[test]
-    aucs = masked_auc(labels, scores)
+    aucs = per_class_auc(labels, scores)
     metrics = {
         "test_auc": dict(zip(data.names, aucs, strict=True)),
         "test_peaks": dict(zip(data.names, (labels == 1).sum(axis=0).tolist(), strict=True)),

@@ -230,7 +230,7 @@ def table1_headline(records: Records, record: str, meme_record: str) -> str:
     """README's Table 1: per method and source, top1/top3/top5 at p < 0.5 / p < 0.05, with the
     paper's row; DeepResolve with memelite and with MEME, the four methods where covered."""
     rows = records.table(record, "table1_rows", "rows")
-    methods = records.table(record, "table1_four_methods", "methods")
+    methods = records.table(record, "table1_methods", "methods")
     lines = []
 
     def add(label, n, by_threshold, paper):
@@ -436,9 +436,9 @@ def protocol_gaps(table: pd.DataFrame, matching: pd.DataFrame) -> list[str]:
 def four_methods(records: Records, record: str) -> str:
     """Table 1's four methods (paper's statistic and strict, per coverage), the claims, and how
     eDM's ascents ended."""
-    methods = records.table(record, "table1_four_methods", "methods")
-    claims = records.table(record, "table1_four_methods", "claims")
-    edm = records.table(record, "table1_four_methods", "edm_runs").iloc[0]
+    methods = records.table(record, "table1_methods", "methods")
+    claims = records.table(record, "table1_methods", "claims")
+    edm = records.table(record, "table1_methods", "edm_runs").iloc[0]
     shown = claims[
         ["claim", "ground", "n_experiments", "k", "threshold", "deepresolve", "other", "required"]
     ].assign(passed=claims["passed"].map(lambda v: "passed" if str(v) == "True" else "failed"))
@@ -451,7 +451,7 @@ def four_methods(records: Records, record: str) -> str:
         + f"\n\nEnhanced DeepMotif's ascents: in {edm['best_score_at_most_0']} of "
         f"{edm['n_models']} models the best of the runs still has a class score <= 0, and "
         f"{edm['some_run_not_converged']} have a run that stopped at `max_steps`.\n\n"
-        + source_line(records, record, "table1_four_methods", "methods")
+        + source_line(records, record, "table1_methods", "methods")
     )
 
 
@@ -465,7 +465,7 @@ def _p_value(value) -> str:
 def sequence_experiments(records: Records, record: str) -> str:
     """The experiments with bound sequences (Grad-CAM and gradient x input run on these): where
     the sequences come from, the positives used, the model's AUC, and each method's top-1 p."""
-    table = records.table(record, "table1_four_methods", "sequence_experiments")
+    table = records.table(record, "table1_methods", "sequence_experiments")
     prefix = "top1_known_p "
     methods = [c.removeprefix(prefix) for c in table.columns if c.startswith(prefix)]
     shown = pd.DataFrame(
@@ -486,7 +486,7 @@ def sequence_experiments(records: Records, record: str) -> str:
     return (
         markdown_text(shown, format_cell=str)
         + "\n\n"
-        + source_line(records, record, "table1_four_methods", "sequence_experiments")
+        + source_line(records, record, "table1_methods", "sequence_experiments")
     )
 
 

@@ -48,11 +48,6 @@ XOR_PATTERNS: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
 }
 
 
-def combination_name(patterns: Sequence[str]) -> str:
-    """``[]`` -> ``"neither"``; ``["A", "B"]`` -> ``"A + B"``."""
-    return " + ".join(patterns) if len(patterns) else "neither"
-
-
 def constructed_sequences(
     patterns: Sequence[str],
     all_patterns: Sequence[str],

@@ -8,7 +8,9 @@ under ``docs/results/<name>/`` is what README.md and docs/*.md render their numb
 machine, the date and the run's wall time.
 
 The builders (:data:`ANALYSES`) turn one analysis's result files into tables; they only select
-and summarise, so every number in a record is a number of a result file.
+and summarise, so every number in a record is a number of a result file. Each takes the results
+folder and the config's four-method folder (``results/table1/methods/<run_name>``, rule
+``table1_methods``).
 """
 
 from __future__ import annotations
@@ -196,7 +198,7 @@ def read_record(path: str | Path) -> tuple[pd.DataFrame, dict[str, str]]:
 # --- builders: one analysis's result files -> record tables ---------------------------------
 
 
-def synthetic_tables(results: Path) -> dict[str, pd.DataFrame]:
+def synthetic_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
     """``claims`` (each claim as k of n networks) and ``networks`` (one row per network)."""
     return {
         "claims": read_tsv(results / "synthetic/claims.tsv"),
@@ -204,12 +206,12 @@ def synthetic_tables(results: Path) -> dict[str, pd.DataFrame]:
     }
 
 
-def table1_rows_tables(results: Path) -> dict[str, pd.DataFrame]:
+def table1_rows_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
     """``rows``: Table 1 in long form (method, source, statistic, threshold, top-k counts)."""
     return {"rows": read_tsv(results / "table1/table1.tsv")}
 
 
-def table1_authors_oniv_tables(results: Path) -> dict[str, pd.DataFrame]:
+def table1_authors_oniv_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
     """``authors_oniv``: agreement of our ONIVs with the authors' released ones, summarised."""
     agreement = read_tsv(results / "table1/authors_oniv_agreement.tsv")
     summary = {
@@ -222,19 +224,19 @@ def table1_authors_oniv_tables(results: Path) -> dict[str, pd.DataFrame]:
     return {"authors_oniv": pd.DataFrame([summary])}
 
 
-def table1_lambda_curve_tables(results: Path) -> dict[str, pd.DataFrame]:
+def table1_lambda_curve_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
     """``lambda_curve``: per lambda, agreement with the authors' ONIVs and every Table 1 cell."""
     return {"lambda_curve": read_tsv(results / "table1/lambda_curve.tsv")}
 
 
-def table1_four_methods_tables(results: Path) -> dict[str, pd.DataFrame]:
+def table1_methods_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
     """``methods`` (the four-method table), ``claims``, ``sequence_experiments`` and ``edm_runs``
     (how eDM's ascents ended: models whose best class score is <= 0, models with a run that
     stopped at ``max_steps`` rather than by patience)."""
     return {
-        "methods": read_tsv(results / "table1/methods_table.tsv"),
-        "claims": read_tsv(results / "table1/claims.tsv"),
-        "sequence_experiments": read_tsv(results / "table1/sequence_experiments.tsv"),
+        "methods": read_tsv(methods / "table.tsv"),
+        "claims": read_tsv(methods / "claims.tsv"),
+        "sequence_experiments": read_tsv(methods / "sequence_experiments.tsv"),
         "edm_runs": deepmotif_run_endings(results / "table1/deepmotif"),
     }
 
@@ -257,19 +259,19 @@ def deepmotif_run_endings(folder: Path) -> pd.DataFrame:
     )
 
 
-def table1_protocol_tables(results: Path) -> dict[str, pd.DataFrame]:
+def table1_protocol_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
     """``matching`` (the six DeepResolve cells per matching choice and ranking), ``protocol``
     (README's Table 1: per method the paper's, the authors'-protocol and our default rows) and
     ``authors_edm_runs`` (how the authors' DM.py ascents ended: models whose best class score
     is <= 0, models with a run still going at max_steps)."""
     return {
         "matching": read_tsv(results / "table1/matching.tsv"),
-        "protocol": read_tsv(results / "table1/protocol_rows.tsv"),
+        "protocol": read_tsv(methods / "protocol_rows.tsv"),
         "authors_edm_runs": deepmotif_run_endings(results / "table1/authors_deepmotif"),
     }
 
 
-def multitask_tables(results: Path) -> dict[str, pd.DataFrame]:
+def multitask_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
     """``claims`` (the pre-stated check per seed and method), ``auc`` (test AUC per seed and
     class) and ``training`` (how each seed's training ended)."""
     folder = results / "multitask"
@@ -281,12 +283,12 @@ def multitask_tables(results: Path) -> dict[str, pd.DataFrame]:
 
 
 #: analysis -> (builder, benchmark folders under benchmarks/results whose jobs time the run)
-ANALYSES: dict[str, tuple[Callable[[Path], dict[str, pd.DataFrame]], tuple[str, ...]]] = {
+ANALYSES: dict[str, tuple[Callable[[Path, Path], dict[str, pd.DataFrame]], tuple[str, ...]]] = {
     "synthetic": (synthetic_tables, ("synthetic",)),
     "table1_rows": (table1_rows_tables, ("table1/batch", "table1/download", "table1/tomtom_meme")),
     "table1_authors_oniv": (table1_authors_oniv_tables, ()),
     "table1_lambda_curve": (table1_lambda_curve_tables, ("table1/lambda_curve",)),
-    "table1_four_methods": (table1_four_methods_tables, ("table1/deepmotif", "table1/gradients")),
+    "table1_methods": (table1_methods_tables, ("table1/deepmotif", "table1/gradients")),
     "table1_protocol": (
         table1_protocol_tables,
         ("table1/matching", "table1/authors_deepmotif", "table1/lambda_curve"),

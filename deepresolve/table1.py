@@ -253,6 +253,7 @@ def to_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> 
 #: coverages of the four-method table (deepresolve.method_comparison.comparison_table)
 COVERAGE_ALL = "all"  # every experiment the method ran on
 COVERAGE_SHARED = "with sequences"  # the experiments all four methods ran on
+COVERAGE_CHIPSEQ = "chipseq"  # the ChIP-seq experiments (chipseq.experiments)
 
 
 def methods_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None) -> str:
@@ -261,6 +262,7 @@ def methods_markdown(table: pd.DataFrame, notes: Mapping[str, str] | None = None
     titles = {
         COVERAGE_ALL: "every experiment a method ran on",
         COVERAGE_SHARED: "the experiments with sequences",
+        COVERAGE_CHIPSEQ: "the ChIP-seq experiments (chipseq.experiments, their own sequences)",
     }
     lines = []
     for coverage, title in titles.items():

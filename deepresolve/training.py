@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import keras
@@ -85,23 +84,58 @@ def predict(model: keras.Model, x: np.ndarray, batch_size: int = 1024) -> np.nda
     return model.predict(batches(np.asarray(x, dtype=np.float32), batch_size=batch_size), verbose=0)
 
 
-def per_class_auc(y_true: np.ndarray, scores: np.ndarray) -> list[float]:
-    """ROC AUC of every class: ``y_true, scores: (N, C)`` -> list of C floats (NaN when a
-    class has only one label value in ``y_true``)."""
+#: Label of an entry that was not measured (the multi-task model: one experiment's sequences
+#: are unlabelled for the other experiments); left out of every AUC and of the loss.
+MISSING = -1
+#: Why an AUC is undefined: the ``null_reason`` JSON writers give its null
+#: (:func:`deepresolve.files.write_json`).
+AUC_UNDEFINED = "AUC undefined: the class's labelled rows hold one label value only"
+
+
+def per_class_auc(labels: np.ndarray, scores: np.ndarray) -> list[float]:
+    """ROC AUC of every class over its labelled rows: the package's one AUC.
+
+    Parameters
+    ----------
+    labels : array, shape=(N, C) or (N,)
+        1 = positive, 0 = negative, :data:`MISSING` (-1) = not measured, left out of that
+        class's AUC. A 1-D array is one class.
+    scores : array, shape=(N, C) or (N,)
+        The model's outputs (logits or probabilities: the AUC depends on their order only).
+
+    Returns
+    -------
+    list of C float
+        One rule for a class whose labelled rows hold one label value only (all bound, all
+        unbound, or none labelled): its AUC is undefined and given as NaN, never an error, so a
+        run with such a class still reports the others; JSON writers turn it into ``null`` with
+        :data:`AUC_UNDEFINED` as the reason (:func:`deepresolve.files.write_json`, as issue 21
+        decided: bare NaN is not JSON).
+    """
+    labels = np.asarray(labels).reshape(len(labels), -1)
+    scores = np.asarray(scores).reshape(len(labels), -1)
     aucs = []
-    for c in range(y_true.shape[1]):
-        if len(np.unique(y_true[:, c])) < 2:
+    for c in range(labels.shape[1]):
+        labelled = labels[:, c] != MISSING
+        y = labels[labelled, c]
+        if len(np.unique(y)) < 2:
             aucs.append(float("nan"))
         else:
-            aucs.append(float(roc_auc_score(y_true[:, c], scores[:, c])))
+            aucs.append(float(roc_auc_score(y, scores[labelled, c])))
     return aucs
+
+
+def model_auc(model: keras.Model, x: np.ndarray, labels: np.ndarray) -> float:
+    """ROC AUC of a one-output model on ``x: (N, L, 4)`` against ``labels: (N,)`` (the rule of
+    :func:`per_class_auc`: NaN when ``labels`` hold one value only); the model runs through
+    :func:`predict`."""
+    return per_class_auc(np.asarray(labels)[:, None], predict(model, x)[:, :1])[0]
 
 
 class EpochLog(keras.callbacks.Callback):
     """One log line per epoch with the losses and the validation AUC of every class.
 
-    ``auc(labels, scores) -> list of float`` computes the per-class AUCs (default
-    :func:`per_class_auc`; the multi-task model passes its masked AUC).
+    The AUCs are :func:`per_class_auc`'s (which leaves out :data:`MISSING` labels).
     """
 
     def __init__(
@@ -109,18 +143,16 @@ class EpochLog(keras.callbacks.Callback):
         x_validation: np.ndarray,
         y_validation: np.ndarray,
         max_epochs: int,
-        auc: Callable[[np.ndarray, np.ndarray], list[float]] = per_class_auc,
     ):
         super().__init__()
         self.x_validation = x_validation
         self.y_validation = y_validation
         self.max_epochs = max_epochs
-        self.auc = auc
         self.started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
-        aucs = self.auc(self.y_validation, predict(self.model, self.x_validation))
+        aucs = per_class_auc(self.y_validation, predict(self.model, self.x_validation))
         logs["val_mean_auc"] = float(np.nanmean(aucs))
         log.info(
             "epoch %d/%d: loss %.4f, val_loss %.4f, val AUC %s (%.0f s)",

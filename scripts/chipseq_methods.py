@@ -1,23 +1,21 @@
-"""Snakemake script of rule `chipseq_methods`: the four methods of Table 1 on one model."""
+"""Snakemake script of rule `chipseq_methods`: the four methods of Table 1 on one ChIP-seq
+experiment's model (their table: rule `table1_methods`)."""
 
 import json
 import logging
 
-from deepresolve.chipseq import (
-    TEST,
-    ExperimentSequences,
-    check_test_auc,
-    compare_methods,
-    held_out_auc,
-)
+from deepresolve.chipseq import check_test_auc
+from deepresolve.chipseq_parts import TEST, ExperimentSequences
 from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write, made_by
+from deepresolve.files import atomic_write, made_by, write_json
 from deepresolve.fim import fim_options
 from deepresolve.keras1 import load_keras1_model
 from deepresolve.logs import setup_logging
+from deepresolve.method_comparison import compare_methods
 from deepresolve.models import load_model
 from deepresolve.motifs import write_meme
 from deepresolve.tf_models import read_motif_collection
+from deepresolve.training import AUC_UNDEFINED, model_auc
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)
@@ -33,7 +31,8 @@ with made_by("chipseq_sequences"):
     sequences = ExperimentSequences.load(snakemake.input.sequences)
 with made_by("chipseq_known_motifs"):
     motifs = read_motif_collection(snakemake.input.motifs)
-auc = held_out_auc(model, sequences)
+test = sequences.part == TEST
+auc = model_auc(model, sequences.X[test], sequences.labels[test])
 log.info("%s: test AUC %.4f", experiment, auc)
 evaluation = {
     "experiment": experiment,
@@ -52,7 +51,7 @@ if excluded:
         json.dump(evaluation | {"test_auc": None, "excluded": excluded}, handle, indent=2)
     raise SystemExit(0)
 
-params, methods = snakemake.params.fim, snakemake.params.methods
+params = snakemake.params.fim
 ranked, edm_pwms = compare_methods(
     experiment,
     model,
@@ -60,11 +59,10 @@ ranked, edm_pwms = compare_methods(
     motifs,
     fim_options=fim_options(params),
     oniv_mode=params["oniv_mode"],
-    n_sequences=methods["n_sequences"],
-    deepmotif_options={"n_runs": methods["deepmotif_runs"]},
+    n_sequences=snakemake.params.n_sequences,
+    deepmotif_options=snakemake.params.deepmotif,
     seed=snakemake.params.seed,
 )
 ranked.to_csv(snakemake.output.ranked, sep="\t", index=False)
 write_meme(snakemake.output.deepmotif, edm_pwms, [f"edm_{i}" for i in range(len(edm_pwms))])
-with atomic_write(snakemake.output.evaluation) as handle:
-    json.dump(evaluation, handle, indent=2, allow_nan=False)
+write_json(snakemake.output.evaluation, evaluation, null_reason=AUC_UNDEFINED)

@@ -3,10 +3,10 @@
 et al. test sequences (for a machine with internet; plain CLI, not a Snakemake script)::
 
     python scripts/make_chipseq_config.py [--out config/chipseq_all.yaml] [--parts test]
-    snakemake results/table1/methods.md --configfile config/chipseq_all.yaml --profile ...
+    snakemake table1_methods --configfile config/chipseq_all.yaml --profile ...
 
 ``--form table1_methods`` writes the same experiments as ``table1_methods.sequences`` instead
-(their test file each), for rule ``table1_four_methods`` together with config/table1.yaml; its
+(their test file each), for rule ``table1_methods`` together with config/table1.yaml; its
 default output is config/table1_methods_all.yaml, so the two forms never overwrite each other.
 
 The Zeng files of most experiments have no checksum in ``config/zeng_motif_discovery.sha256``

@@ -5,7 +5,7 @@ import logging
 
 import pandas as pd
 
-from deepresolve.chipseq import TEST, ExperimentSequences
+from deepresolve.chipseq_parts import TEST, ExperimentSequences
 from deepresolve.deepbind import read_deepbind
 from deepresolve.device import configure_tensorflow
 from deepresolve.files import atomic_write, made_by

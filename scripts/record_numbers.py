@@ -15,7 +15,7 @@ from deepresolve.record import (
 setup_logging(snakemake.log[0])
 analysis = snakemake.wildcards.analysis
 build, benchmark_folders = ANALYSES[analysis]
-tables = build(Path("results"))
+tables = build(Path("results"), Path(snakemake.params.methods_folder))
 header = provenance(
     snakemake.params.config_files,
     run_timing(benchmark_files(Path("benchmarks/results"), benchmark_folders)),

@@ -2,21 +2,20 @@
 TF model with its experiment's bound sequences, the filters ranked by each and matched through
 DeepResolve's TOMTOM tables of the same filters; the model's AUC on its labelled sequences."""
 
-import json
 import logging
 
 from deepresolve.attribution import gradient_filter_scores
 from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write, made_by, read_tsv
+from deepresolve.files import atomic_write, made_by, read_tsv, write_json
 from deepresolve.keras1 import load_keras1_model
 from deepresolve.logs import setup_logging
 from deepresolve.method_comparison import (
     SEQUENCE_COLUMNS,
     experiment_sequences,
     filter_ranked,
-    model_auc,
 )
 from deepresolve.tf_models import read_motif_collection
+from deepresolve.training import AUC_UNDEFINED, model_auc
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)
@@ -77,5 +76,5 @@ values = (
     snakemake.params.seed,
 )
 summary = dict(zip(SEQUENCE_COLUMNS, values, strict=True))
-with atomic_write(snakemake.output.summary) as handle:
-    json.dump(summary, handle, indent=2)
+# an AUC undefined (one label among the sequences) is written as null with the reason
+write_json(snakemake.output.summary, summary, null_reason=AUC_UNDEFINED)

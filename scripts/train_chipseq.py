@@ -2,7 +2,8 @@
 
 import json
 
-from deepresolve.chipseq import PRESETS, ExperimentSequences, check_test_auc
+from deepresolve.chipseq import PRESETS, check_test_auc
+from deepresolve.chipseq_parts import ExperimentSequences
 from deepresolve.device import configure_tensorflow
 from deepresolve.files import atomic_write, made_by
 from deepresolve.logs import setup_logging

@@ -356,3 +356,24 @@ def test_authors_deepmotif_many_equals_each_model_alone():
         np.testing.assert_array_equal(result.steps, alone.steps)
     with pytest.raises(ValueError, match=r"n_best \(5\) must be between 1 and n_random \+ 1 \(4\)"):
         authors_deepmotif_many(models, n_random=3, n_best=5)
+
+
+def test_deepmotif_entry_points_share_one_settings_object():
+    """DeepMotifSettings states eDM's defaults once: neither entry point has its own, both run
+    with a settings object plus overrides, and an unknown setting is refused by name."""
+    import inspect
+
+    from deepresolve.attribution import DeepMotifSettings
+
+    for entry in (enhanced_deepmotif, enhanced_deepmotif_many):
+        names = set(inspect.signature(entry).parameters)
+        assert not names & {"n_runs", "n_best", "l2", "init_scale", "max_steps", "seed"}
+    model = motif_model("GATTACA")
+    settings = DeepMotifSettings(n_runs=4, n_best=2, max_steps=60, seed=1)
+    alone = enhanced_deepmotif(model, settings=settings, learning_rate=0.5)
+    (batched,) = enhanced_deepmotif_many([model], settings=settings, learning_rate=0.5)
+    assert alone.params == batched.params and alone.params["learning_rate"] == 0.5
+    assert alone.params["n_runs"] == 4 and alone.pwms.shape[0] == 2
+    np.testing.assert_array_equal(alone.pwms, batched.pwms)
+    with pytest.raises(TypeError, match="n_run"):
+        enhanced_deepmotif(model, n_run=3)

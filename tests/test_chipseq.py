@@ -1,18 +1,15 @@
-"""ChIP-seq experiments (deepresolve.chipseq): parts, storage, the four methods on one model."""
+"""ChIP-seq experiments (deepresolve.chipseq, deepresolve.chipseq_parts): parts, storage."""
 
 import numpy as np
 import pytest
 
-from deepresolve.chipseq import (
-    PRESETS,
+from deepresolve.chipseq import PRESETS, tf_motif_rows
+from deepresolve.chipseq_parts import (
     TEST,
     TRAIN,
     VALIDATION,
     ExperimentSequences,
     assign_parts,
-    compare_methods,
-    held_out_auc,
-    tf_motif_rows,
 )
 from deepresolve.models import build_cnn
 from deepresolve.zeng import ZengSequences
@@ -101,45 +98,3 @@ def test_unknown_tf_is_named():
     assert rows.loc[0, "tf"] == "CTCF" and "MA0139.2" in rows.loc[0, "jaspar_ids"]
     with pytest.raises(ValueError, match="TF 'NOTATF' has no matrix"):
         tf_motif_rows({"x": "NOTATF"}, fetch_motifs(), "JASPAR2026")
-
-
-@pytest.mark.shared_data("zeng-motif-discovery", "published-422tf-models")
-def test_four_methods_on_the_published_ctcf_model(shared_data):
-    """All four methods on the Dnd41 CTCF model with its own test sequences: every method's
-    first filter (eDM: first PWM) matches CTCF, and the model's test AUC is the published one."""
-    from deepresolve.jaspar import fetch_motifs
-    from deepresolve.keras1 import load_keras1_model
-    from deepresolve.tf_models import build_motif_collection
-    from deepresolve.zeng import read_zeng
-
-    data = shared_data
-    experiment = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
-    model = load_keras1_model(data / "published-422tf-models" / experiment)
-    zeng = read_zeng(data / "zeng-motif-discovery" / experiment / "test.data")
-    seqs = assign_parts({"test": zeng}, validation_fraction=0.1, test_fraction=0.2, seed=0)
-    assert held_out_auc(model, seqs) > 0.85
-    motifs = fetch_motifs()
-    collection = build_motif_collection(
-        tf_motif_rows({experiment: "CTCF"}, motifs, "JASPAR2026"), [experiment], "primary", motifs
-    )
-    ranked, edm = compare_methods(
-        experiment,
-        model,
-        seqs,
-        collection,
-        fim_options={"n_runs": 5},
-        n_sequences=300,
-        deepmotif_options={"n_runs": 20},
-        seed=0,
-    )
-    assert edm.shape == (5, 25, 4)
-    counts = ranked.groupby("method").size().to_dict()
-    assert counts == {
-        "DeepResolve": 16,
-        "Grad-CAM": 16,
-        "gradient x input": 16,
-        "enhanced DeepMotif": 5,
-    }
-    first = ranked[ranked["rank"] == 1].set_index("method")
-    assert (first["known_p"] < 0.05).all(), first[["filter", "known_p"]]
-    assert first.loc["DeepResolve", "tf_is_best_jaspar"]

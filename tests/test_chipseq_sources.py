@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from deepresolve.chipseq import check_test_auc, split_excluded
+from deepresolve.chipseq import check_test_auc
 from deepresolve.chipseq_config import experiment_inputs, experiment_problems
 from deepresolve.chipseq_parts import (
     TEST,
@@ -23,6 +23,7 @@ from deepresolve.chipseq_parts import (
     with_shuffled_negatives,
 )
 from deepresolve.download import read_checksums
+from deepresolve.method_comparison import split_excluded
 from deepresolve.sequences import decode
 from deepresolve.shuffle import dinucleotide_counts
 from deepresolve.tf_names import TF_ALIASES, jaspar_symbols, resolve_tf

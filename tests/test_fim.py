@@ -199,3 +199,23 @@ def test_ascend_drops_finished_groups_without_changing_any_row(caplog):
     np.testing.assert_allclose(dropped["best_h"], 1.0, atol=1e-2)
     with pytest.raises(ValueError, match="group_size 3 does not divide the 8 rows"):
         ascend(grouped, starts, params, str, group_size=3)
+
+
+def test_single_and_batched_entry_points_share_one_settings_object(linear):
+    """FimSettings states the defaults once: neither entry point has its own, a settings
+    object with overrides is what both run with, and an unknown setting is refused by name."""
+    import inspect
+
+    from deepresolve.fim import FimSettings, feature_importance_maps_many
+
+    for entry in (feature_importance_maps, feature_importance_maps_many):
+        names = set(inspect.signature(entry).parameters)
+        assert not names & {"n_runs", "l2", "learning_rate", "patience", "max_steps", "seed"}
+    model, _, _ = linear
+    settings = FimSettings(n_runs=2, l2=0.5, max_steps=40, seed=4)
+    alone = feature_importance_maps(model, "h", settings=settings, learning_rate=0.2)
+    (batched,) = feature_importance_maps_many([model], "h", settings=settings, learning_rate=0.2)
+    assert alone.params == batched.params == {**settings.params(), "learning_rate": 0.2}
+    np.testing.assert_allclose(alone.fims, batched.fims, atol=1e-6)
+    with pytest.raises(TypeError, match="n_run"):
+        feature_importance_maps(model, "h", n_run=3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 
 import numpy as np
 import pandas as pd
@@ -16,13 +17,14 @@ from deepresolve.attribution import (
 )
 from deepresolve.method_comparison import (
     ALL,
+    CHIPSEQ,
     CLAIM_COLUMNS,
     DEEPRESOLVE,
+    METHODS,
     SHARED,
     check_claims,
     comparison_table,
     experiment_sequences,
-    model_auc,
     plot_comparison,
 )
 from deepresolve.table1 import PAPER_TABLE1, experiment_detail, methods_markdown
@@ -160,6 +162,7 @@ def test_experiment_sequences_errors(tmp_path):
 @pytest.mark.shared_data("deepbind-encode", "published-422tf-models")
 def test_published_rest_model_separates_its_deepbind_test_set(shared_data):
     from deepresolve.keras1 import load_keras1_model
+    from deepresolve.training import model_auc
 
     data = shared_data
     X, labels = experiment_sequences(
@@ -169,8 +172,8 @@ def test_published_rest_model_separates_its_deepbind_test_set(shared_data):
     model = load_keras1_model(data / "published-422tf-models" / REST, name=REST)
     # mapping.tsv of the shared data: 0.9645
     assert model_auc(model, X, labels) == pytest.approx(0.9645, abs=0.002)
-    with pytest.raises(ValueError, match="needs bound and unbound sequences"):
-        model_auc(model, X[labels == 1], labels[labels == 1])
+    # bound sequences only: no AUC (NaN, written as null with a reason), not an error
+    assert np.isnan(model_auc(model, X[labels == 1], labels[labels == 1]))
 
 
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
@@ -178,19 +181,34 @@ MAX = "wgEncodeAwgTfbsSydhH1hescMaxUcdUniPk"
 
 
 @pytest.mark.shared_data(
-    "published-422tf-models", "deepresolve-statistics", "zeng-motif-discovery", "deepbind-encode"
+    "published-422tf-models",
+    "deepresolve-statistics",
+    "zeng-motif-discovery",
+    "deepbind-encode",
+    "chipseq-example",
 )
 @pytest.mark.workflow
-def test_four_methods_workflow_on_three_published_models(shared_data, tmp_path):
-    """Rule table1_four_methods end to end: DeepResolve and eDM on three models, Grad-CAM and
-    gradient x input on the two with sequences (a Zeng file, a DeepBind file)."""
+def test_four_methods_workflow_on_published_models_and_chipseq_experiments(shared_data, tmp_path):
+    """Rule table1_methods end to end, one table: DeepResolve and eDM on three published models,
+    Grad-CAM and gradient x input on the two with sequences (a Zeng file, a DeepBind file); all
+    four on two ChIP-seq experiments (a CNN trained here on the CTCF example, its training
+    files given by URL and checksum and taken from the mirror; a published model on its own
+    Zeng test file). Then a config with other experiments writes its own table and reruns no
+    job of the first; the first again has nothing to do (issue 21)."""
+    import hashlib
+    import json
+
+    from deepresolve.config import experiment_set_name
+
     from .workflow_helpers import run_workflow
 
-    settings = tmp_path / "four.yaml"
-    settings.write_text(
-        f"""
+    example = shared_data / "chipseq-example"
+    # the training files by URL (an address nothing answers here), found in the mirror folder
+    url = "http://127.0.0.1:9/Keras-genomics/example"
+    sha = hashlib.sha256((example / "test.fa").read_bytes()).hexdigest()
+    settings = f"""
 table1:
-  experiments: [{CTCF}, {REST}, {MAX}]
+  experiments: EXPERIMENTS
   models_mirror: {shared_data / "published-422tf-models"}
   authors_oniv: {{mirror: {shared_data / "deepresolve-statistics"}}}
   fim: {{n_runs: 4}}
@@ -203,20 +221,46 @@ table1_methods:
   sequences:
     {CTCF}: {{source: zeng, part: test}}
     {REST}: {{source: deepbind, name: {REST_DEEPBIND}}}
+"""
+    chipseq = f"""
 chipseq:
   zeng_mirror: {shared_data / "zeng-motif-discovery"}
   deepbind_mirror: {shared_data / "deepbind-encode"}
+  experiments:
+    {CTCF}: {{source: zeng, parts: [test], model: published}}
 """
+    trained = f"""
+    ctcf_example:
+      source: fasta
+      tf: CTCF
+      model: trained
+      mirror: {example}
+      train: {{fasta: {url}/test.fa, fasta_sha256: {sha}, targets: {url}/test.target}}
+      validation: {{fasta: {example / "valid.fa"}, targets: {example / "valid.target"}}}
+"""
+    first = tmp_path / "first.yaml"
+    first.write_text(
+        settings.replace("EXPERIMENTS", f"[{CTCF}, {REST}, {MAX}]") + chipseq + trained
     )
     workdir = tmp_path / "run"
-    done = run_workflow(workdir, str(settings), targets=("table1_four_methods",))
+    done = run_workflow(workdir, str(first), targets=("table1_methods",))
     assert done.returncode == 0, done.stderr[-5000:]
-    results = workdir / "results/table1"
-    table = pd.read_csv(results / "methods_table.tsv", sep="\t")
+    # run_name null: the folder is named by the set of experiments
+    name = experiment_set_name(
+        {
+            "table1.experiments": [CTCF, REST, MAX],
+            "table1_methods.sequences": [CTCF, REST],
+            "chipseq.experiments": [CTCF, "ctcf_example"],
+        }
+    )
+    results = workdir / "results/table1/methods" / name
+    table = pd.read_csv(results / "table.tsv", sep="\t")
     ours = table[(table["source"] == "ours") & (table["statistic"] == "known")]
     n = ours.groupby(["method", "coverage"])["n_experiments"].first().to_dict()
     assert n[(DEEPRESOLVE, ALL)] == n[(ENHANCED_DEEPMOTIF, ALL)] == 3
     assert n[(DEEPRESOLVE, SHARED)] == n[(GRAD_CAM, SHARED)] == n[(GRADIENT_X_INPUT, ALL)] == 2
+    assert n[(AUTHORS_DEEPMOTIF, ALL)] == 3
+    assert {m: n[(m, CHIPSEQ)] for m in METHODS} == dict.fromkeys(METHODS, 2)
     sequences = pd.read_csv(results / "sequence_experiments.tsv", sep="\t")
     sequences = sequences.set_index("experiment")
     assert sequences.loc[REST, "auc"] == pytest.approx(0.9645, abs=0.002)  # mapping.tsv
@@ -226,10 +270,23 @@ chipseq:
     assert sequences.loc[CTCF, f"top1_known_p {GRAD_CAM}"] < 0.05
     claims = pd.read_csv(results / "claims.tsv", sep="\t")
     assert len(claims) == 10 and set(claims["passed"].astype(str)) <= {"True", "False"}
-    assert_png_drawn(results / "methods_comparison.png", min_size=(600, 300))
-    assert (
-        "## Coverage: the experiments with sequences" in (results / "methods_table.md").read_text()
-    )
+    assert_png_drawn(results / "figure.png", min_size=(900, 300))
+    markdown = (results / "table.md").read_text()
+    assert "## Coverage: the experiments with sequences" in markdown
+    assert "## Coverage: the ChIP-seq experiments" in markdown
+    assert "ctcf_example (trained model, test AUC" in markdown
+    # the trained CNN: test AUC >= 0.9, its top DeepResolve filter is JASPAR's CTCF
+    fetched = workdir / "resources/chipseq/ctcf_example/train.fasta"
+    assert fetched.read_bytes() == (example / "test.fa").read_bytes()
+    metrics = json.loads((workdir / "results/chipseq/ctcf_example/metrics.json").read_text())
+    assert metrics["test_auc"]["bound"] >= 0.9, metrics
+    ranked = pd.read_csv(workdir / "results/chipseq/ctcf_example/methods_ranked.tsv", sep="\t")
+    top = ranked[(ranked["method"] == DEEPRESOLVE) & (ranked["rank"] == 1)].iloc[0]
+    assert top["jaspar_name"] == "CTCF" and top["tf_is_best_jaspar"], top
+    # eDM's settings are table1_methods.deepmotif for published and ChIP-seq models alike
+    assert (workdir / "results/chipseq/ctcf_example/deepmotif.meme").read_text().count(
+        "MOTIF edm_"
+    ) == 5
     pwms = workdir / f"results/table1/deepmotif/0/pwms/{MAX}.meme"
     assert pwms.read_text().count("MOTIF edm_") == 5
     # the authors' DM.py beside ours, the matching choices, the lambda curve with its seeds
@@ -237,8 +294,7 @@ chipseq:
     assert theirs.read_text().count("MOTIF edm_") == 5
     runs = pd.read_csv(workdir / "results/table1/authors_deepmotif/0/runs.tsv", sep="\t")
     assert len(runs) == 3 and (runs["n_runs"] == 6).all()
-    assert n[(AUTHORS_DEEPMOTIF, ALL)] == 3
-    matching = pd.read_csv(results / "matching.tsv", sep="\t")
+    matching = pd.read_csv(workdir / "results/table1/matching.tsv", sep="\t")
     assert matching[["choice", "ranking"]].values.tolist() == [
         ["ours", "ours"],
         ["ours", "authors' ONIV"],
@@ -246,12 +302,12 @@ chipseq:
         ["authors_memelite", "authors' ONIV"],
     ]
     assert (matching["n_experiments"] == 3).all() and (matching["tfs_covered"] == 3).all()
-    detail = pd.read_csv(results / "detail.tsv", sep="\t")
+    detail = pd.read_csv(workdir / "results/table1/detail.tsv", sep="\t")
     ours_row = matching.iloc[0]
     for k in (1, 3, 5):  # the "ours" choice recounts the Table 1 row
         for t in (0.5, 0.05):
             assert ours_row[f"top{k}_p<{t:g}"] == detail[f"top{k}_p<{t:g}"].sum()
-    curve = pd.read_csv(results / "lambda_curve.tsv", sep="\t")
+    curve = pd.read_csv(workdir / "results/table1/lambda_curve.tsv", sep="\t")
     assert curve[["l2", "seed"]].values.tolist() == [[0.5, 7], [3.0, -1]]
     assert curve["closest"].sum() == 1
     protocol = pd.read_csv(results / "protocol_rows.tsv", sep="\t")
@@ -260,16 +316,88 @@ chipseq:
     edm = protocol[protocol["method"] == ENHANCED_DEEPMOTIF]["row"].tolist()
     assert edm == ["paper", "authors' protocol: their DM.py, our matching", "ours (default)"]
 
+    # another config: the same published models, one ChIP-seq experiment, its own run_name.
+    # (Table 1's per-batch jobs follow table1.experiments, so this config keeps them.)
+    before = (results / "table.tsv").read_bytes()
+    second = tmp_path / "second.yaml"
+    second.write_text(
+        "run_name: second\n" + settings.replace("EXPERIMENTS", f"[{CTCF}, {REST}, {MAX}]") + chipseq
+    )
+    done = run_workflow(workdir, str(second), targets=("table1_methods",))
+    assert done.returncode == 0, done.stderr[-5000:]
+    assert re.findall(r"^(?:local)?rule (\w+):", done.stdout + done.stderr, flags=re.M) == [
+        "table1_methods"
+    ]
+    other = pd.read_csv(workdir / "results/table1/methods/second/table.tsv", sep="\t")
+    mine = (other["coverage"] == CHIPSEQ) & (other["source"] == "ours")
+    assert set(other.loc[mine, "n_experiments"]) == {1}
+    assert (results / "table.tsv").read_bytes() == before
+    # the first config again: nothing to do
+    plan = run_workflow(workdir, str(first), targets=("table1_methods", "-n"))
+    assert plan.returncode == 0 and "Nothing to be done" in plan.stdout + plan.stderr, plan.stdout[
+        -3000:
+    ]
 
-def test_four_methods_without_table1_experiments_names_the_key(tmp_path):
+
+def test_four_methods_without_experiments_names_the_keys(tmp_path):
     from .workflow_helpers import run_workflow
 
-    plan = run_workflow(tmp_path / "run", targets=("table1_four_methods", "-n"))
+    plan = run_workflow(tmp_path / "run", targets=("table1_methods", "-n"))
     assert plan.returncode != 0
     output = plan.stdout + plan.stderr
-    assert "config key table1.experiments is empty" in output, output[-3000:]
+    assert (
+        "config keys table1.experiments and chipseq.experiments (in_table1) are both empty"
+        in output
+    ), output[-3000:]
     bad = tmp_path / "bad.yaml"
     bad.write_text("table1_methods:\n  deepmotif:\n    n_runs: 3\n")
-    plan = run_workflow(tmp_path / "run", str(bad), targets=("table1_four_methods", "-n"))
+    plan = run_workflow(tmp_path / "run", str(bad), targets=("table1_methods", "-n"))
     assert plan.returncode != 0
     assert "deepmotif.n_best (5) is more than n_runs (3)" in plan.stdout + plan.stderr
+
+
+@pytest.mark.shared_data("zeng-motif-discovery", "published-422tf-models")
+def test_compare_methods_on_the_published_ctcf_model(shared_data):
+    """All four methods on the Dnd41 CTCF model with its own test sequences: every method's
+    first filter (eDM: first PWM) matches CTCF, and the model's test AUC is the published one."""
+    from deepresolve.chipseq import tf_motif_rows
+    from deepresolve.chipseq_parts import TEST, assign_parts
+    from deepresolve.jaspar import fetch_motifs
+    from deepresolve.keras1 import load_keras1_model
+    from deepresolve.method_comparison import compare_methods
+    from deepresolve.tf_models import build_motif_collection
+    from deepresolve.training import model_auc
+    from deepresolve.zeng import read_zeng
+
+    data = shared_data
+    experiment = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
+    model = load_keras1_model(data / "published-422tf-models" / experiment)
+    zeng = read_zeng(data / "zeng-motif-discovery" / experiment / "test.data")
+    seqs = assign_parts({"test": zeng}, validation_fraction=0.1, test_fraction=0.2, seed=0)
+    test = seqs.part == TEST
+    assert model_auc(model, seqs.X[test], seqs.labels[test]) > 0.85
+    motifs = fetch_motifs()
+    collection = build_motif_collection(
+        tf_motif_rows({experiment: "CTCF"}, motifs, "JASPAR2026"), [experiment], "primary", motifs
+    )
+    ranked, edm = compare_methods(
+        experiment,
+        model,
+        seqs,
+        collection,
+        fim_options={"n_runs": 5},
+        n_sequences=300,
+        deepmotif_options={"n_runs": 20},
+        seed=0,
+    )
+    assert edm.shape == (5, 25, 4)
+    counts = ranked.groupby("method").size().to_dict()
+    assert counts == {
+        "DeepResolve": 16,
+        "Grad-CAM": 16,
+        "gradient x input": 16,
+        "enhanced DeepMotif": 5,
+    }
+    first = ranked[ranked["rank"] == 1].set_index("method")
+    assert (first["known_p"] < 0.05).all(), first[["filter", "known_p"]]
+    assert first.loc["DeepResolve", "tf_is_best_jaspar"]

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.chipseq import TEST, TRAIN, VALIDATION
+from deepresolve.chipseq_parts import TEST, TRAIN, VALIDATION
 from deepresolve.deepsea import FIM_LAYER
 from deepresolve.fim import feature_importance_maps
 from deepresolve.importance import niv, oniv
@@ -13,7 +13,6 @@ from deepresolve.multitask import (
     build_multitask,
     experiment_parts,
     how_training_ended,
-    masked_auc,
     masked_binary_crossentropy,
     train_multitask,
 )
@@ -112,13 +111,6 @@ def test_masked_loss_is_the_mean_cross_entropy_of_the_labelled_entries_only():
     gradient = tape.gradient(loss, x).numpy()
     assert (gradient[~labelled] == 0).all() and (gradient[labelled] != 0).all()
     assert float(masked_binary_crossentropy(np.full((2, 3), -1.0), logits[:2])) == 0.0
-
-
-def test_masked_auc_uses_each_outputs_labelled_rows():
-    labels = np.array([[1, -1], [0, -1], [1, 1], [0, 1]])
-    scores = np.array([[0.9, 5.0], [0.1, 9.0], [0.8, 0.3], [0.7, 0.1]])
-    aucs = masked_auc(labels, scores)
-    assert aucs[0] == 1.0 and np.isnan(aucs[1])
 
 
 def _planted_experiment(rng, motif, n):

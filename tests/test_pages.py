@@ -150,7 +150,7 @@ def test_sequence_experiments_block_shows_each_experiment_and_method(tmp_path):
         }
     )
     write_record(
-        tmp_path / "t1/table1_four_methods/sequence_experiments.tsv", table, header | {"x": "1"}
+        tmp_path / "t1/table1_methods/sequence_experiments.tsv", table, header | {"x": "1"}
     )
     text = BLOCKS["sequence_experiments"](Records(tmp_path), "t1")
     lines = text.splitlines()
@@ -162,7 +162,7 @@ def test_sequence_experiments_block_shows_each_experiment_and_method(tmp_path):
     assert lines[3] == (
         "| ExpB | deepbind MYC_H1 | 4051 of 4051 (AC) | 0.610 (500 bound, 500 unbound) | 0.2 | - |"
     )
-    assert "record `docs/results/t1/table1_four_methods/`" in lines[-1]
+    assert "record `docs/results/t1/table1_methods/`" in lines[-1]
 
 
 def test_authors_oniv_and_lambda_curve_blocks_print_counts_as_integers(tmp_path):

@@ -57,7 +57,7 @@ def test_multiclass_target_plans_only_the_many_class_chain(workdir):
 @pytest.mark.shared_data("zeng-motif-discovery")
 def test_chipseq_target_builds_every_row_of_the_table(workdir):
     table_only = planned_jobs(
-        workdir, "results/table1/methods.md", "--cores", "2", "--configfile", "config/chipseq.yaml"
+        workdir, "table1_methods", "--cores", "2", "--configfile", "config/chipseq.yaml"
     )
     jobs = planned_jobs(workdir, "chipseq", "--cores", "2", "--configfile", "config/chipseq.yaml")
     # the methods table trains the CTCF example only; the target also trains EZH2 (in_table1:

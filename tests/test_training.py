@@ -1,5 +1,7 @@
 """Training: split, AUC, determinism, and that the paper's CNN learns a small dataset."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -32,11 +34,34 @@ def test_split_is_disjoint_complete_and_seeded():
         split_indices(10, 0.6, 0.4, seed=0)
 
 
-def test_per_class_auc():
+def test_per_class_auc_one_label_class_is_nan_and_missing_labels_left_out():
     y = np.array([[0, 1], [1, 1], [0, 1], [1, 1]])
     scores = np.array([[0.1, 0.5], [0.9, 0.2], [0.2, 0.3], [0.8, 0.1]])
     aucs = per_class_auc(y, scores)
     assert aucs[0] == 1.0 and np.isnan(aucs[1])
+    # MISSING (-1) labels are left out of their class's AUC (the multi-task model's rows of
+    # other experiments): class 0 over rows 0, 2, 3 is 1.0 (0.5 if row 1's high score counted
+    # as a negative); class 1 has one labelled row only
+    labels = np.array([[1, -1], [-1, -1], [1, 1], [0, -1]])
+    scores = np.array([[0.9, 5.0], [0.95, 9.0], [0.8, 0.3], [0.1, 0.1]])
+    aucs = per_class_auc(labels, scores)
+    assert aucs[0] == 1.0 and np.isnan(aucs[1])
+    # one class given as 1-D arrays
+    assert per_class_auc(np.array([0, 1, 1]), np.array([0.2, 0.1, 0.9])) == [0.5]
+
+
+def test_undefined_auc_is_written_as_null_with_the_reason(tmp_path):
+    from deepresolve.files import write_json
+    from deepresolve.training import AUC_UNDEFINED
+
+    path = tmp_path / "metrics.json"
+    write_json(
+        path,
+        {"auc": per_class_auc(np.ones((3, 1)), np.zeros((3, 1)))[0]},
+        null_reason=AUC_UNDEFINED,
+    )
+    document = json.loads(path.read_text())
+    assert document["auc"] is None and AUC_UNDEFINED in document["null_reasons"]["auc"]
 
 
 @pytest.fixture(scope="module")

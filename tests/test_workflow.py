@@ -343,65 +343,6 @@ def test_gpu_config_file_requests_a_gpu_for_training_and_fim(tmp_path):
     assert "gpu=" not in by_rule["simulate"]
 
 
-@pytest.mark.shared_data("chipseq-example", "zeng-motif-discovery", "published-422tf-models")
-def test_four_methods_on_the_ctcf_example_and_a_published_model(shared_data, tmp_path):
-    """Table 1's four methods through the workflow: a CNN trained here on the CTCF example
-    (training files given by URL and checksum, taken from the mirror; test AUC >= 0.9, its top
-    DeepResolve filter is JASPAR's CTCF) and a published model on its own Zeng test file."""
-    import hashlib
-
-    example = shared_data / "chipseq-example"
-    # the training files by URL (an address nothing answers here), found in the mirror folder
-    url = "http://127.0.0.1:9/Keras-genomics/example"
-    sha = {"test.fa": hashlib.sha256((example / "test.fa").read_bytes()).hexdigest()}
-    settings = tmp_path / "chipseq.yaml"
-    settings.write_text(
-        f"""
-chipseq:
-  zeng_mirror: {shared_data / "zeng-motif-discovery"}
-  methods: {{n_sequences: 300, deepmotif_runs: 20}}
-  experiments:
-    {CTCF}: {{source: zeng, parts: [test], model: published}}
-    ctcf_example:
-      source: fasta
-      tf: CTCF
-      model: trained
-      mirror: {example}
-      train:
-        fasta: {url}/test.fa
-        fasta_sha256: {sha["test.fa"]}
-        targets: {url}/test.target
-      validation: {{fasta: {example / "valid.fa"}, targets: {example / "valid.target"}}}
-table1:
-  models_mirror: {shared_data / "published-422tf-models"}
-"""
-    )
-    workdir = tmp_path / "chip"
-    # the named target `chipseq`: the four-method table and the trained model's test AUC
-    done = run_workflow(workdir, str(settings), targets=("chipseq",))
-    assert done.returncode == 0, done.stderr[-5000:]
-    fetched = workdir / "resources/chipseq/ctcf_example/train.fasta"
-    assert fetched.read_bytes() == (example / "test.fa").read_bytes()
-    metrics = json.loads((workdir / "results/chipseq/ctcf_example/metrics.json").read_text())
-    assert metrics["test_auc"]["bound"] >= 0.9, metrics
-    ranked = pd.read_csv(workdir / "results/chipseq/ctcf_example/methods_ranked.tsv", sep="\t")
-    top = ranked[(ranked["method"] == "DeepResolve") & (ranked["rank"] == 1)].iloc[0]
-    assert top["jaspar_name"] == "CTCF" and top["tf_is_best_jaspar"], top
-    table = pd.read_csv(workdir / "results/table1/methods.tsv", sep="\t")
-    ours = table[table["source"] == "ours"]
-    assert set(ours["method"]) == {
-        "DeepResolve",
-        "Grad-CAM",
-        "gradient x input",
-        "enhanced DeepMotif",
-    }
-    assert set(ours["n_experiments"]) == {2}
-    assert (
-        "ctcf_example (trained model, test AUC"
-        in (workdir / "results/table1/methods.md").read_text()
-    )
-
-
 def test_experiment_from_peaks_and_genome_on_a_local_server(tmp_path):
     """source: peaks with URLs: narrowPeak and genome fetched from 127.0.0.1, summit windows
     cut from the genome, one dinucleotide shuffle per peak; a wrong checksum is refused."""

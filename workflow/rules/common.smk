@@ -460,7 +460,7 @@ def chipseq_targets():
     """Table 1's four-method table and every trained experiment's test AUC (chipseq.experiments)."""
     targets = []
     if CHIPSEQ_TABLE1:
-        targets += ["results/table1/methods.tsv", "results/table1/methods.md"]
+        targets += [f"{METHODS_FOLDER}/table.tsv", f"{METHODS_FOLDER}/table.md"]
     targets += [
         f"results/chipseq/{name}/metrics.json"
         for name, spec in CHIPSEQ.items()
@@ -518,6 +518,76 @@ EDM_BATCHES = [
     TABLE1_EXPERIMENTS[start : start + TABLE1_METHODS["batch_size"]]
     for start in range(0, len(TABLE1_EXPERIMENTS), TABLE1_METHODS["batch_size"])
 ]
+
+
+def methods_folder():
+    """Folder of the four-method table of this config's experiments: results/table1/methods/
+    <run_name>, or, with run_name null, a name made from the set of experiments. Aggregates
+    belong to the experiments that made them: a config with other experiments writes its own
+    folder, never this one's, so switching back reruns nothing."""
+    from deepresolve.config import experiment_set_name
+
+    if config["run_name"] is not None:
+        name = config["run_name"]
+    else:
+        name = experiment_set_name(
+            {
+                "table1.experiments": TABLE1_EXPERIMENTS,
+                "table1_methods.sequences": TABLE1_SEQUENCE_EXPERIMENTS,
+                "chipseq.experiments": CHIPSEQ_TABLE1,
+            }
+        )
+    return f"results/table1/methods/{name}"
+
+
+METHODS_FOLDER = methods_folder()
+
+
+def table1_methods_inputs(wildcards):
+    """Per-experiment results of the four methods: the published models of table1.experiments
+    (DeepResolve's rows of rule table1, eDM batches, Grad-CAM and gradient x input on the
+    experiments with sequences, matching and lambda curve for the protocol rows) and the
+    ChIP-seq experiments of chipseq.experiments (rule chipseq_methods); an error naming both
+    keys when both are empty."""
+    if not (TABLE1_EXPERIMENTS or CHIPSEQ_TABLE1):
+        raise WorkflowError(
+            "target 'table1_methods' has nothing to build: config keys table1.experiments and "
+            "chipseq.experiments (in_table1) are both empty; give a config that sets one, e.g. "
+            "`snakemake table1_methods --cores 2 --configfile config/chipseq.yaml`"
+        )
+    batches = range(len(EDM_BATCHES))
+    published = bool(TABLE1_EXPERIMENTS)
+    return {
+        "dr_detail": ["results/table1/detail.tsv"] if published else [],
+        "edm_ranked": expand(
+            "results/table1/deepmotif/{batch}/ranked_pwms.tsv", batch=batches
+        ),
+        "edm_excluded": expand(
+            "results/table1/deepmotif/{batch}/excluded.tsv", batch=batches
+        ),
+        "authors_edm_ranked": expand(
+            "results/table1/authors_deepmotif/{batch}/ranked_pwms.tsv", batch=batches
+        ),
+        "authors_edm_runs": expand(
+            "results/table1/authors_deepmotif/{batch}/runs.tsv", batch=batches
+        ),
+        "matching": ["results/table1/matching.tsv"] if published else [],
+        "lambda_curve": ["results/table1/lambda_curve.tsv"] if published else [],
+        "gradients": expand(
+            "results/table1/gradients/{experiment}/ranked_filters.tsv",
+            experiment=TABLE1_SEQUENCE_EXPERIMENTS,
+        ),
+        "summaries": expand(
+            "results/table1/gradients/{experiment}/summary.json",
+            experiment=TABLE1_SEQUENCE_EXPERIMENTS,
+        ),
+        "chipseq_ranked": expand(
+            "results/chipseq/{chip}/methods_ranked.tsv", chip=CHIPSEQ_TABLE1
+        ),
+        "chipseq_evaluations": expand(
+            "results/chipseq/{chip}/evaluation.json", chip=CHIPSEQ_TABLE1
+        ),
+    }
 
 
 def edm_batch_models(wildcards):

@@ -10,15 +10,15 @@ RECORD_INPUTS = {
     "table1_rows": ["results/table1/table1.tsv"],
     "table1_authors_oniv": ["results/table1/authors_oniv_agreement.tsv"],
     "table1_lambda_curve": ["results/table1/lambda_curve.tsv"],
-    "table1_four_methods": [
-        "results/table1/methods_table.tsv",
-        "results/table1/claims.tsv",
-        "results/table1/sequence_experiments.tsv",
+    "table1_methods": [
+        f"{METHODS_FOLDER}/table.tsv",
+        f"{METHODS_FOLDER}/claims.tsv",
+        f"{METHODS_FOLDER}/sequence_experiments.tsv",
     ],
     "table1_protocol": [
         "results/table1/matching.tsv",
-        "results/table1/protocol_rows.tsv",
-        "results/table1/methods_table.tsv",
+        f"{METHODS_FOLDER}/protocol_rows.tsv",
+        f"{METHODS_FOLDER}/table.tsv",
     ],
     "multitask": [
         f"{MULTITASK_FOLDER}/claims.tsv",
@@ -32,7 +32,7 @@ RECORD_NEEDS = {
     "table1_rows": ("table1.experiments", TABLE1_EXPERIMENTS),
     "table1_authors_oniv": ("table1.experiments", TABLE1_EXPERIMENTS),
     "table1_lambda_curve": ("table1.experiments", TABLE1_EXPERIMENTS),
-    "table1_four_methods": ("table1.experiments", TABLE1_EXPERIMENTS),
+    "table1_methods": ("table1.experiments", TABLE1_EXPERIMENTS),
     "table1_protocol": ("table1.experiments", TABLE1_EXPERIMENTS),
     "multitask": ("multitask.experiments", MULTITASK_SEEDS),
 }

@@ -1,7 +1,8 @@
 # Table 1's four methods (paper section 5.1) as far as the reachable data allows: enhanced
 # DeepMotif on every published model of table1.experiments (batched), Grad-CAM and gradient x
 # input on the experiments with bound sequences (table1_methods.sequences), DeepResolve from
-# rule table1; one table with coverage per row, the paper's claims, a figure.
+# rule table1; all four on each ChIP-seq experiment (rule chipseq_methods); one table with
+# coverage per row, the paper's claims, a figure (rule table1_methods).
 rule table1_deepmotif_batch:
     """Enhanced DeepMotif on a batch of published models: one batched input-space ascent, the
     5 best sequences' most informative windows as PWMs, TOMTOM as for DeepResolve's filters.
@@ -90,84 +91,44 @@ rule table1_gradients:
         "../../scripts/table1_gradients.py"
 
 
-rule table1_four_methods:
-    """Table 1 with the four methods, coverage per row, beside the paper's; claims; figure."""
+rule table1_methods:
+    """Table 1 with the four methods, coverage per row, beside the paper's: the published
+    models of table1.experiments and the ChIP-seq experiments of chipseq.experiments; claims,
+    protocol rows, figure. One folder per set of experiments (run_name)."""
     input:
-        # DeepResolve's row from rule table1; no experiments: an error that names the key
-        dr_detail=named_target(
-            "table1_four_methods",
-            lambda: "results/table1/detail.tsv" if TABLE1_EXPERIMENTS else "",
-            "table1.experiments",
-            "config/table1.yaml",
-        ),
-        edm_ranked=expand(
-            "results/table1/deepmotif/{batch}/ranked_pwms.tsv",
-            batch=range(len(EDM_BATCHES)),
-        ),
-        edm_excluded=expand(
-            "results/table1/deepmotif/{batch}/excluded.tsv",
-            batch=range(len(EDM_BATCHES)),
-        ),
-        authors_edm_ranked=expand(
-            "results/table1/authors_deepmotif/{batch}/ranked_pwms.tsv",
-            batch=range(len(EDM_BATCHES)),
-        ),
-        authors_edm_runs=expand(
-            "results/table1/authors_deepmotif/{batch}/runs.tsv",
-            batch=range(len(EDM_BATCHES)),
-        ),
-        matching=named_target(
-            "table1_four_methods",
-            lambda: "results/table1/matching.tsv" if TABLE1_EXPERIMENTS else "",
-            "table1.experiments",
-            "config/table1.yaml",
-        ),
-        lambda_curve=named_target(
-            "table1_four_methods",
-            lambda: "results/table1/lambda_curve.tsv" if TABLE1_EXPERIMENTS else "",
-            "table1.experiments",
-            "config/table1.yaml",
-        ),
-        gradients=expand(
-            "results/table1/gradients/{experiment}/ranked_filters.tsv",
-            experiment=TABLE1_SEQUENCE_EXPERIMENTS,
-        ),
-        summaries=expand(
-            "results/table1/gradients/{experiment}/summary.json",
-            experiment=TABLE1_SEQUENCE_EXPERIMENTS,
-        ),
+        unpack(table1_methods_inputs),
     output:
         tsv=report(
-            "results/table1/methods_table.tsv",
-            caption="../report/table1_four_methods.rst",
+            f"{METHODS_FOLDER}/table.tsv",
+            caption="../report/table1_methods.rst",
             category="Table 1",
         ),
-        md="results/table1/methods_table.md",
-        detail="results/table1/methods_table_detail.tsv",
+        md=f"{METHODS_FOLDER}/table.md",
+        detail=f"{METHODS_FOLDER}/detail.tsv",
         sequences=report(
-            "results/table1/sequence_experiments.tsv",
+            f"{METHODS_FOLDER}/sequence_experiments.tsv",
             caption="../report/table1_sequence_experiments.rst",
             category="Table 1",
         ),
         claims=report(
-            "results/table1/claims.tsv",
+            f"{METHODS_FOLDER}/claims.tsv",
             caption="../report/table1_claims.rst",
             category="Table 1",
         ),
         png=report(
-            "results/table1/methods_comparison.png",
+            f"{METHODS_FOLDER}/figure.png",
             caption="../report/table1_methods_figure.rst",
             category="Table 1",
         ),
-        pdf="results/table1/methods_comparison.pdf",
+        pdf=f"{METHODS_FOLDER}/figure.pdf",
         protocol=report(
-            "results/table1/protocol_rows.tsv",
+            f"{METHODS_FOLDER}/protocol_rows.tsv",
             caption="../report/table1_protocol_rows.rst",
             category="Table 1",
         ),
     log:
-        "logs/table1/four_methods.log",
+        METHODS_FOLDER.replace("results/", "logs/", 1) + ".log",
     conda:
         "../../envs/deepresolve.yaml"
     script:
-        "../../scripts/table1_four_methods.py"
+        "../../scripts/table1_methods.py"
