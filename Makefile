@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` (the default workflow) and `make test`.
 # Both create the virtual environment .venv on first use (Python 3.11 to 3.13, CPU TensorFlow)
-# and compile memelite's TOMTOM kernels into it once (deepresolve.numba_cache, about a minute),
+# and compile memelite's TOMTOM kernels into it once (deepresolve.motifs.numba_cache, about a minute),
 # so that no analysis compiles them; another Python stops with the versions that work
 # (scripts/check_python.py).
 
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[cpu,workflow,dev]'
-	$(BIN)/python -m deepresolve.numba_cache
+	$(BIN)/python -m deepresolve.motifs.numba_cache
 	touch $(STAMP)
 
 venv: $(STAMP)

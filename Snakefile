@@ -9,6 +9,12 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+# input functions and DAG-time checks of each analysis (its rules: the file without _config)
+include: "workflow/rules/synthetic_config.smk"
+include: "workflow/rules/table1_config.smk"
+include: "workflow/rules/chipseq_config.smk"
+include: "workflow/rules/table1_methods_config.smk"
+include: "workflow/rules/multiclass_config.smk"
 include: "workflow/rules/synthetic.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/fim.smk"

@@ -1,8 +1,8 @@
 """Benchmark: Table 1's three comparison methods on the published Dnd41 CTCF model.
 
-Runs Grad-CAM and gradient x input (:func:`deepresolve.attribution.gradient_filter_scores`,
+Runs Grad-CAM and gradient x input (:func:`deepresolve.method.attribution.gradient_filter_scores`,
 one backward pass for both) on N sampled positives of the model's Zeng test file, and enhanced
-DeepMotif (:func:`deepresolve.attribution.enhanced_deepmotif`); prints the wall time of each,
+DeepMotif (:func:`deepresolve.method.attribution.enhanced_deepmotif`); prints the wall time of each,
 the top filters with their TOMTOM p against JASPAR CTCF (MA0139.2, within all JASPAR CORE
 vertebrates), and the enhanced-DeepMotif PWMs' consensus, class score and CTCF p.
 
@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from deepresolve import jaspar, tomtom
-from deepresolve.attribution import enhanced_deepmotif, gradient_filter_scores
-from deepresolve.keras1 import load_keras1_model
-from deepresolve.motifs import filters_to_pwms
-from deepresolve.weights import conv_kernel
-from deepresolve.zeng import read_zeng
+from deepresolve.datasets.zeng import read_zeng
+from deepresolve.method.attribution import enhanced_deepmotif, gradient_filter_scores
+from deepresolve.models.keras1 import load_keras1_model
+from deepresolve.models.weights import conv_kernel
+from deepresolve.motifs import jaspar, tomtom
+from deepresolve.motifs.pwm import filters_to_pwms
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENT = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from deepresolve.record import provenance, write_record
-from deepresolve.tables import read_oniv_table
+from deepresolve.method.niv_tables import read_oniv_table
+from deepresolve.reports.record import provenance, write_record
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW_FILES = ["Snakefile", "workflow", "config", "scripts", "envs", "profiles"]

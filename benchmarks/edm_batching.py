@@ -1,8 +1,8 @@
 """Benchmark: Table 1's enhanced-DeepMotif row, models one at a time vs. all in one batch.
 
-Times, side by side in one process, :func:`deepresolve.attribution.enhanced_deepmotif` called
+Times, side by side in one process, :func:`deepresolve.method.attribution.enhanced_deepmotif` called
 once per published TF model (the per-model loop) and
-:func:`deepresolve.attribution.enhanced_deepmotif_many` on the same models (one compiled
+:func:`deepresolve.method.attribution.enhanced_deepmotif_many` on the same models (one compiled
 input-space ascent, models leaving the batch as their runs stop), with the settings of
 ``table1_methods.deepmotif`` in config/config.yaml. Prints both times, the ratio, and how many
 models got the same best class score (within 1e-3 relative) and the same best PWM consensus
@@ -30,7 +30,7 @@ import yaml
 from kept_output import kept_output  # benchmarks/ is the script's folder, first on sys.path
 from table1_row import load, timed  # benchmarks/ is the script's folder, first on sys.path
 
-from deepresolve.attribution import enhanced_deepmotif, enhanced_deepmotif_many
+from deepresolve.method.attribution import enhanced_deepmotif, enhanced_deepmotif_many
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import keras
 from kept_output import kept_output, load_average  # benchmarks/: the script's folder
 
-from deepresolve.fim import feature_importance_maps
-from deepresolve.models import build_cnn
+from deepresolve.method.fim import feature_importance_maps
+from deepresolve.models.cnn import build_cnn
 
 
 def main() -> None:

@@ -4,12 +4,12 @@ Per-run port (the authors' code, in TensorFlow 2): one run at a time, one gradie
 Python call (a ``tf.function`` returning score, objective and gradient for one feature map, as
 the released Theano ``K.function``), the bookkeeping in Python: best map by objective (the
 released script meant to keep its best map but kept a reference to the array it went on
-updating; :mod:`deepresolve.fim` keeps the best-objective map, and so does the port, so that
+updating; :mod:`deepresolve.method.fim` keeps the best-objective map, and so does the port, so that
 both sides return the same maps), hold counter reset on a better objective, stop at
 ``patience`` (10) or ``max_steps``, step size ``lr * (i - 500) ** -0.2`` after step 500.
-Batched: :func:`deepresolve.fim.feature_importance_maps` (one model) or
-:func:`~deepresolve.fim.feature_importance_maps_many` (many models of one architecture), every
-run in one compiled ``tf.while_loop``. Both start from the same standard-normal starts
+Batched: :func:`deepresolve.method.fim.feature_importance_maps` (one model) or
+:func:`~deepresolve.method.fim.feature_importance_maps_many` (many models of one architecture),
+every run in one compiled ``tf.while_loop``. Both start from the same standard-normal starts
 (``seed``), so their FIMs and ONIVs are compared run by run.
 
 Networks, seeded random weights (untrained: runs mostly go to the step cap):
@@ -18,7 +18,8 @@ Networks, seeded random weights (untrained: runs mostly go to the step cap):
   conv_width=25, global_pooling=True, dense_units=[32])``, H = 16 pooled filters; one model, and
   422 models batched together as the Table 1 jobs do;
 - ``synthetic``: the paper's 2-D FIM CNN, ``build_cnn(200, 4, dense_units=[64])``, H = 48 x 32;
-- ``deepsea``: :func:`deepresolve.deepsea.build_deepsea` (1000 bp, 919 outputs), H = the input
+- ``deepsea``: :func:`deepresolve.models.deepsea.build_deepsea` (1000 bp, 919 outputs), H = the
+input
   of conv_3, 60 x 480, the first C classes; a few steps only (one step of one run costs ~50 ms
   on 2 CPU cores).
 
@@ -66,12 +67,12 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from kept_output import kept_output, load_average  # noqa: E402
 
-from deepresolve.deepsea import FIM_LAYER, build_deepsea  # noqa: E402
-from deepresolve.fim import feature_importance_maps, feature_importance_maps_many  # noqa: E402
-from deepresolve.fim import starts as draw_starts  # noqa: E402
-from deepresolve.importance import niv, oniv  # noqa: E402
-from deepresolve.models import build_cnn  # noqa: E402
-from deepresolve.network import split_model  # noqa: E402
+from deepresolve.method.fim import feature_importance_maps, feature_importance_maps_many  # noqa: E402
+from deepresolve.method.fim import starts as draw_starts  # noqa: E402
+from deepresolve.method.importance import niv, oniv  # noqa: E402
+from deepresolve.method.network import split_model  # noqa: E402
+from deepresolve.models.cnn import build_cnn  # noqa: E402
+from deepresolve.models.deepsea import FIM_LAYER, build_deepsea  # noqa: E402
 
 SEED = 0
 SETTINGS = dict(l2=0.01, learning_rate=0.1, patience=10, lr_decay_start=500)
@@ -289,7 +290,7 @@ def components_worker(config: Config) -> dict:
     trace of the compiled chunk, its first call (graph optimisation and kernel set-up, with one
     step), the remaining steps in one call, the same with XLA (``jit_compile``), and the
     per-run port's trace; each (wall s, CPU s)."""
-    from deepresolve import fim
+    from deepresolve.method import fim
 
     split = build_splits(config)[0]
     settings = dict(SETTINGS, max_steps=config.max_steps, max_abs=1e6)

@@ -1,7 +1,7 @@
 """The last output of a benchmark, kept: ``with kept_output(path):`` prints as usual and, with a
 path, also writes everything printed to it, after one header line (the command's arguments, the
 commit and date it started from, the load average at the end), so that docs render a measured
-result file (``deepresolve.pages.benchmark_output``) instead of typed numbers."""
+result file (``deepresolve.reports.pages.benchmark_output``) instead of typed numbers."""
 
 from __future__ import annotations
 

@@ -4,10 +4,10 @@ For every published model of a Table 1 motif collection, its filters (``filters_
 first layer) against its known JASPAR motif(s), at the settings of ``config/table1.yaml``
 (complete scores, ``-dist ed``, ``-min-overlap 1``, ``-motif-pseudo 0.1``, both strands), the
 way the workflow feeds each engine: the memelite engine gets the arrays
-(:func:`deepresolve.tf_models.known_motif_hits`), MEME's tomtom gets the files of
-:func:`deepresolve.motifs.write_meme` (rules ``table1_batch`` and ``known_motif_files``) and
-runs with :func:`deepresolve.tomtom.tomtom_command`. Prints how many pairs agree within 1e-5 in
-log10 p, the largest gap, the share of equal offsets, the calls that change at p < 0.5 and
+(:func:`deepresolve.analyses.tf_models.known_motif_hits`), MEME's tomtom gets the files of
+:func:`deepresolve.motifs.pwm.write_meme` (rules ``table1_batch`` and ``known_motif_files``) and
+runs with :func:`deepresolve.motifs.tomtom.tomtom_command`. Prints how many pairs agree within 1e-5
+in log10 p, the largest gap, the share of equal offsets, the calls that change at p < 0.5 and
 p < 0.05, and every pair above 1e-5.
 
 Two switches bring back how the engines were fed before the fix, one cause each:
@@ -34,16 +34,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import deepresolve.tomtom as tomtom
-from deepresolve.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
-from deepresolve.motifs import filters_to_pwms, write_meme
-from deepresolve.tf_models import (
+import deepresolve.motifs.tomtom as tomtom
+from deepresolve.analyses.tf_models import (
     filter_names,
     known_motif_hits,
     load_published_models,
     read_motif_collection,
 )
-from deepresolve.weights import conv_kernel
+from deepresolve.models.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
+from deepresolve.models.weights import conv_kernel
+from deepresolve.motifs.pwm import filters_to_pwms, write_meme
 
 ROOT = Path(__file__).resolve().parents[1]
 

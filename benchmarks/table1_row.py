@@ -1,6 +1,6 @@
 """Benchmark: Table 1's DeepResolve row, models one at a time vs. all in one batch.
 
-Measures, side by side in one process, the wall time of :func:`deepresolve.tf_models.
+Measures, side by side in one process, the wall time of :func:`deepresolve.analyses.tf_models.
 analyse_models` (FIMs, ONIV, PWMs, TOMTOM against the known motif and against all JASPAR CORE
 vertebrates) on N published TF models (a) called once per model, as a job per experiment does
 (without the ~7 s of Python and TensorFlow start-up such a job also pays), and (b) called once
@@ -27,8 +27,12 @@ from pathlib import Path
 import numpy as np
 from kept_output import kept_output  # benchmarks/ is the script's folder, first on sys.path
 
-from deepresolve.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
-from deepresolve.tf_models import analyse_models, load_published_models, read_motif_collection
+from deepresolve.analyses.tf_models import (
+    analyse_models,
+    load_published_models,
+    read_motif_collection,
+)
+from deepresolve.models.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,7 +15,7 @@ Snakemake's start-up, parse and DAG (a dry run of the same target), each job (it
 file) and the rest, each with its share.
 
 Needs the published models (../shared/data/published-422tf-models or --models-dir) and
-memelite's compiled kernels (``python -m deepresolve.numba_cache``; a first compile would
+memelite's compiled kernels (``python -m deepresolve.motifs.numba_cache``; a first compile would
 dominate the TOMTOM step, and the script says so).
 
     .venv/bin/python benchmarks/tf_rerun_breakdown.py [--experiment NAME] [--workflow] [--out F]
@@ -65,13 +65,7 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
     lap("import TensorFlow, Keras")
     import yaml
 
-    from deepresolve.config import fim_settings
-    from deepresolve.fim import fim_options
-    from deepresolve.importance import rank_filters
-    from deepresolve.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
-    from deepresolve.motifs import filters_to_pwms
-    from deepresolve.numba_cache import memelite_cache
-    from deepresolve.tf_models import (
+    from deepresolve.analyses.tf_models import (
         jaspar_hits,
         known_motif_hits,
         load_published_models,
@@ -79,7 +73,13 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
         ranked_table,
         tf_motif_collection,
     )
-    from deepresolve.weights import conv_kernel
+    from deepresolve.config.validate import fim_settings
+    from deepresolve.method.fim import fim_options
+    from deepresolve.method.importance import rank_filters
+    from deepresolve.models.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
+    from deepresolve.models.weights import conv_kernel
+    from deepresolve.motifs.numba_cache import memelite_cache
+    from deepresolve.motifs.pwm import filters_to_pwms
 
     lap("import deepresolve")
     config = yaml.safe_load((ROOT / "config/config.yaml").read_text())
@@ -113,7 +113,7 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
         motifs.tf_matrices(experiment),
     )
     lap("TOMTOM")
-    from deepresolve.tf_plot import figure_top_filters
+    from deepresolve.figures.table1 import figure_top_filters
 
     figure = figure_top_filters(
         pwms,
@@ -124,7 +124,7 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
     )
     figure.savefig(out_png, dpi=120, bbox_inches="tight")
     lap("logos")
-    from deepresolve.jaspar import read_pyjaspar
+    from deepresolve.motifs.jaspar import read_pyjaspar
 
     assert np.isfinite(ranked["oniv"]).all()
     clock = time.perf_counter()

@@ -3,10 +3,10 @@ the authors' own (statistics/422-ONIV.pkl), per model."""
 
 import logging
 
-from deepresolve.files import made_by
-from deepresolve.logs import setup_logging
-from deepresolve.reference import agreement_summary, oniv_agreement, read_authors_oniv
-from deepresolve.table1 import importance_by_experiment, read_rankings
+from deepresolve.analyses.reference import agreement_summary, oniv_agreement, read_authors_oniv
+from deepresolve.analyses.table1 import importance_by_experiment, read_rankings
+from deepresolve.core.files import made_by
+from deepresolve.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("authors_oniv_agreement")

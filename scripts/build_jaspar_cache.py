@@ -4,9 +4,9 @@
     python scripts/build_jaspar_cache.py [--release JASPAR2026]
 
 writes ``deepresolve/data/<release>_CORE_vertebrates.json`` and its line of
-``deepresolve/data/jaspar.sha256``; :func:`deepresolve.jaspar.fetch_motifs` reads it (and
+``deepresolve/data/jaspar.sha256``; :func:`deepresolve.motifs.jaspar.fetch_motifs` reads it (and
 refuses a file whose checksum differs). Run it after changing ``pyjaspar``'s version or
-:data:`deepresolve.jaspar.JASPAR_RELEASE`, and commit both files.
+:data:`deepresolve.motifs.jaspar.JASPAR_RELEASE`, and commit both files.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from deepresolve.jaspar import JASPAR_DATA, JASPAR_RELEASE, read_pyjaspar, write_jaspar_cache
+from deepresolve.motifs.jaspar import JASPAR_DATA, JASPAR_RELEASE, read_pyjaspar, write_jaspar_cache
 
 
 def main(argv: list[str] | None = None) -> None:

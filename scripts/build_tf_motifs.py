@@ -18,8 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from deepresolve.jaspar import JASPAR_RELEASE
-from deepresolve.tf_names import build_tf_motif_table
+from deepresolve.motifs.jaspar import JASPAR_RELEASE
+from deepresolve.motifs.tf_names import build_tf_motif_table
 
 
 def experiments_from_dir(folder: Path) -> list[str]:

@@ -3,15 +3,15 @@ neurons = filter sets), with its numbers, and a probe of how the network compute
 
 import logging
 
-from deepresolve.claims import claims_on_filter_sets
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by, read_tsv, write_json
-from deepresolve.logs import setup_logging
-from deepresolve.models import load_model
-from deepresolve.probe import probe_network
-from deepresolve.similarity import figure6_matrices
-from deepresolve.tables import read_niv_table, read_oniv_table
-from deepresolve.weights import output_kernel
+from deepresolve.analyses.claims import claims_on_filter_sets
+from deepresolve.analyses.probe import probe_network
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by, read_tsv, write_json
+from deepresolve.core.logs import setup_logging
+from deepresolve.method.niv_tables import read_niv_table, read_oniv_table
+from deepresolve.method.similarity import figure6_matrices
+from deepresolve.models.cnn import load_model
+from deepresolve.models.weights import output_kernel
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -2,11 +2,11 @@
 
 import logging
 
-from deepresolve.chipseq import tf_motif_rows
-from deepresolve.device import configure_tensorflow
-from deepresolve.jaspar import JASPAR_RELEASE, fetch_motifs
-from deepresolve.logs import setup_logging
-from deepresolve.tf_models import build_motif_collection, write_motif_collection
+from deepresolve.analyses.chipseq import tf_motif_rows
+from deepresolve.analyses.tf_models import build_motif_collection, write_motif_collection
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.logs import setup_logging
+from deepresolve.motifs.jaspar import JASPAR_RELEASE, fetch_motifs
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -4,18 +4,18 @@ experiment's model (their table: rule `table1_methods`)."""
 import json
 import logging
 
-from deepresolve.chipseq import check_test_auc
-from deepresolve.chipseq_parts import TEST, ExperimentSequences
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write, made_by, write_json
-from deepresolve.fim import fim_options
-from deepresolve.keras1 import load_keras1_model
-from deepresolve.logs import setup_logging
-from deepresolve.method_comparison import compare_methods
-from deepresolve.models import load_model
-from deepresolve.motifs import write_meme
-from deepresolve.tf_models import read_motif_collection
-from deepresolve.training import AUC_UNDEFINED, model_auc
+from deepresolve.analyses.chipseq import check_test_auc
+from deepresolve.analyses.method_comparison import compare_methods
+from deepresolve.analyses.tf_models import read_motif_collection
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import atomic_write, made_by, write_json
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.chipseq_parts import TEST, ExperimentSequences
+from deepresolve.method.fim import fim_options
+from deepresolve.models.cnn import load_model
+from deepresolve.models.keras1 import load_keras1_model
+from deepresolve.models.training import AUC_UNDEFINED, model_auc
+from deepresolve.motifs.pwm import write_meme
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

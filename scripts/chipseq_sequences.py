@@ -1,16 +1,23 @@
 """Snakemake script of rule `chipseq_sequences`: one experiment's labelled sequences, with
-train/validation/test parts (deepresolve.chipseq_parts.prepare_sequences; no TensorFlow)."""
+train/validation/test parts (deepresolve.datasets.chipseq_parts.prepare_sequences; no
+TensorFlow)."""
 
 import logging
 from pathlib import Path
 
-from deepresolve.chipseq_config import check_local_checksums
-from deepresolve.chipseq_parts import TEST, TRAIN, VALIDATION, check_parts, prepare_sequences
-from deepresolve.deepbind import deepbind_sequences
-from deepresolve.fasta import read_fasta
-from deepresolve.logs import setup_logging
-from deepresolve.peaks import build_experiment
-from deepresolve.zeng import ZengSequences, encode, read_zeng, write_zeng
+from deepresolve.config.chipseq import check_local_checksums
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.chipseq_parts import (
+    TEST,
+    TRAIN,
+    VALIDATION,
+    check_parts,
+    prepare_sequences,
+)
+from deepresolve.datasets.deepbind import deepbind_sequences
+from deepresolve.datasets.fasta import read_fasta
+from deepresolve.datasets.peaks import build_experiment
+from deepresolve.datasets.zeng import ZengSequences, encode, read_zeng, write_zeng
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("chipseq_sequences")

@@ -2,12 +2,12 @@
 
 import logging
 
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by
-from deepresolve.fim import feature_importance_maps, fim_options
-from deepresolve.logs import setup_logging
-from deepresolve.models import check_outputs, load_model
-from deepresolve.synthetic import DATASETS
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.synthetic import DATASETS
+from deepresolve.method.fim import feature_importance_maps, fim_options
+from deepresolve.models.cnn import check_outputs, load_model
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

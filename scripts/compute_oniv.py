@@ -4,12 +4,12 @@ import logging
 
 import pandas as pd
 
-from deepresolve.files import made_by
-from deepresolve.fim_result import FIMResult
-from deepresolve.importance import niv, oniv
-from deepresolve.logs import setup_logging
-from deepresolve.similarity import class_similarity
-from deepresolve.tables import niv_table, oniv_table
+from deepresolve.core.files import made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.method.fim_result import FIMResult
+from deepresolve.method.importance import niv, oniv
+from deepresolve.method.niv_tables import niv_table, oniv_table
+from deepresolve.method.similarity import class_similarity
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("oniv")

@@ -2,9 +2,9 @@
 
 import keras
 
-from deepresolve.deepsea import build_deepsea
-from deepresolve.device import configure_tensorflow
-from deepresolve.logs import setup_logging
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.logs import setup_logging
+from deepresolve.models.deepsea import build_deepsea
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -2,8 +2,8 @@
 
 import logging
 
-from deepresolve.download import fetch
-from deepresolve.logs import setup_logging
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.download import fetch
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("download")

@@ -5,8 +5,8 @@ from the mirror folder (same layout) when that holds it."""
 import logging
 from pathlib import Path
 
-from deepresolve.download import fetch, read_checksums, sha256sum
-from deepresolve.logs import setup_logging
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.download import fetch, read_checksums, sha256sum
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("download")

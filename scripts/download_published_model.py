@@ -5,8 +5,12 @@ import logging
 import time
 from pathlib import Path
 
-from deepresolve.download import fetch_published_model, fetch_published_models, read_checksums
-from deepresolve.logs import setup_logging
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.download import (
+    fetch_published_model,
+    fetch_published_models,
+    read_checksums,
+)
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("download")

@@ -7,10 +7,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from deepresolve.download import fetch
-from deepresolve.fasta import IndexedFasta
-from deepresolve.files import atomic_write
-from deepresolve.logs import setup_logging
+from deepresolve.core.files import atomic_write
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.download import fetch
+from deepresolve.datasets.fasta import IndexedFasta
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("fetch")

@@ -2,8 +2,8 @@
 
 import logging
 
-from deepresolve.download import fetch, sha256sum
-from deepresolve.logs import setup_logging
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.download import fetch, sha256sum
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("fetch")

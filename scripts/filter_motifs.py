@@ -4,19 +4,19 @@ import logging
 
 import pandas as pd
 
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by
-from deepresolve.logo_figures import plot_logo_sheet
-from deepresolve.logs import setup_logging
-from deepresolve.models import load_model
-from deepresolve.motifs import (
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.figures.logos import plot_logo_sheet
+from deepresolve.models.cnn import load_model
+from deepresolve.models.weights import conv_kernel
+from deepresolve.motifs.pwm import (
     assign_patterns,
     filters_to_pwms,
     match_pattern_to_filters,
     pattern_filter_sets,
     write_meme,
 )
-from deepresolve.weights import conv_kernel
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -3,13 +3,13 @@
 import contextlib
 import logging
 
-from deepresolve.deepsea import read_class_names
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by
-from deepresolve.fim import fim_options
-from deepresolve.logs import setup_logging
-from deepresolve.models import check_outputs, load_model
-from deepresolve.multiclass import fim_chunk
+from deepresolve.analyses.multiclass import fim_chunk
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.method.fim import fim_options
+from deepresolve.models.cnn import check_outputs, load_model
+from deepresolve.models.deepsea import read_class_names
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

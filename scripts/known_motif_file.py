@@ -4,11 +4,11 @@ MEME file each (the targets of MEME Suite tomtom), in one job."""
 import logging
 from pathlib import Path
 
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by
-from deepresolve.logs import setup_logging
-from deepresolve.motifs import write_meme
-from deepresolve.tf_models import read_motif_collection
+from deepresolve.analyses.tf_models import read_motif_collection
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.motifs.pwm import write_meme
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -2,9 +2,9 @@
 
 import logging
 
-from deepresolve.device import configure_tensorflow
-from deepresolve.logs import setup_logging
-from deepresolve.tf_models import tf_motif_collection, write_motif_collection
+from deepresolve.analyses.tf_models import tf_motif_collection, write_motif_collection
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -21,14 +21,14 @@ import os
 import sys
 from pathlib import Path
 
-from deepresolve.download import (
+from deepresolve.core.files import atomic_write
+from deepresolve.datasets.download import (
     PUBLISHED_FILES,
     format_checksums,
     published_model_files,
     read_checksums,
     sha256sum,
 )
-from deepresolve.files import atomic_write
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "config" / "published_models.sha256"

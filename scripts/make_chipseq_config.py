@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from deepresolve.files import atomic_write
-from deepresolve.tf_names import read_tf_motifs
+from deepresolve.core.files import atomic_write
+from deepresolve.motifs.tf_names import read_tf_motifs
 
 ROOT = Path(__file__).resolve().parents[1]
 # Each form's output when --out is not given, relative to the checkout.

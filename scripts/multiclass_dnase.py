@@ -1,9 +1,14 @@
 """Snakemake script of rule `multiclass_dnase`: Figure 8's bi-clustered block and counts."""
 
-from deepresolve.deepsea import read_class_names
-from deepresolve.files import made_by, read_tsv
-from deepresolve.logs import setup_logging
-from deepresolve.multiclass import bicluster, dnase_block, factor_counts, strong_correlation_counts
+from deepresolve.analyses.multiclass import (
+    bicluster,
+    dnase_block,
+    factor_counts,
+    strong_correlation_counts,
+)
+from deepresolve.core.files import made_by, read_tsv
+from deepresolve.core.logs import setup_logging
+from deepresolve.models.deepsea import read_class_names
 
 setup_logging(snakemake.log[0])
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)

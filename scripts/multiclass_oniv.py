@@ -4,13 +4,13 @@ import logging
 
 import pandas as pd
 
-from deepresolve.deepsea import read_class_names
-from deepresolve.files import made_by
-from deepresolve.importance import oniv
-from deepresolve.logs import setup_logging
-from deepresolve.multiclass import chunk_nivs
-from deepresolve.similarity import class_similarity
-from deepresolve.tables import oniv_table
+from deepresolve.analyses.multiclass import chunk_nivs
+from deepresolve.core.files import made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.method.importance import oniv
+from deepresolve.method.niv_tables import oniv_table
+from deepresolve.method.similarity import class_similarity
+from deepresolve.models.deepsea import read_class_names
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("multiclass_oniv")

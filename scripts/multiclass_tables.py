@@ -2,12 +2,12 @@
 
 import pandas as pd
 
-from deepresolve.deepsea import read_class_names
-from deepresolve.files import made_by, read_tsv
-from deepresolve.logs import setup_logging
-from deepresolve.multiclass import cluster_classes, feature_top_classes
-from deepresolve.similarity import class_difference_maps
-from deepresolve.tables import read_oniv_table
+from deepresolve.analyses.multiclass import cluster_classes, feature_top_classes
+from deepresolve.core.files import made_by, read_tsv
+from deepresolve.core.logs import setup_logging
+from deepresolve.method.niv_tables import read_oniv_table
+from deepresolve.method.similarity import class_difference_maps
+from deepresolve.models.deepsea import read_class_names
 
 setup_logging(snakemake.log[0])
 table = read_class_names(snakemake.input.class_names, n_classes=None, warn_placeholders=False)

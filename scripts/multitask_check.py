@@ -1,4 +1,5 @@
-"""Snakemake script of rule `multitask_check`: the pre-stated check (deepresolve.family_check)
+"""Snakemake script of rule `multitask_check`: the pre-stated check
+(deepresolve.analyses.family_check)
 on every replicate's non-negative-ONIV class similarity and on the last-layer-weight
 baselines; per-output test AUCs; how each seed's training ended (a warning when the epoch cap,
 not early stopping, ended one); the figure of all pair similarities."""
@@ -7,17 +8,17 @@ import json
 
 import pandas as pd
 
-from deepresolve.deepsea import read_class_names
-from deepresolve.device import configure_tensorflow
-from deepresolve.family_check import check_similarity
-from deepresolve.files import atomic_write, made_by, read_json, read_tsv
-from deepresolve.logs import setup_logging
-from deepresolve.many_class_figures import figure_pair_similarities
-from deepresolve.models import load_model
-from deepresolve.multitask import how_training_ended
-from deepresolve.similarity import figure6_matrices
-from deepresolve.tables import read_oniv_table
-from deepresolve.weights import output_kernel
+from deepresolve.analyses.family_check import check_similarity
+from deepresolve.analyses.multitask import how_training_ended
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import atomic_write, made_by, read_json, read_tsv
+from deepresolve.core.logs import setup_logging
+from deepresolve.figures.multiclass import figure_pair_similarities
+from deepresolve.method.niv_tables import read_oniv_table
+from deepresolve.method.similarity import figure6_matrices
+from deepresolve.models.cnn import load_model
+from deepresolve.models.deepsea import read_class_names
+from deepresolve.models.weights import output_kernel
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -1,17 +1,18 @@
 """Snakemake script of rule `multitask_dataset`: every experiment's labelled sequences with their
-parts, joined into one multi-task set with per-experiment labels (deepresolve.multitask)."""
+parts, joined into one multi-task set with per-experiment labels
+(deepresolve.analyses.multitask)."""
 
 import logging
 
 import pandas as pd
 
-from deepresolve.chipseq_parts import TEST, ExperimentSequences
-from deepresolve.deepbind import read_deepbind
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write, made_by
-from deepresolve.logs import setup_logging
-from deepresolve.multitask import assemble, experiment_parts
-from deepresolve.sequences import decode
+from deepresolve.analyses.multitask import assemble, experiment_parts
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import atomic_write, made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.chipseq_parts import TEST, ExperimentSequences
+from deepresolve.datasets.deepbind import read_deepbind
+from deepresolve.datasets.sequences import decode
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -1,9 +1,9 @@
 """Snakemake script of rule `multitask_train`: the multi-task model of one training seed."""
 
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by, write_json
-from deepresolve.logs import setup_logging
-from deepresolve.multitask import MultitaskData, train_multitask
+from deepresolve.analyses.multitask import MultitaskData, train_multitask
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by, write_json
+from deepresolve.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -1,8 +1,8 @@
 """Snakemake script of rule `claims_figure`: claims x datasets across replicate networks."""
 
-from deepresolve.claims_plot import figure_claims_summary
-from deepresolve.files import made_by, read_tsv
-from deepresolve.logs import setup_logging
+from deepresolve.core.files import made_by, read_tsv
+from deepresolve.core.logs import setup_logging
+from deepresolve.figures.claims import figure_claims_summary
 
 setup_logging(snakemake.log[0])
 with made_by("claims_summary"):

@@ -3,16 +3,16 @@
 
 import logging
 
-from deepresolve import plot
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by, read_tsv
-from deepresolve.importance import averaged_niv
-from deepresolve.logs import setup_logging
-from deepresolve.models import load_model
-from deepresolve.motifs import filters_to_pwms
-from deepresolve.similarity import figure6_matrices
-from deepresolve.tables import read_niv_table, read_oniv_table
-from deepresolve.weights import conv_kernel, output_kernel
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by, read_tsv
+from deepresolve.core.logs import setup_logging
+from deepresolve.figures import synthetic as plot
+from deepresolve.method.importance import averaged_niv
+from deepresolve.method.niv_tables import read_niv_table, read_oniv_table
+from deepresolve.method.similarity import figure6_matrices
+from deepresolve.models.cnn import load_model
+from deepresolve.models.weights import conv_kernel, output_kernel
+from deepresolve.motifs.pwm import filters_to_pwms
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -1,16 +1,16 @@
 """Snakemake script of rule `multiclass_figure`: Figures 7-8, class differences (PNG + PDF)."""
 
-from deepresolve.deepsea import read_class_names
-from deepresolve.files import made_by, read_tsv
-from deepresolve.logs import setup_logging
-from deepresolve.many_class_figures import (
+from deepresolve.analyses.multiclass import bicluster, cluster_classes, dnase_block
+from deepresolve.core.files import made_by, read_tsv
+from deepresolve.core.logs import setup_logging
+from deepresolve.figures.multiclass import (
     figure_class_clustering,
     figure_class_differences,
     figure_dnase_bicluster,
     figure_similarity_matrix,
     figure_strong_correlation_counts,
 )
-from deepresolve.multiclass import bicluster, cluster_classes, dnase_block
+from deepresolve.models.deepsea import read_class_names
 
 setup_logging(snakemake.log[0])
 kind = snakemake.wildcards.mc_figure

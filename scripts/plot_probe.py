@@ -1,8 +1,8 @@
 """Snakemake script of rule `probe_figure`: every replicate network of one dataset probed."""
 
-from deepresolve.claims_plot import figure_probe
-from deepresolve.files import made_by, read_json
-from deepresolve.logs import setup_logging
+from deepresolve.core.files import made_by, read_json
+from deepresolve.core.logs import setup_logging
+from deepresolve.figures.claims import figure_probe
 
 setup_logging(snakemake.log[0])
 with made_by("claims"):

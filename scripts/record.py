@@ -16,7 +16,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from deepresolve.record import REL_TOL, compare_tables, read_record
+from deepresolve.reports.record import REL_TOL, compare_tables, read_record
 
 ROOT = Path(__file__).resolve().parents[1]
 

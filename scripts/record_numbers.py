@@ -1,10 +1,10 @@
 """Snakemake script of rule `record_analysis`: one analysis's headline tables of a finished run,
-each with its provenance header (deepresolve.record)."""
+each with its provenance header (deepresolve.reports.record)."""
 
 from pathlib import Path
 
-from deepresolve.logs import setup_logging
-from deepresolve.record import (
+from deepresolve.core.logs import setup_logging
+from deepresolve.reports.record import (
     ANALYSES,
     benchmark_files,
     provenance,

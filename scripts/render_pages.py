@@ -5,7 +5,7 @@
     python scripts/render_pages.py --check   # exit 1 naming each page and block that is stale
 
 Only the text between ``<!-- record: NAME ARGS -->`` and ``<!-- end record -->`` is rendered
-(deepresolve.pages); the prose around it is hand-written.
+(deepresolve.reports.pages); the prose around it is hand-written.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from deepresolve.files import atomic_write
-from deepresolve.pages import Records, pages, render_page, stale_pages
+from deepresolve.core.files import atomic_write
+from deepresolve.reports.pages import Records, pages, render_page, stale_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 

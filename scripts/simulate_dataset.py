@@ -2,9 +2,9 @@
 
 import logging
 
-from deepresolve.files import write_json
-from deepresolve.logs import setup_logging
-from deepresolve.synthetic import DATASETS, label_noise, scan_presence, simulate
+from deepresolve.core.files import write_json
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.synthetic import DATASETS, label_noise, scan_presence, simulate
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("simulate")

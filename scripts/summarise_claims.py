@@ -1,9 +1,9 @@
 """Snakemake script of rule `claims_summary`: each claim as k of n replicate networks, and one
 row per network."""
 
-from deepresolve.files import atomic_write, made_by, read_json
-from deepresolve.logs import setup_logging
-from deepresolve.replication import claim_rates, replicate_table
+from deepresolve.analyses.replication import claim_rates, replicate_table
+from deepresolve.core.files import atomic_write, made_by, read_json
+from deepresolve.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
 with made_by("claims"):

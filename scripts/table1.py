@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from deepresolve.files import made_by, read_tsv
-from deepresolve.logs import setup_logging
-from deepresolve.reference import agreement_summary, read_authors_oniv
-from deepresolve.table1 import (
+from deepresolve.analyses.reference import agreement_summary, read_authors_oniv
+from deepresolve.analyses.table1 import (
     experiment_detail,
     read_rankings,
     rerank,
     summarise,
     to_markdown,
 )
-from deepresolve.tomtom import read_meme_tomtom_tsv
+from deepresolve.core.files import made_by, read_tsv
+from deepresolve.core.logs import setup_logging
+from deepresolve.motifs.tomtom import read_meme_tomtom_tsv
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("table1")

@@ -1,6 +1,6 @@
 """Snakemake script of rules `table1_deepmotif_batch` (our enhanced DeepMotif, params.deepmotif)
 and `table1_authors_deepmotif_batch` (the authors' DM.py, params.authors_deepmotif): a batch of
-published TF models in one batched input-space ascent (deepresolve.attribution), its PWMs
+published TF models in one batched input-space ascent (deepresolve.method.attribution), its PWMs
 matched with TOMTOM as DeepResolve's filters are; a model that cannot be read is listed in
 `excluded` with the reason and the others go on."""
 
@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from deepresolve.attribution import authors_deepmotif_many, enhanced_deepmotif_many
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by
-from deepresolve.logs import setup_logging
-from deepresolve.method_comparison import deepmotif_ranked
-from deepresolve.motifs import write_meme
-from deepresolve.tf_models import load_published_models, read_motif_collection
+from deepresolve.analyses.method_comparison import deepmotif_ranked
+from deepresolve.analyses.tf_models import load_published_models, read_motif_collection
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.method.attribution import authors_deepmotif_many, enhanced_deepmotif_many
+from deepresolve.motifs.pwm import write_meme
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -4,18 +4,18 @@ DeepResolve's TOMTOM tables of the same filters; the model's AUC on its labelled
 
 import logging
 
-from deepresolve.attribution import gradient_filter_scores
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write, made_by, read_tsv, write_json
-from deepresolve.keras1 import load_keras1_model
-from deepresolve.logs import setup_logging
-from deepresolve.method_comparison import (
+from deepresolve.analyses.method_comparison import (
     SEQUENCE_COLUMNS,
     experiment_sequences,
     filter_ranked,
 )
-from deepresolve.tf_models import read_motif_collection
-from deepresolve.training import AUC_UNDEFINED, model_auc
+from deepresolve.analyses.tf_models import read_motif_collection
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import atomic_write, made_by, read_tsv, write_json
+from deepresolve.core.logs import setup_logging
+from deepresolve.method.attribution import gradient_filter_scores
+from deepresolve.models.keras1 import load_keras1_model
+from deepresolve.models.training import AUC_UNDEFINED, model_auc
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -3,12 +3,12 @@ with the authors' ONIVs for each lambda point, as a table and a figure."""
 
 import logging
 
-from deepresolve.files import atomic_write, made_by, read_tsv
-from deepresolve.lambda_curve import curve_table
-from deepresolve.logs import setup_logging
-from deepresolve.reference import read_authors_oniv
-from deepresolve.table1 import read_rankings
-from deepresolve.tf_plot import plot_curve
+from deepresolve.analyses.lambda_curve import curve_table
+from deepresolve.analyses.reference import read_authors_oniv
+from deepresolve.analyses.table1 import read_rankings
+from deepresolve.core.files import atomic_write, made_by, read_tsv
+from deepresolve.core.logs import setup_logging
+from deepresolve.figures.table1 import plot_curve
 
 setup_logging(snakemake.log[0])
 log = logging.getLogger("table1_lambda_curve")

@@ -3,11 +3,11 @@ point (one batched gradient ascent, no TOMTOM: the matches do not depend on lamb
 
 import logging
 
-from deepresolve.device import configure_tensorflow
-from deepresolve.fim import fim_options
-from deepresolve.lambda_curve import oniv_table
-from deepresolve.logs import setup_logging
-from deepresolve.tf_models import load_published_models, model_onivs
+from deepresolve.analyses.lambda_curve import oniv_table
+from deepresolve.analyses.tf_models import load_published_models, model_onivs
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.logs import setup_logging
+from deepresolve.method.fim import fim_options
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -1,6 +1,6 @@
 """Snakemake script of rule `table1_matching`: Table 1's six DeepResolve cells under every
-matching choice of `table1.matching` (deepresolve.matching), the filters ranked by our ONIVs
-and by the authors' released ONIVs."""
+matching choice of `table1.matching` (deepresolve.analyses.matching), the filters ranked by our
+ONIVs and by the authors' released ONIVs."""
 
 import logging
 from pathlib import Path
@@ -8,12 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write, made_by
-from deepresolve.jaspar import fetch_motifs
-from deepresolve.logs import setup_logging
-from deepresolve.markdown import markdown_table
-from deepresolve.matching import (
+from deepresolve.analyses.matching import (
     RANKINGS,
     cell_counts,
     choice_settings,
@@ -21,9 +16,14 @@ from deepresolve.matching import (
     filter_statistics,
     paper_distance,
 )
-from deepresolve.motifs import read_meme
-from deepresolve.reference import read_authors_oniv
-from deepresolve.table1 import importance_by_experiment, read_rankings
+from deepresolve.analyses.reference import read_authors_oniv
+from deepresolve.analyses.table1 import importance_by_experiment, read_rankings
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import atomic_write, made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.core.markdown import markdown_table
+from deepresolve.motifs.jaspar import fetch_motifs
+from deepresolve.motifs.pwm import read_meme
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -11,26 +11,26 @@ import matplotlib
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
-from deepresolve.attribution import (  # noqa: E402
-    AUTHORS_DEEPMOTIF,
-    ENHANCED_DEEPMOTIF,
-    GRAD_CAM,
-    GRADIENT_X_INPUT,
-)
-from deepresolve.device import configure_tensorflow  # noqa: E402
-from deepresolve.files import atomic_write, made_by, read_json, read_tsv  # noqa: E402
-from deepresolve.logs import setup_logging  # noqa: E402
-from deepresolve.method_comparison import (  # noqa: E402
+from deepresolve.analyses.method_comparison import (  # noqa: E402
     DEEPRESOLVE,
     PROTOCOL_CELLS,
     SEQUENCE_COLUMNS,
     check_claims,
     comparison_table,
-    plot_comparison,
     protocol_rows,
     split_excluded,
 )
-from deepresolve.table1 import experiment_detail, methods_markdown  # noqa: E402
+from deepresolve.analyses.table1 import experiment_detail, methods_markdown  # noqa: E402
+from deepresolve.core.device import configure_tensorflow  # noqa: E402
+from deepresolve.core.files import atomic_write, made_by, read_json, read_tsv  # noqa: E402
+from deepresolve.core.logs import setup_logging  # noqa: E402
+from deepresolve.figures.table1 import plot_comparison
+from deepresolve.method.attribution import (  # noqa: E402
+    AUTHORS_DEEPMOTIF,
+    ENHANCED_DEEPMOTIF,
+    GRAD_CAM,
+    GRADIENT_X_INPUT,
+)
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -1,7 +1,7 @@
 """Snakemake script of rules `tf_deepresolve` (one experiment) and `table1_batch` (many).
 
-DeepResolve on published TF models (deepresolve.tf_models): ONIV, filters ranked by it, PWMs
-in MEME format, TOMTOM against the known motif(s) and against all JASPAR CORE vertebrates; the
+DeepResolve on published TF models (deepresolve.analyses.tf_models): ONIV, filters ranked by it,
+PWMs in MEME format, TOMTOM against the known motif(s) and against all JASPAR CORE vertebrates; the
 one-experiment rule also draws the top-5 logos, and builds its experiment's known motifs from
 config/tf_motifs.tsv and the package's JASPAR cache itself (milliseconds), so that a per-TF
 rerun waits for no `known_motifs` job. In a batch, a model that cannot be read is
@@ -13,12 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by
-from deepresolve.fim import fim_options
-from deepresolve.logs import setup_logging
-from deepresolve.motifs import write_meme
-from deepresolve.tf_models import (
+from deepresolve.analyses.tf_models import (
     analyse_models,
     filter_names,
     load_published_models,
@@ -26,6 +21,11 @@ from deepresolve.tf_models import (
     results_tables,
     tf_motif_collection,
 )
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.method.fim import fim_options
+from deepresolve.motifs.pwm import write_meme
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)
@@ -71,7 +71,7 @@ if batch:
 else:
     (result,) = results.values()
     write_meme(snakemake.output.meme, result.pwms, filter_names(len(result.pwms)))
-    from deepresolve.tf_plot import figure_top_filters  # matplotlib: only this rule draws
+    from deepresolve.figures.table1 import figure_top_filters  # matplotlib: only this rule draws
 
     figure = figure_top_filters(
         result.pwms,

@@ -2,12 +2,12 @@
 
 import json
 
-from deepresolve.chipseq import PRESETS, check_test_auc
-from deepresolve.chipseq_parts import ExperimentSequences
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import atomic_write, made_by
-from deepresolve.logs import setup_logging
-from deepresolve.training import train_classifier
+from deepresolve.analyses.chipseq import PRESETS, check_test_auc
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import atomic_write, made_by
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.chipseq_parts import ExperimentSequences
+from deepresolve.models.training import train_classifier
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -2,12 +2,12 @@
 
 import logging
 
-from deepresolve.device import configure_tensorflow
-from deepresolve.files import made_by, write_json
-from deepresolve.logs import setup_logging
-from deepresolve.splits import split_indices
-from deepresolve.synthetic import PAPER_TEST_AUC, SyntheticDataset, replicate_seed
-from deepresolve.training import train_classifier
+from deepresolve.core.device import configure_tensorflow
+from deepresolve.core.files import made_by, write_json
+from deepresolve.core.logs import setup_logging
+from deepresolve.datasets.splits import split_indices
+from deepresolve.datasets.synthetic import PAPER_TEST_AUC, SyntheticDataset, replicate_seed
+from deepresolve.models.training import train_classifier
 
 setup_logging(snakemake.log[0])
 configure_tensorflow(snakemake.threads)

@@ -1,4 +1,5 @@
-"""Grad-CAM, gradient x input and enhanced DeepMotif (deepresolve.attribution, paper §5.1)."""
+"""Grad-CAM, gradient x input and enhanced DeepMotif (deepresolve.method.attribution, paper
+§5.1)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import keras
 import numpy as np
 import pytest
 
-from deepresolve import jaspar, tomtom
-from deepresolve.attribution import (
+from deepresolve.datasets.sequences import indices_to_one_hot, one_hot
+from deepresolve.datasets.zeng import read_zeng
+from deepresolve.method.attribution import (
     GRAD_CAM,
     GRADIENT_X_INPUT,
     authors_deepmotif_many,
@@ -20,12 +22,11 @@ from deepresolve.attribution import (
     most_informative_window,
     sample_positives,
 )
-from deepresolve.importance import rank_filters
-from deepresolve.keras1 import load_keras1_model
-from deepresolve.motifs import filters_to_pwms
-from deepresolve.sequences import indices_to_one_hot, one_hot
-from deepresolve.weights import conv_kernel
-from deepresolve.zeng import read_zeng
+from deepresolve.method.importance import rank_filters
+from deepresolve.models.keras1 import load_keras1_model
+from deepresolve.models.weights import conv_kernel
+from deepresolve.motifs import jaspar, tomtom
+from deepresolve.motifs.pwm import filters_to_pwms
 
 LENGTH, WIDTH, K, HIDDEN = 20, 5, 3, 2
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
@@ -363,7 +364,7 @@ def test_deepmotif_entry_points_share_one_settings_object():
     with a settings object plus overrides, and an unknown setting is refused by name."""
     import inspect
 
-    from deepresolve.attribution import DeepMotifSettings
+    from deepresolve.method.attribution import DeepMotifSettings
 
     for entry in (enhanced_deepmotif, enhanced_deepmotif_many):
         names = set(inspect.signature(entry).parameters)

@@ -1,18 +1,19 @@
-"""ChIP-seq experiments (deepresolve.chipseq, deepresolve.chipseq_parts): parts, storage."""
+"""ChIP-seq experiments (deepresolve.analyses.chipseq, deepresolve.datasets.chipseq_parts): parts,
+storage."""
 
 import numpy as np
 import pytest
 
-from deepresolve.chipseq import PRESETS, tf_motif_rows
-from deepresolve.chipseq_parts import (
+from deepresolve.analyses.chipseq import PRESETS, tf_motif_rows
+from deepresolve.datasets.chipseq_parts import (
     TEST,
     TRAIN,
     VALIDATION,
     ExperimentSequences,
     assign_parts,
 )
-from deepresolve.models import build_cnn
-from deepresolve.zeng import ZengSequences
+from deepresolve.datasets.zeng import ZengSequences
+from deepresolve.models.cnn import build_cnn
 
 
 def sequence_set(prefix, n, length=20, seed=0):
@@ -92,7 +93,7 @@ def test_presets_build_the_published_and_the_paper_network():
 
 
 def test_unknown_tf_is_named():
-    from deepresolve.jaspar import fetch_motifs
+    from deepresolve.motifs.jaspar import fetch_motifs
 
     rows = tf_motif_rows({"x": "ctcf"}, fetch_motifs(), "JASPAR2026")
     assert rows.loc[0, "tf"] == "CTCF" and "MA0139.2" in rows.loc[0, "jaspar_ids"]

@@ -9,9 +9,10 @@ import json
 import numpy as np
 import pytest
 
-from deepresolve.chipseq import check_test_auc
-from deepresolve.chipseq_config import experiment_inputs, experiment_problems
-from deepresolve.chipseq_parts import (
+from deepresolve.analyses.chipseq import check_test_auc
+from deepresolve.analyses.method_comparison import split_excluded
+from deepresolve.config.chipseq import experiment_inputs, experiment_problems
+from deepresolve.datasets.chipseq_parts import (
     TEST,
     TRAIN,
     VALIDATION,
@@ -22,12 +23,11 @@ from deepresolve.chipseq_parts import (
     prepare_sequences,
     with_shuffled_negatives,
 )
-from deepresolve.download import read_checksums
-from deepresolve.method_comparison import split_excluded
-from deepresolve.sequences import decode
-from deepresolve.shuffle import dinucleotide_counts
-from deepresolve.tf_names import TF_ALIASES, jaspar_symbols, resolve_tf
-from deepresolve.zeng import ZengSequences, read_zeng
+from deepresolve.datasets.download import read_checksums
+from deepresolve.datasets.sequences import decode
+from deepresolve.datasets.shuffle import dinucleotide_counts
+from deepresolve.datasets.zeng import ZengSequences, read_zeng
+from deepresolve.motifs.tf_names import TF_ALIASES, jaspar_symbols, resolve_tf
 from tests.conftest import ROOT
 
 SETTINGS = {"zeng_unpinned": "error", "deepbind_unpinned": "error"}
@@ -159,8 +159,8 @@ def test_truncated_sequences_file_is_named(tmp_path):
 def test_truncated_keras_file_is_not_called_missing(tmp_path):
     import keras
 
-    from deepresolve.chipseq import PRESETS
-    from deepresolve.models import build_cnn, load_model
+    from deepresolve.analyses.chipseq import PRESETS
+    from deepresolve.models.cnn import build_cnn, load_model
 
     path = tmp_path / "model.keras"
     build_cnn(30, 1, **PRESETS["published"]).save(path)
@@ -199,7 +199,7 @@ def test_tf_spellings_resolve_to_jaspar_symbols(name, symbol):
 
 
 def test_every_alias_points_at_a_symbol_or_a_known_motifless_factor():
-    from deepresolve.tf_names import NON_SEQUENCE_SPECIFIC
+    from deepresolve.motifs.tf_names import NON_SEQUENCE_SPECIFIC
 
     symbols = jaspar_symbols()
     assert {"REST", "CTCF", "MYC", "FOXA1", "USF1"} <= symbols
@@ -307,8 +307,8 @@ def test_published_model_of_a_deepbind_set_without_one_names_the_table():
 
 
 def test_local_file_checksum_and_user_files(tmp_path):
-    from deepresolve.chipseq_config import check_local_checksums, user_files
-    from deepresolve.download import sha256sum
+    from deepresolve.config.chipseq import check_local_checksums, user_files
+    from deepresolve.datasets.download import sha256sum
 
     fasta = tmp_path / "mine.fa"
     fasta.write_text(">a\nACGT\n")

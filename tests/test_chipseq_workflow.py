@@ -68,7 +68,7 @@ def test_bad_inputs_stop_with_file_and_key_and_leave_nothing_partial(tmp_path):
     truncated intermediate file: tests/test_files.py, without the workflow.)"""
     import numpy as np
 
-    from deepresolve.chipseq_parts import TEST, ExperimentSequences, pair_groups
+    from deepresolve.datasets.chipseq_parts import TEST, ExperimentSequences, pair_groups
 
     rng = np.random.default_rng(3)
     seqs = ["".join(rng.choice(list("ACGT"), 40)) for _ in range(90)]

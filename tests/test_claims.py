@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from deepresolve import claims
+from deepresolve.analyses import claims
 
 K = 32
 
@@ -178,7 +178,7 @@ def test_dataset_I_claim_on_filter_sets():
 
 def _on_sets(nivs, filter_sets=None, dataset="I"):
     """The claim on one class's NIVs, shape (T, K) (repeated for every class of ``dataset``)."""
-    from deepresolve.synthetic import DATASETS
+    from deepresolve.datasets.synthetic import DATASETS
 
     names = DATASETS[dataset].class_names
     return claims.claims_on_filter_sets(

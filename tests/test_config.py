@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from deepresolve.config import check_config, config_errors, model_config
+from deepresolve.config.validate import check_config, config_errors, model_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "workflow/schemas/config.schema.yaml"
@@ -101,7 +101,7 @@ def test_names_referring_to_other_entries_follow_the_rule(config):
 
 
 def test_a_key_given_twice_is_refused_naming_file_and_line(tmp_path):
-    from deepresolve.config import read_config_file
+    from deepresolve.config.validate import read_config_file
 
     path = tmp_path / "twice.yaml"
     path.write_text("seed: 3\nsynthetic:\n  I: {replicates: 1, replicates: 2}\n")
@@ -114,7 +114,7 @@ def test_a_key_given_twice_is_refused_naming_file_and_line(tmp_path):
 
 
 def test_a_config_that_is_not_utf8_is_named(tmp_path):
-    from deepresolve.config import read_config_file
+    from deepresolve.config.validate import read_config_file
 
     path = tmp_path / "latin1.yaml"
     path.write_bytes("seed: 3\n# café\n".encode("latin-1"))
@@ -132,7 +132,7 @@ def test_a_config_that_is_not_utf8_is_named(tmp_path):
     ],
 )
 def test_a_dataset_that_cannot_have_both_labels_is_named(config, dataset, key, value, words):
-    from deepresolve.synthetic import class_problems
+    from deepresolve.datasets.synthetic import class_problems
 
     assert class_problems(dataset, config["synthetic"][dataset], 0.2) == []
     settings = dict(config["synthetic"][dataset], **{key: value})
@@ -142,7 +142,7 @@ def test_a_dataset_that_cannot_have_both_labels_is_named(config, dataset, key, v
 
 
 def test_difference_pairs_outside_the_class_table_are_named():
-    from deepresolve.similarity import pair_problems
+    from deepresolve.method.similarity import pair_problems
 
     labels = ["K562|CTCF", "GM12878|CTCF", "K562|DNase"]
     assert pair_problems([[0, 2], ["K562|CTCF", 1]], labels) == []
@@ -155,7 +155,7 @@ def test_difference_pairs_outside_the_class_table_are_named():
 
 
 def test_memory_that_follows_from_settings_is_checked_against_the_rule(config):
-    from deepresolve.config import SYNTHETIC_MEM_MB, memory_problems, synthetic_memory_mb
+    from deepresolve.config.validate import SYNTHETIC_MEM_MB, memory_problems, synthetic_memory_mb
 
     assert memory_problems(config, SYNTHETIC_MEM_MB) == []
     config["synthetic"]["sequence_length"] = 10**8

@@ -26,6 +26,6 @@ def test_planning_the_test_config_imports_no_tensorflow(tmp_path):
     assert dry.returncode == 0, dry.stderr[-3000:]
     lines = [line for line in dry.stderr.splitlines() if line.startswith("import time:")]
     imported = {line.rsplit("|", 1)[1].strip() for line in lines}
-    assert "snakemake.workflow" in imported and "deepresolve.config" in imported
+    assert "snakemake.workflow" in imported and "deepresolve.config.validate" in imported
     heavy = sorted(name for name in imported if name.split(".")[0] in HEAVY)
     assert not heavy, f"planning imported {heavy[:10]}"

@@ -1,4 +1,5 @@
-"""deepresolve.deepbind: DeepBind's .seq files, good and bad, and the pinned shared copies."""
+"""deepresolve.datasets.deepbind: DeepBind's .seq files, good and bad, and the pinned shared
+copies."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import hashlib
 
 import pytest
 
-from deepresolve.deepbind import (
+from deepresolve.datasets.deepbind import (
     CHECKSUMS_FILE,
     DEEPBIND_URL,
     deepbind_filename,
     read_deepbind,
 )
-from deepresolve.download import read_checksums
+from deepresolve.datasets.download import read_checksums
 
 HEADER = "FoldID\tEventID\tseq\tBound\n"
 GOOD = (

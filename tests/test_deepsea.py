@@ -4,7 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from deepresolve.deepsea import (
+from deepresolve.datasets.sequences import one_hot
+from deepresolve.method.network import split_model
+from deepresolve.models.deepsea import (
     FIM_LAYER,
     build_deepsea,
     class_group,
@@ -15,8 +17,6 @@ from deepresolve.deepsea import (
     reorder_bases,
     use_acgt_input,
 )
-from deepresolve.network import split_model
-from deepresolve.sequences import one_hot
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def test_placeholder_warned_at_dag_time_only(tmp_path, caplog):
     run) and a debug message in the jobs, which read it again (warn_placeholders=False)."""
     names = tmp_path / "p.names"
     names.write_text("K562|CTCF|None\nNA|NA|NA\nK562|EZH2|None\n")
-    with caplog.at_level(logging.DEBUG, logger="deepresolve.deepsea"):
+    with caplog.at_level(logging.DEBUG, logger="deepresolve.models.deepsea"):
         read_class_names(names, n_classes=None)
         read_class_names(names, n_classes=None, warn_placeholders=False)
     levels = [r.levelno for r in caplog.records if "line 2 'NA|NA|NA'" in r.getMessage()]

@@ -9,12 +9,12 @@ import sys
 import pytest
 import tensorflow as tf
 
-from deepresolve.device import configure_tensorflow
+from deepresolve.core.device import configure_tensorflow
 from tests.conftest import ROOT
 
 
 def test_configure_tensorflow_reports_device(caplog):
-    with caplog.at_level(logging.INFO, logger="deepresolve.device"):
+    with caplog.at_level(logging.INFO, logger="deepresolve.core.device"):
         names = configure_tensorflow(1)
     assert names == [g.name for g in tf.config.list_physical_devices("GPU")]
     expected = "running on the CPU" if not names else "memory growth on"
@@ -25,7 +25,7 @@ THREADS_PROBE = """
 import logging, sys
 logging.basicConfig(level=logging.INFO, stream=sys.stdout)
 import tensorflow as tf
-from deepresolve.device import configure_tensorflow
+from deepresolve.core.device import configure_tensorflow
 configure_tensorflow(3)
 tf.linalg.matmul(tf.ones((64, 64)), tf.ones((64, 64)))
 print("POOLS", tf.config.threading.get_intra_op_parallelism_threads(),
@@ -52,6 +52,9 @@ def _imports(tree: ast.Module) -> set[str]:
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            if node.module.count(".") == 1 and node.module.startswith("deepresolve."):
+                # from deepresolve.<layer> import <module>
+                names |= {f"{node.module}.{alias.name}" for alias in node.names}
     return names
 
 
@@ -59,15 +62,13 @@ def tensorflow_scripts() -> list[str]:
     """Scripts under scripts/ whose loading imports TensorFlow or Keras (directly, or through
     a deepresolve module that imports it at its top, transitively)."""
     modules = {
-        path.stem: _imports(ast.parse(path.read_text()))
-        for path in (ROOT / "deepresolve").glob("*.py")
+        f"deepresolve.{path.parent.name}.{path.stem}": _imports(ast.parse(path.read_text()))
+        for path in (ROOT / "deepresolve").glob("*/*.py")
     }
 
     def loads_tf(imports: set[str], tf_modules: set[str]) -> bool:
         return any(
-            name.split(".")[0] in ("tensorflow", "keras")
-            or (name.startswith("deepresolve.") and name.split(".")[1] in tf_modules)
-            for name in imports
+            name.split(".")[0] in ("tensorflow", "keras") or name in tf_modules for name in imports
         )
 
     tf_modules: set[str] = set()

@@ -1,4 +1,5 @@
-"""deepresolve.download against a real local HTTP server, and the committed checksum file."""
+"""deepresolve.datasets.download against a real local HTTP server, and the committed checksum
+file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from deepresolve.download import (
+from deepresolve.datasets.download import (
     PUBLISHED_FILES,
     ChecksumError,
     DownloadError,
@@ -294,7 +295,7 @@ def test_fetch_published_model_from_shared_mirror(shared_data, tmp_path):
 @pytest.mark.shared_data("published-422tf-models")
 def test_fetch_published_model_over_http(shared_data, tmp_path, monkeypatch):
     """The raw GitHub layout served locally: the URLs and checksums fit together."""
-    import deepresolve.download as download
+    import deepresolve.datasets.download as download
 
     experiment = "wgEncodeAwgTfbsBroadGm12878CtcfUniPk"
     www = tmp_path / "www"

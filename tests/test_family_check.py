@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.family_check import (
+from deepresolve.analyses.family_check import (
     SAME_TF,
     UNRELATED,
     check_similarity,
@@ -10,7 +10,7 @@ from deepresolve.family_check import (
     pair_table,
     permutation_p_value,
 )
-from deepresolve.many_class_figures import figure_pair_similarities
+from deepresolve.figures.multiclass import figure_pair_similarities
 
 TFS = ["CTCF", "CTCF", "CTCF", "USF1", "MYC", "REST", "SP1", "FOXA1"]
 LABELS = [f"{tf}_{i}" for i, tf in enumerate(TFS)]

@@ -1,4 +1,4 @@
-"""FASTA + target readers and the indexed genome reader (deepresolve.fasta)."""
+"""FASTA + target readers and the indexed genome reader (deepresolve.datasets.fasta)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import shutil
 import numpy as np
 import pytest
 
-from deepresolve.fasta import IndexedFasta, iter_fasta, read_fasta, read_targets
-from deepresolve.sequences import decode
+from deepresolve.datasets.fasta import IndexedFasta, iter_fasta, read_fasta, read_targets
+from deepresolve.datasets.sequences import decode
 
 SEQ = "ACGTACGTAC"
 OTHER = "TTTTGGGGCC"

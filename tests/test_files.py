@@ -1,4 +1,4 @@
-"""deepresolve/files.py: reads of workflow files whose failure names the file, and the scripts'
+"""deepresolve/core/files.py: reads of workflow files whose failure names the file, and the scripts'
 messages for a truncated intermediate file (path, the rule that makes it, --forcerun).
 
 Each case makes a small real instance of one kind of intermediate with the library, cuts it,
@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 from snakemake.iocontainers import Namedlist
 
-from deepresolve.chipseq_parts import ExperimentSequences
-from deepresolve.files import (
+from deepresolve.analyses.multitask import MultitaskData
+from deepresolve.analyses.tf_models import MotifCollection, write_motif_collection
+from deepresolve.core.files import (
     UnreadableFileError,
     made_by,
     read_json,
@@ -26,12 +27,11 @@ from deepresolve.files import (
     read_tsv,
     reading,
 )
-from deepresolve.fim_result import FIMResult
-from deepresolve.multitask import MultitaskData
-from deepresolve.similarity import class_similarity
-from deepresolve.synthetic import SyntheticDataset
-from deepresolve.tables import oniv_table
-from deepresolve.tf_models import MotifCollection, write_motif_collection
+from deepresolve.datasets.chipseq_parts import ExperimentSequences
+from deepresolve.datasets.synthetic import SyntheticDataset
+from deepresolve.method.fim_result import FIMResult
+from deepresolve.method.niv_tables import oniv_table
+from deepresolve.method.similarity import class_similarity
 from tests.conftest import ROOT
 
 RNG = np.random.default_rng(0)
@@ -88,7 +88,7 @@ def fim_result(classes, n_runs=2, n_filters=3):
 
 
 def keras_model(path):
-    from deepresolve.models import build_cnn
+    from deepresolve.models.cnn import build_cnn
 
     build_cnn(30, 2, conv_filters=4, conv_width=5, dense_units=(4,)).save(path)
 
@@ -230,7 +230,7 @@ def motifs_json(tmp_path):
 
 def many_class_model(tmp_path, model="results/synthetic/IV/rep0/model.keras", rule="train"):
     """A model of multiclass.models (relative to the working folder, as Snakemake gives it) and
-    the rule that makes it (params.model_rule, from common.smk's multiclass_model_rule)."""
+    the rule that makes it (params.model_rule: multiclass_config.smk's multiclass_model_rule)."""
     class_names = tmp_path / "names.txt"
     class_names.write_text("K562|DNase|None\nK562|CTCF|None\n")
     (tmp_path / model).parent.mkdir(parents=True, exist_ok=True)
@@ -295,7 +295,7 @@ def test_a_users_own_model_names_no_rule(tmp_path, monkeypatch):
 
 
 def test_missing_file_is_not_called_corrupt(tmp_path):
-    from deepresolve.models import load_model
+    from deepresolve.models.cnn import load_model
 
     missing = tmp_path / "none"
     for read in (read_npz, read_tsv, read_json):
@@ -337,7 +337,7 @@ def test_a_table_cut_mid_line_is_caught_and_the_inner_rule_kept(tmp_path):
 
 def test_corrupt_keras_member_is_caught(tmp_path):
     """A flipped byte inside the archive (whole length) fails its CRC-32."""
-    from deepresolve.models import load_model
+    from deepresolve.models.cnn import load_model
 
     path = tmp_path / "model.keras"
     keras_model(path)
@@ -353,7 +353,7 @@ def test_corrupt_keras_member_is_caught(tmp_path):
 def test_nan_is_written_as_null_with_its_reason(tmp_path):
     import json as json_module
 
-    from deepresolve.files import write_json
+    from deepresolve.core.files import write_json
 
     path = tmp_path / "metrics.json"
     write_json(

@@ -2,14 +2,14 @@ import keras
 import numpy as np
 import pytest
 
-from deepresolve.fim import (
+from deepresolve.method.fim import (
     FIMDivergenceError,
     ascend,
     ascent_settings,
     feature_importance_maps,
 )
-from deepresolve.fim_result import FIMResult
-from deepresolve.models import build_cnn
+from deepresolve.method.fim_result import FIMResult
+from deepresolve.models.cnn import build_cnn
 
 
 def linear_head_model(weights, bias):
@@ -124,7 +124,7 @@ def test_cnn_feature_maps_batch_shape():
 
 
 def test_fim_options_picks_only_gradient_ascent_settings():
-    from deepresolve.fim import fim_options
+    from deepresolve.method.fim import fim_options
 
     settings = {"layer": None, "n_runs": 3, "l2": 0.5, "oniv_mode": "paper", "max_steps": 7}
     assert fim_options(settings) == {"layer": None, "n_runs": 3, "l2": 0.5, "max_steps": 7}
@@ -142,8 +142,8 @@ def test_many_models_of_one_architecture_match_each_alone():
     split_layers = [m.get_layer("h").name for m in models]
     assert len(set(split_layers)) == 1
 
-    from deepresolve.fim import feature_importance_maps_many
-    from deepresolve.network import split_model
+    from deepresolve.method.fim import feature_importance_maps_many
+    from deepresolve.method.network import split_model
 
     splits = [split_model(m, "h") for m in models] + [split_model(other)]
     many = feature_importance_maps_many(splits, names=["a", "b", "c", "cnn"], **kwargs)
@@ -163,7 +163,7 @@ def test_many_models_of_one_architecture_match_each_alone():
 
 
 def test_many_models_divergence_names_the_model(linear):
-    from deepresolve.fim import feature_importance_maps_many
+    from deepresolve.method.fim import feature_importance_maps_many
 
     model, *_ = linear
     with pytest.raises(FIMDivergenceError, match=r"model first, class \d, run \d.*Raise l2"):
@@ -188,7 +188,7 @@ def test_ascend_drops_finished_groups_without_changing_any_row(caplog):
     def whole(h, groups):
         return -tf.constant(np.repeat(a, 2)) * tf.reduce_sum(tf.square(h - 1.0), axis=1)
 
-    with caplog.at_level("INFO", logger="deepresolve.fim"):
+    with caplog.at_level("INFO", logger="deepresolve.method.fim"):
         dropped = ascend(grouped, starts, params, str, group_size=2, chunk=100)
     together = ascend(whole, starts, params, str)
     for key in ("best_h", "best_score", "best_obj", "steps", "converged"):
@@ -206,7 +206,7 @@ def test_single_and_batched_entry_points_share_one_settings_object(linear):
     object with overrides is what both run with, and an unknown setting is refused by name."""
     import inspect
 
-    from deepresolve.fim import FimSettings, feature_importance_maps_many
+    from deepresolve.method.fim import FimSettings, feature_importance_maps_many
 
     for entry in (feature_importance_maps, feature_importance_maps_many):
         names = set(inspect.signature(entry).parameters)

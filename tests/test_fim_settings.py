@@ -6,7 +6,7 @@ import pytest
 import yaml
 from snakemake.utils import update_config
 
-from deepresolve.config import FIM_BLOCKS, fim_settings
+from deepresolve.config.validate import FIM_BLOCKS, fim_settings
 
 from .conftest import ROOT
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from deepresolve.importance import (
+from deepresolve.method.importance import (
     averaged_niv,
     high_variance_neurons,
     niv,

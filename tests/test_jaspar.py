@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve import jaspar, tf_names
+from deepresolve.motifs import jaspar, tf_names
 from tests.conftest import ROOT
 
 TF_MOTIFS = ROOT / "config" / "tf_motifs.tsv"
@@ -165,7 +165,7 @@ def test_edited_cache_is_refused_naming_the_rebuild(tmp_path, monkeypatch, caplo
         assert "scripts/build_jaspar_cache.py --release JASPAR2026" in str(error.value)
         with pytest.raises(ValueError, match="no JASPAR cache for JASPAR2099.*no such release"):
             jaspar.fetch_motifs("JASPAR2099")
-        with caplog.at_level("INFO", logger="deepresolve.jaspar"):
+        with caplog.at_level("INFO", logger="deepresolve.motifs.jaspar"):
             older = jaspar.fetch_motifs("JASPAR2016")
         assert "JASPAR2016: not cached in the package, parsing pyjaspar" in caplog.text
         assert len(older) > 300 and {m.matrix_id[:2] for m in older} == {"MA"}

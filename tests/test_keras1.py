@@ -1,4 +1,4 @@
-"""Import of the published Keras 1.2 / Theano models (deepresolve.keras1).
+"""Import of the published Keras 1.2 / Theano models (deepresolve.models.keras1).
 
 The synthetic tests write tiny models in the Keras 1 file layout and always run; the others use
 the real models and sequences in ../shared/data (or $DEEPRESOLVE_SHARED_DATA) and are skipped
@@ -16,14 +16,14 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from deepresolve.keras1 import (
+from deepresolve.datasets.zeng import read_zeng
+from deepresolve.models.keras1 import (
     ARCHITECTURE_FILE,
     WEIGHTS_FILE,
     convolution_kernel_from_keras1,
     load_keras1_model,
     predict_proba,
 )
-from deepresolve.zeng import read_zeng
 
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 

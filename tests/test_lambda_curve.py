@@ -4,9 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.lambda_curve import curve_table
-from deepresolve.table1 import experiment_detail, importance_by_experiment, rerank, summarise
-from deepresolve.tf_plot import plot_curve
+from deepresolve.analyses.lambda_curve import curve_table
+from deepresolve.analyses.table1 import (
+    experiment_detail,
+    importance_by_experiment,
+    rerank,
+    summarise,
+)
+from deepresolve.figures.table1 import plot_curve
 
 from .test_table1 import ranked_table
 

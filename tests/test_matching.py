@@ -1,4 +1,5 @@
-"""Table 1 under other matching choices (deepresolve.matching): settings, statistics, counts."""
+"""Table 1 under other matching choices (deepresolve.analyses.matching): settings, statistics,
+counts."""
 
 import shutil
 
@@ -6,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.jaspar import fetch_motifs, motif_pwms
-from deepresolve.matching import (
+from deepresolve.analyses.matching import (
     cell_counts,
     choice_settings,
     describe,
@@ -15,9 +15,10 @@ from deepresolve.matching import (
     paper_distance,
     tf_matrices,
 )
-from deepresolve.method_comparison import protocol_rows
-from deepresolve.table1 import PAPER_TABLE1, column_name
-from deepresolve.tomtom import tomtom_version
+from deepresolve.analyses.method_comparison import protocol_rows
+from deepresolve.analyses.table1 import PAPER_TABLE1, column_name
+from deepresolve.motifs.jaspar import fetch_motifs, motif_pwms
+from deepresolve.motifs.tomtom import tomtom_version
 
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 CTCF_PRIMARY = "MA0139.2"  # JASPAR2026
@@ -117,7 +118,7 @@ def test_meme_engine_choices_agree_with_memelite_at_its_settings_and_run_the_aut
 
 
 def test_protocol_rows_put_paper_authors_and_ours_per_method():
-    from deepresolve.table1 import experiment_detail
+    from deepresolve.analyses.table1 import experiment_detail
 
     from .test_table1 import ranked_table
 

@@ -1,4 +1,4 @@
-"""Table 1's four methods side by side (deepresolve.method_comparison, paper §5.1)."""
+"""Table 1's four methods side by side (deepresolve.analyses.method_comparison, paper §5.1)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.attribution import (
-    AUTHORS_DEEPMOTIF,
-    ENHANCED_DEEPMOTIF,
-    GRAD_CAM,
-    GRADIENT_X_INPUT,
-)
-from deepresolve.method_comparison import (
+from deepresolve.analyses.method_comparison import (
     ALL,
     CHIPSEQ,
     CLAIM_COLUMNS,
@@ -25,9 +19,15 @@ from deepresolve.method_comparison import (
     check_claims,
     comparison_table,
     experiment_sequences,
-    plot_comparison,
 )
-from deepresolve.table1 import PAPER_TABLE1, experiment_detail, methods_markdown
+from deepresolve.analyses.table1 import PAPER_TABLE1, experiment_detail, methods_markdown
+from deepresolve.figures.table1 import plot_comparison
+from deepresolve.method.attribution import (
+    AUTHORS_DEEPMOTIF,
+    ENHANCED_DEEPMOTIF,
+    GRAD_CAM,
+    GRADIENT_X_INPUT,
+)
 
 from .png_checks import assert_png_drawn
 
@@ -161,8 +161,8 @@ def test_experiment_sequences_errors(tmp_path):
 
 @pytest.mark.shared_data("deepbind-encode", "published-422tf-models")
 def test_published_rest_model_separates_its_deepbind_test_set(shared_data):
-    from deepresolve.keras1 import load_keras1_model
-    from deepresolve.training import model_auc
+    from deepresolve.models.keras1 import load_keras1_model
+    from deepresolve.models.training import model_auc
 
     data = shared_data
     X, labels = experiment_sequences(
@@ -198,7 +198,7 @@ def test_four_methods_workflow_on_published_models_and_chipseq_experiments(share
     import hashlib
     import json
 
-    from deepresolve.config import experiment_set_name
+    from deepresolve.config.validate import experiment_set_name
 
     from .workflow_helpers import run_workflow
 
@@ -243,7 +243,7 @@ chipseq:
         settings.replace("EXPERIMENTS", f"[{CTCF}, {REST}, {MAX}]") + chipseq + trained
     )
     workdir = tmp_path / "run"
-    done = run_workflow(workdir, str(first), targets=("table1_methods",))
+    done = run_workflow(workdir, str(first), targets=("chipseq", "table1_methods"))
     assert done.returncode == 0, done.stderr[-5000:]
     # run_name null: the folder is named by the set of experiments
     name = experiment_set_name(
@@ -360,14 +360,14 @@ def test_four_methods_without_experiments_names_the_keys(tmp_path):
 def test_compare_methods_on_the_published_ctcf_model(shared_data):
     """All four methods on the Dnd41 CTCF model with its own test sequences: every method's
     first filter (eDM: first PWM) matches CTCF, and the model's test AUC is the published one."""
-    from deepresolve.chipseq import tf_motif_rows
-    from deepresolve.chipseq_parts import TEST, assign_parts
-    from deepresolve.jaspar import fetch_motifs
-    from deepresolve.keras1 import load_keras1_model
-    from deepresolve.method_comparison import compare_methods
-    from deepresolve.tf_models import build_motif_collection
-    from deepresolve.training import model_auc
-    from deepresolve.zeng import read_zeng
+    from deepresolve.analyses.chipseq import tf_motif_rows
+    from deepresolve.analyses.method_comparison import compare_methods
+    from deepresolve.analyses.tf_models import build_motif_collection
+    from deepresolve.datasets.chipseq_parts import TEST, assign_parts
+    from deepresolve.datasets.zeng import read_zeng
+    from deepresolve.models.keras1 import load_keras1_model
+    from deepresolve.models.training import model_auc
+    from deepresolve.motifs.jaspar import fetch_motifs
 
     data = shared_data
     experiment = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"

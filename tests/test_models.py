@@ -1,10 +1,10 @@
-"""deepresolve.models: a model swapped in for another dataset is refused before any ascent; the
+"""deepresolve.models.cnn: a model swapped in for another dataset is refused before any ascent; the
 layer names the workflow checks before any job are those of the built CNN."""
 
 import keras
 import pytest
 
-from deepresolve.models import build_cnn, check_outputs, cnn_layer_names
+from deepresolve.models.cnn import build_cnn, check_outputs, cnn_layer_names
 
 
 def test_a_model_with_another_output_count_is_named():

@@ -2,9 +2,9 @@ import memelite.io
 import numpy as np
 import pytest
 
-from deepresolve import motifs
-from deepresolve.logo_figures import plot_logo_sheet
-from deepresolve.sequences import encode_indices
+from deepresolve.datasets.sequences import encode_indices
+from deepresolve.figures.logos import plot_logo_sheet
+from deepresolve.motifs import pwm as motifs
 
 from .png_checks import assert_png_drawn, share_of_colour
 
@@ -140,7 +140,7 @@ def test_write_meme_known_motifs_of_different_widths_and_sites(tmp_path):
 
 
 def test_pattern_filter_sets_take_every_filter_near_the_best():
-    from deepresolve.motifs import pattern_filter_sets
+    from deepresolve.motifs.pwm import pattern_filter_sets
 
     kernel = np.zeros((8, 4, 5))
     for j, weight in enumerate([1.0, 0.8, 0.6]):  # filters 0-2 hold CGCTTG at 3 strengths

@@ -8,19 +8,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from deepresolve.deepsea import FIM_LAYER, build_deepsea, read_class_names
-from deepresolve.fim import feature_importance_maps, starts
-from deepresolve.fim_result import FIMResult
-from deepresolve.importance import niv
-from deepresolve.many_class_figures import (
-    figure_class_clustering,
-    figure_class_differences,
-    figure_dnase_bicluster,
-    figure_similarity_matrix,
-    figure_strong_correlation_counts,
-)
-from deepresolve.models import build_cnn
-from deepresolve.multiclass import (
+from deepresolve.analyses.multiclass import (
     bicluster,
     chunk_nivs,
     class_chunks,
@@ -33,7 +21,19 @@ from deepresolve.multiclass import (
     merge_fim_chunks,
     strong_correlation_counts,
 )
-from deepresolve.similarity import class_difference_maps, class_similarity
+from deepresolve.figures.multiclass import (
+    figure_class_clustering,
+    figure_class_differences,
+    figure_dnase_bicluster,
+    figure_similarity_matrix,
+    figure_strong_correlation_counts,
+)
+from deepresolve.method.fim import feature_importance_maps, starts
+from deepresolve.method.fim_result import FIMResult
+from deepresolve.method.importance import niv
+from deepresolve.method.similarity import class_difference_maps, class_similarity
+from deepresolve.models.cnn import build_cnn
+from deepresolve.models.deepsea import FIM_LAYER, build_deepsea, read_class_names
 from tests.conftest import ROOT
 from tests.png_checks import assert_png_drawn
 
@@ -93,9 +93,9 @@ def test_merged_chunks_equal_one_call(full_and_chunks):
 def test_merged_chunks_equal_one_call_bit_for_bit():
     script = f"""
 import keras, numpy as np
-from deepresolve.fim import feature_importance_maps
-from deepresolve.models import build_cnn
-from deepresolve.multiclass import fim_chunk, merge_fim_chunks
+from deepresolve.method.fim import feature_importance_maps
+from deepresolve.models.cnn import build_cnn
+from deepresolve.analyses.multiclass import fim_chunk, merge_fim_chunks
 keras.utils.set_random_seed(4)
 model = build_cnn(200, 7, dense_units=[16])
 options = {OPTIONS!r}

@@ -2,11 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.chipseq_parts import TEST, TRAIN, VALIDATION
-from deepresolve.deepsea import FIM_LAYER
-from deepresolve.fim import feature_importance_maps
-from deepresolve.importance import niv, oniv
-from deepresolve.multitask import (
+from deepresolve.analyses.multitask import (
     MISSING,
     MultitaskData,
     assemble,
@@ -16,9 +12,13 @@ from deepresolve.multitask import (
     masked_binary_crossentropy,
     train_multitask,
 )
-from deepresolve.sequences import decode
-from deepresolve.shuffle import dinucleotide_counts
-from deepresolve.similarity import class_similarity
+from deepresolve.datasets.chipseq_parts import TEST, TRAIN, VALIDATION
+from deepresolve.datasets.sequences import decode
+from deepresolve.datasets.shuffle import dinucleotide_counts
+from deepresolve.method.fim import feature_importance_maps
+from deepresolve.method.importance import niv, oniv
+from deepresolve.method.similarity import class_similarity
+from deepresolve.models.deepsea import FIM_LAYER
 from tests.conftest import ROOT
 
 PARTS = {"validation_fraction": 0.2, "test_fraction": 0.25, "n_shuffles": 1, "seed": 3}
@@ -197,7 +197,7 @@ def test_architecture_is_deepsea_like_for_101_bp():
 def test_real_subset_from_the_shared_files(shared_data, tmp_path):
     """Three DeepBind sets (USF1, MYC, REST), 100 peaks each, one epoch: every output has a
     test AUC on its own 1,000-sequence B file."""
-    from deepresolve.deepbind import read_deepbind
+    from deepresolve.datasets.deepbind import read_deepbind
 
     folder = shared_data / "deepbind-encode"
     tables = {}

@@ -2,8 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from deepresolve.models import build_cnn
-from deepresolve.network import split_model
+from deepresolve.method.network import split_model
+from deepresolve.models.cnn import build_cnn
 
 
 def one_hot(n, length, seed=0):

@@ -1,4 +1,4 @@
-"""deepresolve.numba_cache: a log line before memelite compiles in a fresh environment."""
+"""deepresolve.motifs.numba_cache: a log line before memelite compiles in a fresh environment."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 SCRIPT = """
 import logging, sys
 logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(name)s: %(message)s")
-from deepresolve.numba_cache import announce_memelite_compile, memelite_cache
+from deepresolve.motifs.numba_cache import announce_memelite_compile, memelite_cache
 folder, compiled = memelite_cache()
 print("CACHE", folder, compiled)
 announce_memelite_compile()
@@ -31,6 +31,6 @@ def test_fresh_cache_is_announced_once_with_its_folder(tmp_path):
     assert cache_line.startswith(f"CACHE {tmp_path / 'numba'}") and cache_line.endswith(" 0")
     announced = [line for line in done.stdout.splitlines() if "compiles its TOMTOM" in line]
     assert len(announced) == 1
-    assert announced[0].startswith("deepresolve.tomtom: ")
+    assert announced[0].startswith("deepresolve.motifs.tomtom: ")
     assert str(tmp_path / "numba") in announced[0] and "NUMBA_CACHE_DIR" in announced[0]
     assert "about a minute" in announced[0]

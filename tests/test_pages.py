@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from deepresolve.pages import BLOCKS, Records, duration, render_page, stale_pages
-from deepresolve.record import write_record
+from deepresolve.reports.pages import BLOCKS, Records, duration, render_page, stale_pages
+from deepresolve.reports.record import write_record
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +29,7 @@ def test_every_block_of_the_pages_is_known_and_names_a_record_that_can_be_made()
     """Each block's function exists, and each record it reads is in docs/results/ or has a
     known command (which its "not in the record yet" line then shows); every kept record
     carries a commit."""
-    from deepresolve.pages import BLOCK, RECORD_COMMANDS, pages
+    from deepresolve.reports.pages import BLOCK, RECORD_COMMANDS, pages
 
     folder = ROOT / "docs/results"
     for page in pages(ROOT):

@@ -1,5 +1,5 @@
-"""The paper's numbers that the code compares against (deepresolve.table1.PAPER_TABLE1,
-deepresolve.synthetic.PAPER_TEST_AUC) are the numbers of the paper's text
+"""The paper's numbers that the code compares against (deepresolve.analyses.table1.PAPER_TABLE1,
+deepresolve.datasets.synthetic.PAPER_TEST_AUC) are the numbers of the paper's text
 (../shared/paper/deepresolve-paper.txt), read from it here rather than typed twice."""
 
 import re
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from deepresolve.synthetic import PAPER_TEST_AUC
-from deepresolve.table1 import PAPER_N_EXPERIMENTS, PAPER_TABLE1, THRESHOLDS, TOP_K
+from deepresolve.analyses.table1 import PAPER_N_EXPERIMENTS, PAPER_TABLE1, THRESHOLDS, TOP_K
+from deepresolve.datasets.synthetic import PAPER_TEST_AUC
 
 # Table 1's row labels -> our method names
 TABLE1_ROWS = {

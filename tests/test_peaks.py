@@ -1,4 +1,4 @@
-"""Experiments from narrowPeak + genome (deepresolve.peaks), written in the Zeng format."""
+"""Experiments from narrowPeak + genome (deepresolve.datasets.peaks), written in the Zeng format."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.fasta import IndexedFasta
-from deepresolve.peaks import (
+from deepresolve.datasets.fasta import IndexedFasta
+from deepresolve.datasets.peaks import (
     build_experiment,
     peak_sequences,
     read_narrowpeak,
     summit_windows,
 )
-from deepresolve.sequences import decode
-from deepresolve.shuffle import dinucleotide_counts
-from deepresolve.zeng import read_zeng, write_zeng
+from deepresolve.datasets.sequences import decode
+from deepresolve.datasets.shuffle import dinucleotide_counts
+from deepresolve.datasets.zeng import read_zeng, write_zeng
 
 SIZES = {"chr1": 1000, "chr2": 400, "chrX": 300}
 
@@ -148,7 +148,7 @@ def test_invalid_peaks_raise_or_are_dropped(tmp_path, genome, caplog, row, messa
     peaks = narrowpeak(tmp_path, [ROWS[0], row, ROWS[1]])
     with pytest.raises(ValueError, match=rf"peaks\.narrowPeak, {message}.*drop_invalid=True"):
         build_experiment(peaks, path, seed=0)
-    with caplog.at_level(logging.WARNING, logger="deepresolve.peaks"):
+    with caplog.at_level(logging.WARNING, logger="deepresolve.datasets.peaks"):
         experiment = build_experiment(peaks, path, seed=0, drop_invalid=True)
     assert len(experiment) == 4
     assert experiment["line"].tolist() == [2, 4, 2, 4]
@@ -163,7 +163,7 @@ def test_n_in_window(tmp_path, genome, caplog):
         match=r"peaks\.narrowPeak, line 3: window chr2:291-391: letter 'N' at position 61",
     ):
         peak_sequences(peaks, path)
-    with caplog.at_level(logging.WARNING, logger="deepresolve.peaks"):
+    with caplog.at_level(logging.WARNING, logger="deepresolve.datasets.peaks"):
         kept = peak_sequences(peaks, path, n_policy="drop")
     assert kept["line"].tolist() == [2]
     assert "dropped 1 of 2 peaks with N" in caplog.text
@@ -178,7 +178,7 @@ def test_n_in_window(tmp_path, genome, caplog):
 def test_duplicate_windows_dropped(tmp_path, genome, caplog):
     path, _ = genome
     peaks = narrowpeak(tmp_path, [ROWS[0], ("chr1", 200, 300, 50), ROWS[1]])
-    with caplog.at_level(logging.WARNING, logger="deepresolve.peaks"):
+    with caplog.at_level(logging.WARNING, logger="deepresolve.datasets.peaks"):
         experiment = build_experiment(peaks, path, seed=0)
     assert experiment["line"].tolist() == [2, 4, 2, 4]
     assert "dropped 1 peaks whose 101 bp window repeats an earlier peak's (first: line 3)" in (

@@ -2,9 +2,9 @@ import matplotlib.colors as mcolors
 import numpy as np
 import pytest
 
-from deepresolve import plot
-from deepresolve.importance import ONIV_RULE
-from deepresolve.motifs import filters_to_pwms
+from deepresolve.figures import synthetic as plot
+from deepresolve.method.importance import ONIV_RULE
+from deepresolve.motifs.pwm import filters_to_pwms
 
 from .png_checks import assert_png_drawn, share_of_colour
 

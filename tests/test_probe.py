@@ -6,10 +6,10 @@ import keras
 import numpy as np
 import pytest
 
-from deepresolve.network import split_model
-from deepresolve.probe import constructed_sequences, landscape_dependence, probe_network
-from deepresolve.sequences import encode_indices
-from deepresolve.synthetic import scan_presence
+from deepresolve.analyses.probe import constructed_sequences, landscape_dependence, probe_network
+from deepresolve.datasets.sequences import encode_indices
+from deepresolve.datasets.synthetic import scan_presence
+from deepresolve.method.network import split_model
 
 LENGTH = 60
 

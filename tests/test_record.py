@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from deepresolve.record import (
+from deepresolve.reports.record import (
     ANALYSES,
     VECTOR_ISAS,
     compare_tables,
@@ -130,7 +130,7 @@ def test_keep_and_compare_need_a_finished_record(tmp_path, action):
 
 def test_config_schema_allows_exactly_the_record_analyses():
     """record.analyses is checked against the analyses the record can build (a new analysis
-    in deepresolve.record.ANALYSES without its schema entry was refused before any job)."""
+    in deepresolve.reports.record.ANALYSES without its schema entry was refused before any job)."""
     import yaml
 
     schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import yaml
 
-from deepresolve.reference import (
+from deepresolve.analyses.reference import (
     UnsafePickleError,
     agreement_summary,
     oniv_agreement,
@@ -77,8 +77,8 @@ def test_agreement_statistics():
 def test_our_onivs_at_the_authors_lambda_reproduce_theirs(shared_data):
     """Three published models at table1.fim (lambda 3, lr 0.01, config/config.yaml): Pearson
     r >= 0.99 with the authors' ONIV and the same top-1 filter for each."""
-    from deepresolve.fim import fim_options
-    from deepresolve.tf_models import load_published_models, model_onivs
+    from deepresolve.analyses.tf_models import load_published_models, model_onivs
+    from deepresolve.method.fim import fim_options
 
     data = shared_data
     config = yaml.safe_load((ROOT / "config/config.yaml").read_text())

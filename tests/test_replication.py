@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from deepresolve.claims_plot import figure_claims_summary, figure_probe
-from deepresolve.replication import claim_rates, replicate_table
-from deepresolve.synthetic import PAPER_TEST_AUC
+from deepresolve.analyses.replication import claim_rates, replicate_table
+from deepresolve.datasets.synthetic import PAPER_TEST_AUC
+from deepresolve.figures.claims import figure_claims_summary, figure_probe
 
 
 def _landscape(depends_on):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from deepresolve.sequences import decode, one_hot, validate_one_hot
+from deepresolve.datasets.sequences import decode, one_hot, validate_one_hot
 
 
 def test_round_trip_and_order():

@@ -1,4 +1,4 @@
-"""Dinucleotide shuffle (deepresolve.shuffle): exact counts, uniformity, seeds."""
+"""Dinucleotide shuffle (deepresolve.datasets.shuffle): exact counts, uniformity, seeds."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from deepresolve.sequences import decode, one_hot
-from deepresolve.shuffle import dinucleotide_counts, dinucleotide_shuffle
+from deepresolve.datasets.sequences import decode, one_hot
+from deepresolve.datasets.shuffle import dinucleotide_counts, dinucleotide_shuffle
 
 
 def random_sequences(n, seed, lengths=(3, 101), alphabet="ACGT", p=None):

@@ -3,7 +3,7 @@ import warnings
 import numpy as np
 import pytest
 
-from deepresolve.similarity import (
+from deepresolve.method.similarity import (
     class_difference,
     class_similarity,
     figure6_matrices,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import yaml
 
-from deepresolve.synthetic import (
+from deepresolve.datasets.synthetic import (
     DATASETS,
     SyntheticDataset,
     find_occurrences,
@@ -129,7 +129,7 @@ def test_no_pattern_contains_another():
 def test_planted_labels_keep_chance_copies_and_count_the_noise():
     """Paper-faithful labels: labels follow what was planted; chance 6-mer copies stay in the
     background (about 4.7 % of 200 bp sequences per 6-mer) and label_noise counts them."""
-    from deepresolve.synthetic import label_noise
+    from deepresolve.datasets.synthetic import label_noise
 
     settings = dict(SETTINGS["I"], n_sequences=4000)
     exact = simulate("I", settings, seed=7, labels="exact")
@@ -155,7 +155,7 @@ def test_unknown_label_mode_names_the_key():
 
 
 def test_replicate_seeds_are_distinct_and_keep_replicate_0():
-    from deepresolve.synthetic import replicate_seed
+    from deepresolve.datasets.synthetic import replicate_seed
 
     assert replicate_seed(2018, 0) == 2018
     assert len({replicate_seed(2018, r) for r in range(10)}) == 10

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.table1 import (
+from deepresolve.analyses.table1 import (
     PAPER_TABLE1,
     experiment_detail,
     random_order_success,

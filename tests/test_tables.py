@@ -1,6 +1,6 @@
 import numpy as np
 
-from deepresolve.tables import niv_table, oniv_table, read_niv_table, read_oniv_table
+from deepresolve.method.niv_tables import niv_table, oniv_table, read_niv_table, read_oniv_table
 
 
 def test_niv_table_round_trip():

@@ -94,7 +94,7 @@ print("PARSE", json.dumps({"code": code, "heavy": heavy}))
 @pytest.mark.shared_data("published-422tf-models")
 def test_parse_of_a_per_tf_rerun_imports_no_tensorflow(workdir):
     # the Snakefile is parsed in Snakemake's own process before any job: a TensorFlow import
-    # there (via deepresolve.multiclass at DAG time) cost every run ~6 CPU-s (issue 22)
+    # there (via deepresolve.analyses.multiclass at DAG time) cost every run ~6 CPU-s (issue 22)
     done = subprocess.run(
         [sys.executable, "-c", LOADED_BY_PARSE, CTCF_HITS, "--cores", "1", "-n"]
         + ["--configfile", "config/table1.yaml"],

@@ -1,5 +1,5 @@
-"""DeepResolve on single-task TF models (deepresolve.tf_models): motif collection, model import
-with exclusions, and the batched analysis against the same models analysed one at a time."""
+"""DeepResolve on single-task TF models (deepresolve.analyses.tf_models): motif collection, model
+import with exclusions, and the batched analysis against the same models analysed one at a time."""
 
 from types import SimpleNamespace
 
@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
-from deepresolve.tf_models import (
+from deepresolve.analyses.tf_models import (
     RANKED_COLUMNS,
     MotifCollection,
     analyse_models,
@@ -20,6 +19,7 @@ from deepresolve.tf_models import (
     tf_motif_collection,
     write_motif_collection,
 )
+from deepresolve.models.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
 
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 FOSL2 = "wgEncodeAwgTfbsHaibHepg2Fosl2V0416101UniPk"
@@ -111,8 +111,8 @@ def test_unreadable_model_is_excluded_with_its_file_named(shared_data, tmp_path)
 
 @pytest.fixture(scope="module")
 def jaspar_collection():
-    from deepresolve.jaspar import fetch_motifs
-    from deepresolve.tf_names import read_tf_motifs
+    from deepresolve.motifs.jaspar import fetch_motifs
+    from deepresolve.motifs.tf_names import read_tf_motifs
 
     from .conftest import ROOT
 

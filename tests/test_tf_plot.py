@@ -1,4 +1,5 @@
-"""The per-TF logo sheet (deepresolve.tf_plot): a labelled grid a reader can take in at a glance."""
+"""The per-TF logo sheet (deepresolve.figures.table1): a labelled grid a reader can take in at a
+glance."""
 
 import matplotlib.colors as mcolors
 import numpy as np
@@ -6,7 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
-from deepresolve.tf_plot import NONLINEAR, OWN_MATCH, figure_top_filters
+from deepresolve.figures.table1 import NONLINEAR, OWN_MATCH, figure_top_filters
 
 EXPERIMENT = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 

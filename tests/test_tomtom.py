@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve import jaspar, tomtom
-from deepresolve.motifs import read_meme
+from deepresolve.motifs import jaspar, tomtom
+from deepresolve.motifs.pwm import read_meme
 from tests.conftest import ROOT
 
 EXAMPLE_TSV = ROOT / "tests" / "data" / "tomtom_meme_example.tsv"

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from deepresolve.table1 import THRESHOLDS, TOP_K, column_name, experiment_detail
-from deepresolve.tomtom import (
+from deepresolve.analyses.table1 import THRESHOLDS, TOP_K, column_name, experiment_detail
+from deepresolve.motifs.tomtom import (
     meme_tomtom_shell,
     parse_meme_version,
     read_meme_tomtom_tsv,
@@ -89,8 +89,8 @@ def test_parse_meme_version():
 def test_real_meme_5_5_8_output_parses_and_equals_memelite():
     """The stdout of tomtom 5.5.8 (-text, tests/data/meme_5.5.8/README.md) on the CTCF model's
     filters: the parser reads it, and memelite gives the same p-values within 1e-5 in log10."""
-    from deepresolve.motifs import read_meme
-    from deepresolve.tomtom import run_tomtom
+    from deepresolve.motifs.pwm import read_meme
+    from deepresolve.motifs.tomtom import run_tomtom
 
     folder = ROOT / "tests/data/meme_5.5.8"
     meme = read_meme_tomtom_tsv(folder / "tomtom_text.tsv")
@@ -115,8 +115,8 @@ def test_memelite_equals_meme_on_the_pairs_that_differed():
     with 6 decimals: memelite on each file equals tomtom 5.5.8 on the same file within 1e-5 in
     log10. With every row divided by its sum, as before (MEME leaves rows within 1e-5 of 1 as
     written), 4 pairs of the full-precision file missed by up to 1.8e-4."""
-    from deepresolve.motifs import read_meme
-    from deepresolve.tomtom import run_tomtom
+    from deepresolve.motifs.pwm import read_meme
+    from deepresolve.motifs.tomtom import run_tomtom
 
     folder = ROOT / "tests/data/meme_5.5.8"
     known = read_meme(folder / "ctcf_known.meme")

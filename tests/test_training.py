@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from deepresolve.splits import split_indices
-from deepresolve.synthetic import simulate
-from deepresolve.training import per_class_auc, train_classifier
+from deepresolve.datasets.splits import split_indices
+from deepresolve.datasets.synthetic import simulate
+from deepresolve.models.training import per_class_auc, train_classifier
 
 TRAINING = dict(
     test_fraction=0.2,
@@ -51,8 +51,8 @@ def test_per_class_auc_one_label_class_is_nan_and_missing_labels_left_out():
 
 
 def test_undefined_auc_is_written_as_null_with_the_reason(tmp_path):
-    from deepresolve.files import write_json
-    from deepresolve.training import AUC_UNDEFINED
+    from deepresolve.core.files import write_json
+    from deepresolve.models.training import AUC_UNDEFINED
 
     path = tmp_path / "metrics.json"
     write_json(
@@ -109,7 +109,7 @@ def test_how_training_ended_is_recorded(trained_twice, caplog):
         assert ended["epochs"] - ended["best_epoch"] == TRAINING["patience"]
     small = {**TRAINING, "max_epochs": 1, "patience": 5}
     subset = slice(0, 1500)
-    with caplog.at_level("WARNING", logger="deepresolve.training"):
+    with caplog.at_level("WARNING", logger="deepresolve.models.training"):
         capped = train_classifier(
             data.x[subset],
             data.y[subset],

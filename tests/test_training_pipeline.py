@@ -1,4 +1,4 @@
-"""deepresolve.training's input pipeline: Keras's numbers without TensorFlow's E0000 line."""
+"""deepresolve.models.training's input pipeline: Keras's numbers without TensorFlow's E0000 line."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from tests.conftest import ROOT
 SCRIPT = """
 import sys
 import numpy as np, keras, tensorflow as tf
-from deepresolve.models import build_cnn
-from deepresolve.training import predict, seed_everything, shuffled_batches
+from deepresolve.models.cnn import build_cnn
+from deepresolve.models.training import predict, seed_everything, shuffled_batches
 
 rng = np.random.default_rng(0)
 x = rng.random((300, 31, 4)).astype("float32")

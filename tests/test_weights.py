@@ -2,8 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from deepresolve.models import build_cnn
-from deepresolve.weights import conv_kernel, output_kernel
+from deepresolve.models.cnn import build_cnn
+from deepresolve.models.weights import conv_kernel, output_kernel
 
 
 def test_kernels_of_the_paper_cnn():

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from deepresolve.claims import XOR_CATEGORIES
-from deepresolve.synthetic import DATASETS
+from deepresolve.analyses.claims import XOR_CATEGORIES
+from deepresolve.datasets.synthetic import DATASETS
 
 from .png_checks import assert_png_drawn
 from .workflow_helpers import ROOT, run_workflow
@@ -94,12 +94,12 @@ def test_many_class_machinery_on_dataset_iv(finished_run):
     and clustering outputs cover the 4 classes."""
     import keras
 
-    from deepresolve.fim import feature_importance_maps
-    from deepresolve.fim_result import FIMResult
+    from deepresolve.method.fim import feature_importance_maps
+    from deepresolve.method.fim_result import FIMResult
 
     folder = finished_run / "results/multiclass/synthetic_IV"
     assert len(list((folder / "fim_chunks").glob("*.npz"))) == 2
-    # the Snakefile finds the rule that makes multiclass.models.<name>.model (common.smk)
+    # the Snakefile finds the rule that makes multiclass.models.<name>.model (multiclass_config.smk)
     log = (finished_run / "logs/multiclass/synthetic_IV/fim_chunk_0.log").read_text()
     assert "results/synthetic/IV/rep0/model.keras: made by rule train" in log, log
     merged = FIMResult.load(folder / "fim.npz")
@@ -350,8 +350,8 @@ def test_experiment_from_peaks_and_genome_on_a_local_server(tmp_path):
 
     import numpy as np
 
-    from deepresolve.sequences import decode
-    from deepresolve.shuffle import dinucleotide_counts
+    from deepresolve.datasets.sequences import decode
+    from deepresolve.datasets.shuffle import dinucleotide_counts
 
     from .test_download import serve
 
@@ -437,8 +437,8 @@ def test_numbers_record_the_finished_run(finished_run, tmp_path):
     import subprocess
     import sys
 
-    from deepresolve.pages import Records, render_page
-    from deepresolve.record import read_record
+    from deepresolve.reports.pages import Records, render_page
+    from deepresolve.reports.record import read_record
 
     done = run_workflow(finished_run, targets=("numbers",))
     assert done.returncode == 0, done.stderr[-3000:]

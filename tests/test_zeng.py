@@ -1,4 +1,4 @@
-"""Reader of the Zeng et al. motif_discovery files (deepresolve.zeng)."""
+"""Reader of the Zeng et al. motif_discovery files (deepresolve.datasets.zeng)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import gzip
 import numpy as np
 import pytest
 
-from deepresolve.files import atomic_write
-from deepresolve.sequences import decode
-from deepresolve.zeng import read_zeng, write_zeng
+from deepresolve.core.files import atomic_write
+from deepresolve.datasets.sequences import decode
+from deepresolve.datasets.zeng import read_zeng, write_zeng
 
 SEQ = "ACGTACGTAC"
 OTHER = "TTTTGGGGCC"

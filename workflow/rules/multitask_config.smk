@@ -2,7 +2,7 @@
 # and its trained models registered as many-class models multitask_seed<seed>, so that the
 # many-class rules run on them exactly as on DeepSEA. Functions only (rules: multitask.smk);
 # included before multiclass.smk, which reads the list of many-class models.
-from deepresolve.deepsea import FIM_LAYER, class_names_table
+from deepresolve.models.deepsea import FIM_LAYER, class_names_table
 
 MULTITASK = config["multitask"]
 MULTITASK_EXPERIMENTS = MULTITASK["experiments"]
@@ -35,9 +35,11 @@ def multitask_files():
 
 def check_multitask_experiments():
     """Each experiment names its source's files and a unique class name (fails before any job)."""
-    from deepresolve.download import read_checksums
+    from deepresolve.datasets.download import read_checksums
 
-    pinned = read_checksums("config/deepbind_encode.sha256")
+    pinned = workflow_file(
+        "config/deepbind_encode.sha256", read_checksums, "multitask.experiments"
+    )
     problems = []
     for name, spec in MULTITASK_EXPERIMENTS.items():
         if spec["source"] == "deepbind":

@@ -1,5 +1,5 @@
 # Table 1 (paper section 5.1), DeepResolve row: the authors' published TF models.
-from deepresolve.jaspar import jaspar_cache_path
+from deepresolve.motifs.jaspar import jaspar_cache_path
 
 # JASPAR matrices read from pyjaspar once (scripts/build_jaspar_cache.py), checksummed
 JASPAR_CACHE = str(jaspar_cache_path(TF_MOTIFS["jaspar_release"].iloc[0]))
