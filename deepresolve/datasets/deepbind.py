@@ -26,7 +26,7 @@ from deepresolve.datasets.zeng import ZengSequences, check_letters, encode
 
 DEEPBIND_COMMIT = "a9bbf5ffcdf62f2832b0bbdede43a36f4dc19426"
 DEEPBIND_URL = f"https://raw.githubusercontent.com/jisraeli/DeepBind/{DEEPBIND_COMMIT}/data/encode"
-CHECKSUMS_FILE = Path(__file__).resolve().parent.parent / "config" / "deepbind_encode.sha256"
+CHECKSUMS_FILE = Path(__file__).resolve().parents[2] / "config" / "deepbind_encode.sha256"
 HEADER = ("FoldID", "EventID", "seq", "Bound")
 PARTS = {"AC": "training peaks", "B": "test peaks and shuffles"}
 

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 JASPAR_RELEASE = "JASPAR2026"  # newest release in pyjaspar 4.0
 #: Folder of the JASPAR caches (one JSON file per release) and their checksums (jaspar.sha256).
-JASPAR_DATA = Path(__file__).parent / "data"
+JASPAR_DATA = Path(__file__).resolve().parents[1] / "data"
 _VARIANT = re.compile(r"\(var\.\d+\)$")
 
 
