@@ -606,6 +606,28 @@ def _deepmotif_scores(
     return stacked_score
 
 
+def _kept_runs_result(
+    found: dict, split: SplitModel, params: dict, runs: np.ndarray, sequences, windows
+) -> DeepMotifResult:
+    """The :class:`DeepMotifResult` of one model's ascent (``found``: its ``n_runs`` rows) with
+    the ``runs`` kept (best score first), their ``sequences`` ``(n_best, L, 4)`` and each one's
+    most informative window ``(start, pwm)`` (:func:`most_informative_window`)."""
+    run_scores = found["best_score"].astype(np.float64)
+    return DeepMotifResult(
+        pwms=np.stack([window for _, window in windows]),
+        scores=run_scores[runs],
+        sequences=sequences,
+        window_starts=np.array([start for start, _ in windows], dtype=np.int64),
+        runs=runs.astype(np.int64),
+        run_scores=run_scores,
+        run_objectives=found["best_obj"].astype(np.float64),
+        steps=found["steps"].astype(np.int64),
+        converged=found["converged"],
+        layer_name=split.layer_name,
+        params=params,
+    )
+
+
 def _deepmotif_result(found: dict, split: SplitModel, params: dict, name: str) -> DeepMotifResult:
     """One model's :class:`DeepMotifResult` from its ``n_runs`` rows of the ascent."""
     run_scores = found["best_score"].astype(np.float64)
@@ -620,19 +642,7 @@ def _deepmotif_result(found: dict, split: SplitModel, params: dict, name: str) -
         found["steps"].max(),
         np.round(run_scores[runs], 3).tolist(),
     )
-    return DeepMotifResult(
-        pwms=np.stack([window for _, window in windows]),
-        scores=run_scores[runs],
-        sequences=sequences,
-        window_starts=np.array([start for start, _ in windows], dtype=np.int64),
-        runs=runs.astype(np.int64),
-        run_scores=run_scores,
-        run_objectives=found["best_obj"].astype(np.float64),
-        steps=found["steps"].astype(np.int64),
-        converged=found["converged"],
-        layer_name=split.layer_name,
-        params=params,
-    )
+    return _kept_runs_result(found, split, params, runs, sequences, windows)
 
 
 def authors_deepmotif_many(
@@ -830,16 +840,4 @@ def _authors_result(found: dict, split: SplitModel, params: dict, name: str) -> 
         found["steps"].max(),
         np.round(run_scores[runs], 3).tolist(),
     )
-    return DeepMotifResult(
-        pwms=np.stack([window for _, window in windows]),
-        scores=run_scores[runs],
-        sequences=sequences,
-        window_starts=np.array([start for start, _ in windows], dtype=np.int64),
-        runs=runs.astype(np.int64),
-        run_scores=run_scores,
-        run_objectives=found["best_obj"].astype(np.float64),
-        steps=found["steps"].astype(np.int64),
-        converged=found["converged"],
-        layer_name=split.layer_name,
-        params=params,
-    )
+    return _kept_runs_result(found, split, params, runs, sequences, windows)
