@@ -1,6 +1,7 @@
 """Table 1 under other matching choices (deepresolve.analyses.matching): settings, statistics,
 counts."""
 
+import os
 import shutil
 
 import numpy as np
@@ -99,13 +100,17 @@ RELEASE_2016 = {"release": "JASPAR2016"}
 
 
 @pytest.mark.filterwarnings("ignore:tomtom was given")
-def test_meme_engine_choices_agree_with_memelite_at_its_settings_and_run_the_authors_flags():
+def test_meme_engine_choices_agree_with_memelite_at_its_settings_and_run_the_authors_flags(
+    shared_data, monkeypatch
+):
     """MEME's tomtom at memelite's settings gives memelite's p (1e-5 in log10, as
     tests/test_tomtom_meme.py on real models); the authors' flags (pearson, incomplete scores,
-    no pseudocount) still put the planted filter first."""
+    no pseudocount) still put the planted filter first. The tomtom of PATH, else the one CI
+    builds (tests/test_tomtom_meme.py's meme_tomtom_folder says when it skips)."""
+    from .test_tomtom_meme import meme_tomtom_folder
+
+    monkeypatch.setenv("PATH", meme_tomtom_folder(shared_data) + os.pathsep + os.environ["PATH"])
     found = shutil.which("tomtom")
-    if not found:
-        pytest.skip("no MEME tomtom on PATH (scripts/build_tomtom.sh prints one)")
     tomtom_version(found)
     pwms_of = {CTCF: planted_filters(1)}
     motifs = fetch_motifs("JASPAR2026")

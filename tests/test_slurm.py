@@ -43,8 +43,11 @@ training: {max_epochs: 3, patience: 2}
 deepresolve: {n_runs: 2, max_steps: 100, lr_decay_start: 50}
 gpu: {enabled: true, per_job: 1}
 """
-# A layer name the schema accepts but the model lacks: the FIM job fails at run time.
-BAD_LAYER = "deepresolve: {layer: no_such_layer}\n"
+# A step size that every check before the jobs accepts but that makes the ascent run away: the
+# FIM job fails at run time (FIMDivergenceError). (A layer the model lacks no longer reaches a
+# job: the workflow checks deepresolve.layer against the CNN's layers before any job.)
+BAD_FIM = "deepresolve: {learning_rate: 1.0e+30}\n"
+DIVERGED = "gradient ascent diverged"
 TARGETS = ("results/synthetic/I/rep0/metrics.json", "results/synthetic/I/rep0/fim.npz")
 
 
@@ -72,10 +75,8 @@ def slurm_cluster(tmp_path_factory):
 def settings(tmp_path_factory) -> SimpleNamespace:
     folder = tmp_path_factory.mktemp("settings")
     (folder / "small.yaml").write_text(SMALL)
-    (folder / "bad_layer.yaml").write_text(BAD_LAYER)
-    return SimpleNamespace(
-        small=str(folder / "small.yaml"), bad_layer=str(folder / "bad_layer.yaml")
-    )
+    (folder / "bad_fim.yaml").write_text(BAD_FIM)
+    return SimpleNamespace(small=str(folder / "small.yaml"), bad_fim=str(folder / "bad_fim.yaml"))
 
 
 def submitted_jobs(done: subprocess.CompletedProcess) -> list[dict]:
@@ -100,10 +101,10 @@ def submitted_jobs(done: subprocess.CompletedProcess) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def slurm_runs(slurm_cluster, settings, tmp_path_factory) -> SimpleNamespace:
-    """A first run whose FIM job fails (bad layer name), then a rerun with the good config."""
+    """A first run whose FIM job fails (its ascent diverges), then a rerun with the good config."""
     workdir = tmp_path_factory.mktemp("slurm")
     common = {"targets": TARGETS, "cores": None, "timeout_s": TIMEOUT_S}
-    failed = run_workflow(workdir, settings.small, settings.bad_layer, *PROFILE, **common)
+    failed = run_workflow(workdir, settings.small, settings.bad_fim, *PROFILE, **common)
     failed_jobs = submitted_jobs(failed)
     failed_fim_log = (workdir / "logs/synthetic/I/rep0/fim.log").read_text()
     resumed = run_workflow(workdir, settings.small, *PROFILE, **common)
@@ -178,8 +179,8 @@ def test_failed_job_names_its_logs_and_is_retried(slurm_runs):
     for job in fim_jobs:
         # the rule's log and the SLURM job's log, both kept
         assert f"log: logs/synthetic/I/rep0/fim.log, {job['log']} (check log file(s)" in out, out
-        assert "no_such_layer" in job["log"].read_text()
-    assert "no_such_layer" in slurm_runs.failed_fim_log
+        assert DIVERGED in job["log"].read_text()
+    assert DIVERGED in slurm_runs.failed_fim_log
 
 
 def test_rerun_resumes_from_what_finished(slurm_runs):
