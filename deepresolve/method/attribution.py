@@ -539,17 +539,7 @@ def enhanced_deepmotif_many(
         1e6,
     )
     params.update(n_best=n_best, init_scale=init_scale, class_index=class_index)
-    splits, widths, groups = [], [], {}
-    for index, model in enumerate(models):
-        length, _ = _input_shape(model)
-        own = width or int(model.get_layer(last_conv_layer(model)).kernel_size[0])
-        if not 1 <= own <= length:
-            raise ValueError(f"width {own} must be between 1 and the input length {length}")
-        split = _split(model, layer, class_index)
-        splits.append(split)
-        widths.append(own)
-        signature = architecture_signature(split.lower) + architecture_signature(split.upper)
-        groups.setdefault(signature, []).append(index)
+    splits, widths, groups = _split_models(models, layer, class_index, width)
     log.info(
         "enhanced DeepMotif of %d models (%d architecture group(s)) x %d runs, %s",
         len(models),
@@ -604,6 +594,24 @@ def _deepmotif_scores(
         return upper(lower(inputs(z), groups), groups)[:, class_index]
 
     return stacked_score
+
+
+def _split_models(models, layer, class_index: int, width: int | None):
+    """Each model split at ``layer`` for ``class_index``, its PWM width (``width``, else its
+    last convolution's kernel width; checked against the input length), and the models grouped
+    by architecture (signature -> model indices), as both many-model eDMs batch them."""
+    splits, widths, groups = [], [], {}
+    for index, model in enumerate(models):
+        length, _ = _input_shape(model)
+        own = width or int(model.get_layer(last_conv_layer(model)).kernel_size[0])
+        if not 1 <= own <= length:
+            raise ValueError(f"width {own} must be between 1 and the input length {length}")
+        split = _split(model, layer, class_index)
+        splits.append(split)
+        widths.append(own)
+        signature = architecture_signature(split.lower) + architecture_signature(split.upper)
+        groups.setdefault(signature, []).append(index)
+    return splits, widths, groups
 
 
 def _kept_runs_result(
@@ -716,17 +724,7 @@ def authors_deepmotif_many(
         "seed": seed,
         "class_index": class_index,
     }
-    splits, widths, groups = [], [], {}
-    for index, model in enumerate(models):
-        length, _ = _input_shape(model)
-        own = width or int(model.get_layer(last_conv_layer(model)).kernel_size[0])
-        if not 1 <= own <= length:
-            raise ValueError(f"width {own} must be between 1 and the input length {length}")
-        split = _split(model, layer, class_index)
-        splits.append(split)
-        widths.append(own)
-        signature = architecture_signature(split.lower) + architecture_signature(split.upper)
-        groups.setdefault(signature, []).append(index)
+    splits, widths, groups = _split_models(models, layer, class_index, width)
     log.info("authors' DeepMotif of %d models x %d runs, %s", len(models), n_runs, params)
     results: list[DeepMotifResult | None] = [None] * len(models)
     for members in groups.values():
