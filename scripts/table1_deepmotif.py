@@ -48,6 +48,11 @@ runs = pd.DataFrame(
             "converged_runs": int(result.converged.sum()),
             "n_runs": len(result.run_scores),
             "best_consensus": result.consensus[0],
+            **(
+                {}
+                if result.zero_gradient_starts is None
+                else {"zero_gradient_starts": int(result.zero_gradient_starts.sum())}
+            ),
         }
         for experiment, result in results.items()
     ]

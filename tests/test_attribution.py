@@ -325,6 +325,8 @@ def test_authors_deepmotif_recovers_the_motif_on_the_raw_input():
     assert np.all(result.sequences >= 0)  # clipped at 0
     np.testing.assert_allclose(result.pwms.sum(axis=-1), 1, rtol=1e-5)
     assert result.converged.all() and result.steps.max() < 5000
+    # the motif filter fires at every start: no run starts with a zero gradient
+    assert result.zero_gradient_starts.shape == (7,) and not result.zero_gradient_starts.any()
     again = authors_deepmotif_many([model], **settings)[0]
     np.testing.assert_array_equal(result.run_scores, again.run_scores)
 
@@ -343,6 +345,9 @@ def test_authors_deepmotif_collapses_when_no_filter_fires():
     np.testing.assert_allclose(result.sequences[0], 0.25)
     np.testing.assert_allclose(result.pwms[0], 0.25)
     assert result.converged.all() and result.steps.max() < 5000
+    assert result.zero_gradient_starts.all()  # dS/dX is exactly 0 at each of the 5 starts
+    # our eDM does not record it
+    assert enhanced_deepmotif(model, n_runs=2, n_best=1, max_steps=5).zero_gradient_starts is None
 
 
 def test_authors_deepmotif_many_equals_each_model_alone():

@@ -136,3 +136,30 @@ def test_config_schema_allows_exactly_the_record_analyses():
     schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
     allowed = schema["properties"]["record"]["properties"]["analyses"]["items"]["enum"]
     assert sorted(allowed) == sorted(ANALYSES)
+
+
+def test_deepmotif_run_endings_count_collapsed_and_zero_gradient_models(tmp_path):
+    """How eDM ascents ended, over batch folders: collapsed (best score <= 0), a run still
+    going at max_steps, and (the authors' DM.py only) every start with a zero gradient."""
+    from deepresolve.reports.record import deepmotif_run_endings
+
+    columns = ["experiment", "best_score", "converged_runs", "n_runs"]
+    batches = {
+        "0": [["a", -1.5, 11, 11], ["b", 3.0, 10, 11]],
+        "1": [["c", 0.0, 11, 11], ["d", 2.0, 11, 11]],
+    }
+    zero_starts = {"0": [11, 11], "1": [11, 0]}
+    for batch, rows in batches.items():
+        (tmp_path / "ours" / batch).mkdir(parents=True)
+        pd.DataFrame(rows, columns=columns).to_csv(
+            tmp_path / "ours" / batch / "runs.tsv", sep="\t", index=False
+        )
+        (tmp_path / "authors" / batch).mkdir(parents=True)
+        frame = pd.DataFrame(rows, columns=columns).assign(zero_gradient_starts=zero_starts[batch])
+        frame.to_csv(tmp_path / "authors" / batch / "runs.tsv", sep="\t", index=False)
+    ours = deepmotif_run_endings(tmp_path / "ours").iloc[0].to_dict()
+    assert ours == {"n_models": 4, "best_score_at_most_0": 2, "some_run_not_converged": 1}
+    theirs = deepmotif_run_endings(tmp_path / "authors").iloc[0].to_dict()
+    # a, b, c start with a zero gradient at every start; a and c collapsed, b did not
+    assert theirs["every_start_zero_gradient"] == 3
+    assert theirs["every_start_zero_gradient_and_collapsed"] == 2

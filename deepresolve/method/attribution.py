@@ -139,6 +139,10 @@ class DeepMotifResult:
     layer_name : str
         Layer at which the model was split to get the pre-activation score (any split gives
         the same ``S_c``).
+    zero_gradient_starts : ndarray, shape=(n_runs,), bool, or None
+        ``True`` where ``dS_c/dX`` is exactly 0 at the run's start (no ReLU path from the input
+        to the score is active there, so the first step is the L2 penalty's alone). Recorded by
+        :func:`authors_deepmotif_many` only; ``None`` for :func:`enhanced_deepmotif_many`.
     params : dict
         The settings (``n_runs``, ``l2``, ``learning_rate``, ``init_scale``, ``seed``, ...).
     """
@@ -154,6 +158,7 @@ class DeepMotifResult:
     converged: np.ndarray
     layer_name: str
     params: dict = field(default_factory=dict)
+    zero_gradient_starts: np.ndarray | None = None
 
     @property
     def consensus(self) -> list[str]:
@@ -633,6 +638,7 @@ def _kept_runs_result(
         converged=found["converged"],
         layer_name=split.layer_name,
         params=params,
+        zero_gradient_starts=found.get("zero_gradient_start"),
     )
 
 
@@ -748,7 +754,8 @@ def authors_deepmotif_many(
 def _authors_ascent(score_fn, starts: np.ndarray, n_models: int, params: dict) -> dict:
     """DM.py's loop for ``n_models`` models x ``len(starts)`` runs; models whose runs have all
     stopped leave the batch every :data:`DEEPMOTIF_CHUNK` steps. Returns per row ``best_x``,
-    ``best_score``, ``best_obj``, ``steps``, ``converged``."""
+    ``best_score``, ``best_obj``, ``steps``, ``converged`` and ``zero_gradient_start``
+    (``dS_c/dX`` exactly 0 at the start)."""
     n_runs = len(starts)
     l2, step, patience = params["l2"], params["learning_rate"], params["patience"]
 
@@ -773,6 +780,7 @@ def _authors_ascent(score_fn, starts: np.ndarray, n_models: int, params: dict) -
         "best_obj": np.empty(n_rows, np.float32),
         "steps": np.empty(n_rows, np.int64),
         "converged": np.empty(n_rows, bool),
+        "zero_gradient_start": np.empty(n_rows, bool),
     }
     rows = np.arange(n_rows)  # original row of each row still in the batch
     groups = np.arange(n_models)
@@ -780,6 +788,8 @@ def _authors_ascent(score_fn, starts: np.ndarray, n_models: int, params: dict) -
     while True:
         s, g = gradient(tf.constant(x), tf.constant(groups, tf.int32))
         s, g = s.numpy(), g.numpy()
+        if count == 0:
+            found["zero_gradient_start"] = ~np.any(g, axis=(1, 2))
         objective = s - l2 * np.sum(x**2, axis=(1, 2))
         compared = np.where(stopped, -1.0, s)
         improved = compared > best_score

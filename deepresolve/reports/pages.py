@@ -377,6 +377,14 @@ def protocol_rows(records: Records, record: str) -> str:
         f"collapsed); {cell(runs['some_run_not_converged'])} models have a run still going at "
         "max_steps."
     )
+    if "every_start_zero_gradient" in runs:
+        collapsed += (
+            f" In {cell(runs['every_start_zero_gradient'])} models the class score's gradient "
+            "is exactly 0 at every start (the all-0.25 matrix and the random ones: no ReLU path "
+            "from the input to the score is active), so the first step is the L2 penalty's "
+            f"alone; {cell(runs['every_start_zero_gradient_and_collapsed'])} of them are among "
+            "the collapsed."
+        )
     return (
         markdown_text(shown, format_cell=str)
         + "\n\n"

@@ -243,20 +243,24 @@ def table1_methods_tables(results: Path, methods: Path) -> dict[str, pd.DataFram
 
 def deepmotif_run_endings(folder: Path) -> pd.DataFrame:
     """One row: how the eDM ascents of ``folder/<batch>/runs.tsv`` ended: ``n_models``,
-    ``best_score_at_most_0`` (models whose best class score is <= 0: a collapsed input) and
-    ``some_run_not_converged`` (models with a run still going at ``max_steps``)."""
+    ``best_score_at_most_0`` (models whose best class score is <= 0: a collapsed input),
+    ``some_run_not_converged`` (models with a run still going at ``max_steps``) and, where the
+    runs record it (the authors' DM.py), ``every_start_zero_gradient`` (models at each of whose
+    starts ``dS_c/dX`` is exactly 0) and ``every_start_zero_gradient_and_collapsed``."""
     runs = pd.concat(
         [read_tsv(path) for path in sorted(folder.glob("*/runs.tsv"))], ignore_index=True
     )
-    return pd.DataFrame(
-        [
-            {
-                "n_models": len(runs),
-                "best_score_at_most_0": int((runs["best_score"] <= 0).sum()),
-                "some_run_not_converged": int((runs["converged_runs"] < runs["n_runs"]).sum()),
-            }
-        ]
-    )
+    collapsed = runs["best_score"] <= 0
+    endings = {
+        "n_models": len(runs),
+        "best_score_at_most_0": int(collapsed.sum()),
+        "some_run_not_converged": int((runs["converged_runs"] < runs["n_runs"]).sum()),
+    }
+    if "zero_gradient_starts" in runs:
+        dead = runs["zero_gradient_starts"] == runs["n_runs"]
+        endings["every_start_zero_gradient"] = int(dead.sum())
+        endings["every_start_zero_gradient_and_collapsed"] = int((dead & collapsed).sum())
+    return pd.DataFrame([endings])
 
 
 def table1_protocol_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
