@@ -283,10 +283,48 @@ def test_knob_table_and_protocol_rows_blocks(tmp_path):
     assert "in 300 of 422 models the best class score of the runs is <= 0" in text
     # the paper's and our rows here differ by 0 or 1: no cell has a gap above 5
     assert "- DeepResolve" not in text
+    assert "gradient is exactly 0" not in text  # our eDM's runs do not record it
     protocol.loc[1, "top1_p<0.05"] = 40  # ours 40, the paper 10: a gap of 30
     write_record(folder / "protocol.tsv", protocol, header)
     text = BLOCKS["protocol_rows"](Records(tmp_path), "t1")
     assert (
-        "- DeepResolve, top-1 at 0.05: ours 40 on 422 experiments, the paper 10; the one choice "
-        "closest to the paper: ours ranked by ours (10 of 422)." in text
+        "- DeepResolve, top-1 at p < 0.05: ours 40, the paper 10; of the single matching "
+        "choices the closest is ours ranked by ours (10)." in text
     )
+    # an authors'-protocol row within 5 of the paper closes the gap, one further does not;
+    # a method on fewer experiments than the paper's gets one sentence for all its cells
+    lambda_row = {**{c: v[1] for c, v in cells.items()}, "top1_p<0.05": 13}
+    far_row = {**lambda_row, "top1_p<0.05": 30}
+    coverage = {c: 1 for c in cells}
+    protocol = pd.concat(
+        [
+            protocol,
+            pd.DataFrame(
+                [
+                    {"method": "DeepResolve", "n_experiments": 422, **lambda_row,
+                     "row": "authors' protocol: lambda 0.6, seed 2019 (closest), our matching"},
+                    {"method": "DeepResolve", "n_experiments": 422, **far_row,
+                     "row": "authors' protocol: matching authors_ed (MEME, ...), ours ranking"},
+                    {"method": "Grad-CAM", "row": "paper", "n_experiments": 422,
+                     **{c: v[1] for c, v in cells.items()}},
+                    {"method": "Grad-CAM", "row": "ours (default)", "n_experiments": 10,
+                     **coverage},
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )  # fmt: skip
+    write_record(folder / "protocol.tsv", protocol, header)
+    runs["every_start_zero_gradient"] = 250
+    runs["every_start_zero_gradient_and_collapsed"] = 240
+    write_record(folder / "authors_edm_runs.tsv", runs, header)
+    text = BLOCKS["protocol_rows"](Records(tmp_path), "t1")
+    assert "; closed by lambda 0.6, seed 2019, our matching (13);" in text
+    assert "matching authors_ed, ours ranking (30)" not in text
+    assert (
+        "- Grad-CAM: 6 of its 6 cells differ from the paper's by more than 5 because it ran on "
+        "10 experiments, not the paper's 422" in text
+    )
+    assert "- Grad-CAM, top" not in text
+    assert "In 250 models the class score's gradient is exactly 0 at every start" in text
+    assert "240 of them are among the collapsed" in text
