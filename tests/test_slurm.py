@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -100,7 +101,24 @@ def submitted_jobs(done: subprocess.CompletedProcess) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def slurm_runs(slurm_cluster, settings, tmp_path_factory) -> SimpleNamespace:
+def local_run_started(settings, tmp_path_factory) -> SimpleNamespace:
+    """The local run of the same config, started in a thread before the SLURM runs: its jobs
+    use the CPU while the SLURM runs wait on the scheduler (and it waits for nothing of
+    theirs)."""
+    workdir = tmp_path_factory.mktemp("local")
+    started = SimpleNamespace(workdir=workdir, done=None)
+
+    def run():
+        started.done = run_workflow(workdir, settings.small, targets=TARGETS, timeout_s=TIMEOUT_S)
+
+    started.thread = threading.Thread(target=run, name="slurm-test-local-run")
+    started.thread.start()
+    yield started
+    started.thread.join()
+
+
+@pytest.fixture(scope="module")
+def slurm_runs(slurm_cluster, settings, local_run_started, tmp_path_factory) -> SimpleNamespace:
     """A first run whose FIM job fails (its ascent diverges), then a rerun with the good config."""
     workdir = tmp_path_factory.mktemp("slurm")
     common = {"targets": TARGETS, "cores": None, "timeout_s": TIMEOUT_S}
@@ -119,11 +137,12 @@ def slurm_runs(slurm_cluster, settings, tmp_path_factory) -> SimpleNamespace:
 
 
 @pytest.fixture(scope="module")
-def local_run(settings, tmp_path_factory) -> Path:
-    workdir = tmp_path_factory.mktemp("local")
-    done = run_workflow(workdir, settings.small, targets=TARGETS, timeout_s=TIMEOUT_S)
+def local_run(local_run_started) -> Path:
+    local_run_started.thread.join()
+    done = local_run_started.done
+    assert done is not None, "the local run's thread ended without a result"
     assert done.returncode == 0, done.stderr[-5000:]
-    return workdir
+    return local_run_started.workdir
 
 
 def test_jobs_run_as_sbatch_jobs_and_gpu_rules_get_the_fake_gpu(slurm_runs):
