@@ -88,8 +88,9 @@ def all_targets(wildcards):
     """Files of the default target (`all` in the Snakefile): every analysis the config switches on."""
     targets = synthetic_targets()
     if TABLE1_EXPERIMENTS:
-        targets += ["results/table1/table1.tsv", "results/table1/table1.md"]
+        targets += [f"{TABLE1_FOLDER}/table1.tsv", f"{TABLE1_FOLDER}/table1.md"]
     targets += chipseq_targets()
     targets += multiclass_targets()
     targets += multitask_targets()  # multitask_config.smk
     return targets
+
