@@ -132,7 +132,7 @@ rule table1_batch:
     resources:
         **gpu_resources(),
         runtime=30,
-        mem_mb=6000,
+        mem_mb=RULE_MEM_MB["table1_batch"],
     params:
         experiments=lambda wildcards: TABLE1_BATCHES[int(wildcards.batch)],
         fim=fim_settings(config, "table1"),
@@ -277,7 +277,7 @@ rule table1_lambda_oniv:
     resources:
         **gpu_resources(),
         runtime=30,
-        mem_mb=6000,
+        mem_mb=RULE_MEM_MB["table1_lambda_oniv"],
     params:
         experiments=TABLE1_EXPERIMENTS,
         fim=fim_settings(config, "table1"),
