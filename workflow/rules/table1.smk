@@ -38,6 +38,9 @@ DOWNLOAD_RULES = [
 for _name, _experiments, _log, _benchmark in DOWNLOAD_RULES:
 
     rule:
+        """The authors' Keras 1.2 models (lgsaber/DeepResolve at a pinned commit), checksummed:
+        one (download_published_model) or a Table 1 batch (published_models_batch_<b>).
+        """
         name:
             _name
         input:
