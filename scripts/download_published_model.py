@@ -17,8 +17,10 @@ log = logging.getLogger("download")
 checksums = read_checksums(snakemake.input.checksums)
 mirror, url = snakemake.params.mirror, snakemake.params.url
 out_dir = Path(snakemake.output[0]).parent.parent
-if "experiments" in snakemake.params.keys():
-    experiments = snakemake.params.experiments
+if "experiment" not in snakemake.wildcards.keys():
+    # a batch: its experiments are the folders of its outputs (not a param, so that the rules
+    # of two sets of experiments that both bring a model record the same params for its files)
+    experiments = list(dict.fromkeys(Path(path).parent.name for path in snakemake.output))
     start = time.perf_counter()
     counts = fetch_published_models(experiments, out_dir, checksums, mirror=mirror, base_url=url)
     log.info(

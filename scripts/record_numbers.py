@@ -15,10 +15,12 @@ from deepresolve.reports.record import (
 setup_logging(snakemake.log[0])
 analysis = snakemake.wildcards.analysis
 build, benchmark_folders = ANALYSES[analysis]
-tables = build(Path("results"), Path(snakemake.params.methods_folder))
+table1 = Path(snakemake.params.table1_folder)
+tables = build(Path("results"), table1)
+benchmarks = Path("benchmarks/results")
 header = provenance(
     snakemake.params.config_files,
-    run_timing(benchmark_files(Path("benchmarks/results"), benchmark_folders)),
+    run_timing(benchmark_files(benchmarks, benchmark_folders, str(table1.relative_to("results")))),
     config_overrides=snakemake.params.overrides,
 )
 folder = Path(snakemake.output[0])

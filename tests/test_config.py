@@ -155,9 +155,9 @@ def test_difference_pairs_outside_the_class_table_are_named():
 
 
 def test_memory_that_follows_from_settings_is_checked_against_the_rule(config):
-    from deepresolve.config.validate import SYNTHETIC_MEM_MB, memory_problems, synthetic_memory_mb
+    from deepresolve.config.validate import RULE_MEM_MB, memory_problems, synthetic_memory_mb
 
-    assert memory_problems(config, SYNTHETIC_MEM_MB) == []
+    assert memory_problems(config, RULE_MEM_MB) == []
     config["synthetic"]["sequence_length"] = 10**8
     config["deepresolve"]["n_runs"] = 10**6
     need = synthetic_memory_mb(config, "I")
@@ -165,7 +165,7 @@ def test_memory_that_follows_from_settings_is_checked_against_the_rule(config):
     assert need["simulate"][0] == pytest.approx(
         config["synthetic"]["I"]["n_sequences"] * 1.2e9 / 2**20
     )
-    problems = memory_problems(config, SYNTHETIC_MEM_MB)
+    problems = memory_problems(config, RULE_MEM_MB)
     assert any(
         p.startswith("rule simulate on dataset I needs about")
         and "synthetic.sequence_length 100000000" in p
@@ -176,4 +176,45 @@ def test_memory_that_follows_from_settings_is_checked_against_the_rule(config):
         p.startswith("rule fim on dataset II") and "deepresolve.n_runs 1000000" in p
         for p in problems
     )
-    assert memory_problems(config, {rule: 10**15 for rule in SYNTHETIC_MEM_MB}) == []
+    assert memory_problems(config, {rule: 10**15 for rule in RULE_MEM_MB}) == []
+
+
+def test_fim_memory_of_table1_batches_and_multiclass_chunks_is_checked(config):
+    """Table 1's batched FIM (models per batch x runs x 16 values) and the many-class FIM chunks
+    of a DeepSEA model (classes per chunk x runs x 60 x 480 values) are estimated like the
+    synthetic fim; an estimate above the rule's mem_mb names the keys and the setting."""
+    from deepresolve.config.validate import RULE_MEM_MB, fim_memory_mb, memory_problems
+
+    experiments = [f"e{i}" for i in range(422)]
+    config["multiclass"]["models"] = {
+        "ds": {"model": "deepsea_random", "class_names": "config/synthetic_IV.names"}
+    }
+    assert memory_problems(config, RULE_MEM_MB, experiments, {"ds": 919}) == []
+    config["table1"]["fim"]["n_runs"] = 10**6
+    config["multiclass"]["fim"]["n_runs"] = 10**4
+    problems = memory_problems(config, RULE_MEM_MB, experiments, {"ds": 919})
+    batch = fim_memory_mb(10**6, 211, 16)
+    assert batch == pytest.approx(10**6 * 211 * 16 * 16 / 2**20)
+    assert (
+        f"rule table1_batch on the published models needs about {batch:,.0f} MB (211 models a "
+        "job (table1.batch_size 211) x table1.fim.n_runs 1000000 x 16 feature-map values) but "
+        "asks for resources.mem_mb 6000: lower table1.batch_size or table1.fim.n_runs, or give "
+        "more with --set-resources table1_batch:mem_mb="
+    ) in "\n".join(problems)
+    assert any(p.startswith("rule table1_lambda_oniv") and "422 models" in p for p in problems)
+    chunk = fim_memory_mb(10**4, 100, 60 * 480)
+    assert (
+        f"rule fim_chunk on model ds needs about {chunk:,.0f} MB (100 classes a chunk "
+        "(multiclass.chunk_size 100) x multiclass.fim.n_runs 10000 x 60 x 480 feature-map "
+        "values) but asks for resources.mem_mb 16000: lower multiclass.chunk_size or "
+        "multiclass.fim.n_runs"
+    ) in "\n".join(problems)
+    assert "(or multiclass.chunk_mem_mb)" in problems[-1]
+    # more memory given (--set-resources, multiclass.chunk_mem_mb): no problem left
+    config["multiclass"]["chunk_mem_mb"] = 10**6
+    more = {**RULE_MEM_MB, "table1_batch": 10**5, "table1_lambda_oniv": 10**6}
+    assert memory_problems(config, more, experiments, {"ds": 919}) == []
+    # a model whose feature map is known only once it exists is not estimated
+    config["multiclass"]["models"]["ds"]["model"] = "my_model.keras"
+    config["multiclass"]["chunk_mem_mb"] = 1
+    assert memory_problems(config, more, experiments, {"ds": 919}) == []

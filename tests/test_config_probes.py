@@ -68,12 +68,51 @@ def test_a_name_outside_the_rule_stops_the_dag(workdir):
             "classes x 32 feature-map values) but asks for resources.mem_mb 4000",
         ),
         (
+            {
+                "table1": {
+                    "experiments": [
+                        "wgEncodeAwgTfbsBroadDnd41CtcfUniPk",
+                        "wgEncodeAwgTfbsSydhK562Elk112771IggrabUniPk",
+                    ],
+                    "models_mirror": None,
+                    "fim": {"n_runs": 1000000000},
+                }
+            },
+            "rule table1_batch on the published models needs about 488,281 MB (2 models a job "
+            "(table1.batch_size 211) x table1.fim.n_runs 1000000000 x 16 feature-map values) but "
+            "asks for resources.mem_mb 6000",
+        ),
+        (
+            {
+                "multiclass": {
+                    "models": {
+                        "ds": {
+                            "model": "deepsea_random",
+                            "class_names": "config/synthetic_IV.names",
+                        }
+                    },
+                    "fim": {"n_runs": 100000},
+                }
+            },
+            "rule fim_chunk on model ds needs about 87,891 MB (2 classes a chunk "
+            "(multiclass.chunk_size 2) x multiclass.fim.n_runs 100000 x 60 x 480 feature-map "
+            "values) but asks for resources.mem_mb 2000",
+        ),
+        (
             {"deepresolve": {"layer": "dense_2"}},
             "deepresolve.layer: 'dense_2' is not a layer of dataset IV's CNN below its output; "
             "use one of sequence, conv, pool, dense_1, or null",
         ),
     ],
-    ids=["duplicate_key", "one_label_class", "difference_pair", "fim_memory", "layer"],
+    ids=[
+        "duplicate_key",
+        "one_label_class",
+        "difference_pair",
+        "fim_memory",
+        "table1_fim_memory",
+        "fim_chunk_memory",
+        "layer",
+    ],
 )
 def test_mistakes_known_before_any_job_stop_the_dag(workdir, overlay, message):
     code, out = dry_run(workdir, overlay)

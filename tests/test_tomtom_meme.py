@@ -176,7 +176,7 @@ def test_meme_engine_end_to_end_equals_memelite(shared_data, tmp_path, monkeypat
     folder = meme_tomtom_folder(shared_data)
     settings = tmp_path / "meme.yaml"
     settings.write_text(
-        f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  batch_size: 2\n"
+        f"run_name: meme\ntable1:\n  experiments: [{CTCF}, {ELK1}]\n  batch_size: 2\n"
         f"  models_mirror: {data / 'published-422tf-models'}\n"
         f"  authors_oniv: {{mirror: {data / 'deepresolve-statistics'}}}\n"
         "  tomtom_engine: meme\n  known_motifs: all\n"
@@ -189,12 +189,14 @@ def test_meme_engine_end_to_end_equals_memelite(shared_data, tmp_path, monkeypat
     done = run_workflow(workdir, str(settings), targets=("table1",))
     assert done.returncode == 0, done.stderr[-5000:]
     assert done.stderr.count("rule tomtom_meme:") == 2
-    memelite = pd.read_csv(workdir / "results/table1/batches/0/hits.tsv", sep="\t")
+    memelite = pd.read_csv(workdir / "results/table1/meme/batches/0/hits.tsv", sep="\t")
     gaps = []
     for experiment in (CTCF, ELK1):
-        log = (workdir / f"logs/table1/tomtom_meme/{experiment}.log").read_text()
+        log = (workdir / f"logs/table1/meme/tomtom_meme/{experiment}.log").read_text()
         assert "MEME Suite 5." in log
-        meme = read_meme_tomtom_tsv(workdir / f"results/table1/tomtom_meme/{experiment}/tomtom.tsv")
+        meme = read_meme_tomtom_tsv(
+            workdir / f"results/table1/meme/tomtom_meme/{experiment}/tomtom.tsv"
+        )
         ours = memelite[memelite["experiment"] == experiment]
         pairs = meme.merge(ours, on=["query", "target"], suffixes=("_meme", "_memelite"))
         assert len(pairs) == len(ours) == len(meme) > 16
@@ -202,9 +204,13 @@ def test_meme_engine_end_to_end_equals_memelite(shared_data, tmp_path, monkeypat
     gap = pd.concat(gaps)
     assert gap.max() < 1e-5, gap.describe()
     ranked = pd.read_csv(
-        workdir / "results/table1/batches/0/ranked_filters.tsv", sep="\t", keep_default_na=False
+        workdir / "results/table1/meme/batches/0/ranked_filters.tsv",
+        sep="\t",
+        keep_default_na=False,
     )
     by_memelite = experiment_detail(ranked).set_index("experiment")
-    by_meme = pd.read_csv(workdir / "results/table1/detail.tsv", sep="\t").set_index("experiment")
+    by_meme = pd.read_csv(workdir / "results/table1/meme/detail.tsv", sep="\t").set_index(
+        "experiment"
+    )
     calls = [column_name(k, t) for k in TOP_K for t in THRESHOLDS]
     pd.testing.assert_frame_equal(by_meme.loc[by_memelite.index, calls], by_memelite[calls])

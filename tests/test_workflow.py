@@ -163,31 +163,36 @@ NRSF = "wgEncodeAwgTfbsHaibGm12878NrsfPcr1xUniPk"
 def test_table1_on_two_published_models(shared_data, tmp_path):
     """Table 1 pipeline end to end on two published models read from the local mirror, in one
     batch, with the lambda curve (config/test.yaml's two points); then the per-TF rerun of one
-    of them gives the same ranking."""
+    of them gives the same ranking. Each set of experiments has its folder: config A (run_name
+    a), then config B (other experiments, run_name null: named by its experiments), then A
+    again has nothing to do, and A's table is A's."""
+    from deepresolve.config.validate import experiment_set_name
+
     mirror = shared_data / "published-422tf-models"
     settings = tmp_path / "table1.yaml"
     settings.write_text(
-        f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: {mirror}\n"
+        f"run_name: a\ntable1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: {mirror}\n"
         "  tomtom_engine: memelite\n  known_motifs: primary\n  batch_size: 2\n"
         f"  authors_oniv: {{mirror: {shared_data / 'deepresolve-statistics'}}}\n"
     )
     workdir = tmp_path / "t1"
-    curve = "results/table1/lambda_curve.tsv"
+    folder = workdir / "results/table1/a"
+    curve = "results/table1/a/lambda_curve.tsv"
     done = run_workflow(workdir, str(settings), targets=("table1", curve))
     assert done.returncode == 0, done.stderr[-5000:]
     assert done.stderr.count("rule table1_batch:") == 1
-    detail = pd.read_csv(workdir / "results/table1/detail.tsv", sep="\t").set_index("experiment")
+    detail = pd.read_csv(folder / "detail.tsv", sep="\t").set_index("experiment")
     # the CTCF model's most important filter is the CTCF motif (JASPAR MA0139)
     assert detail.loc[CTCF, "top_known_target"].startswith("MA0139")
     assert detail.loc[CTCF, "top_known_p"] < 0.05 and detail.loc[CTCF, "top1_p<0.05"]
     assert detail.loc[CTCF, "top_jaspar_name"] == "CTCF" and detail.loc[CTCF, "top1_strict"]
-    table = pd.read_csv(workdir / "results/table1/table1.tsv", sep="\t")
+    table = pd.read_csv(folder / "table1.tsv", sep="\t")
     ours = table[table["source"] == "ours"]
     assert set(ours["n_experiments"]) == {2} and set(ours["statistic"]) == {"known", "strict"}
     expected = table[table["source"] == "expected"]
     assert (expected[["top1", "top3", "top5"]].to_numpy() <= 2).all()
-    assert "Strict statistic" in (workdir / "results/table1/table1.md").read_text()
-    batch = workdir / "results/table1/batches/0"
+    assert "Strict statistic" in (folder / "table1.md").read_text()
+    batch = folder / "batches/0"
     assert (batch / f"filters/{CTCF}.meme").stat().st_size > 0
     assert (workdir / f"resources/published_models/{ELK1}/16_G_bestmodel_weights.h5").exists()
 
@@ -200,9 +205,9 @@ def test_table1_on_two_published_models(shared_data, tmp_path):
     batched = pd.read_csv(batch / "ranked_filters.tsv", sep="\t")
     batched = batched[batched["experiment"] == CTCF]
     assert alone["filter"].head(5).tolist() == batched["filter"].head(5).tolist()
-    agreement = pd.read_csv(workdir / "results/table1/authors_oniv_agreement.tsv", sep="\t")
+    agreement = pd.read_csv(folder / "authors_oniv_agreement.tsv", sep="\t")
     assert set(agreement["experiment"]) == {CTCF, ELK1} and agreement["same_top1"].all()
-    assert "DeepResolve | authors' ONIV" in (workdir / "results/table1/table1.md").read_text()
+    assert "DeepResolve | authors' ONIV" in (folder / "table1.md").read_text()
     # lambda 3 at learning rate 0.01 is table1.fim's own setting: its point of the curve ranks
     # the filters as the batch did, so it repeats Table 1's counts and the authors' agreement
     points = pd.read_csv(workdir / curve, sep="\t").set_index("l2")
@@ -210,9 +215,36 @@ def test_table1_on_two_published_models(shared_data, tmp_path):
     for column in [c for c in points.columns if c.startswith("top")]:
         assert points.loc[3.0, column] == detail[column].sum(), column
     assert points.loc[3.0, "same_top1"] == 2
-    assert (workdir / "results/table1/lambda_curve.png").stat().st_size > 10_000
+    assert (folder / "lambda_curve.png").stat().st_size > 10_000
 
-    # one more experiment (a new last batch): the existing batch and per-TF work stay
+    # config B: other experiments (one shared with A), run_name null: a folder named by its
+    # experiments; A's folder is left as it was
+    table_a = (folder / "table1.tsv").read_bytes()
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        settings.read_text()
+        .replace("run_name: a", "run_name: null")
+        .replace(f"[{CTCF}, {ELK1}]", f"[{ELK1}, {NRSF}]")
+    )
+    done = run_workflow(workdir, str(other), targets=("table1",))
+    assert done.returncode == 0, done.stderr[-5000:]
+    name = experiment_set_name(
+        {
+            "table1.experiments": [NRSF, ELK1],
+            "table1_methods.sequences": [],
+            "chipseq.experiments": [],
+        }
+    )
+    detail_b = pd.read_csv(workdir / "results/table1" / name / "detail.tsv", sep="\t")
+    assert sorted(detail_b["experiment"]) == sorted([ELK1, NRSF])
+    assert (folder / "table1.tsv").read_bytes() == table_a
+    # A again: nothing to do
+    plan = run_workflow(workdir, str(settings), targets=("table1", curve, "-n"))
+    assert plan.returncode == 0, plan.stderr[-3000:]
+    assert "Nothing to be done" in plan.stdout + plan.stderr, (plan.stdout + plan.stderr)[-3000:]
+
+    # one more experiment under the same run_name (a new last batch): the existing batch and
+    # per-TF work stay
     more = tmp_path / "more.yaml"
     more.write_text(settings.read_text().replace(f"[{CTCF}, {ELK1}]", f"[{CTCF}, {ELK1}, {NRSF}]"))
     plan = run_workflow(workdir, str(more), targets=("table1", f"results/tf/{CTCF}/hits.tsv", "-n"))
@@ -256,7 +288,7 @@ def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path, workflow_rules)
     as Snakemake loads the rules, tomtom_meme (and no other rule) has the pinned MEME image."""
     settings = tmp_path / "meme.yaml"
     settings.write_text(
-        f"table1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: null\n"
+        f"run_name: meme\ntable1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: null\n"
         "  tomtom_engine: meme\n  known_motifs: all\n"
         "  meme_tomtom: {dist: ed, thresh: 1.0, min_overlap: 1, incomplete_scores: true,"
         " motif_pseudo: 0.1}\n"
@@ -268,7 +300,7 @@ def test_meme_engine_runs_tomtom_in_its_container_rule(tmp_path, workflow_rules)
     command = next(line for line in out.splitlines() if "tomtom -text" in line)
     assert "-incomplete-scores" in command and "-thresh 1" in command and "-dist ed" in command
     assert (
-        f"results/table1/batches/0/filters/{CTCF}.meme "
+        f"results/table1/meme/batches/0/filters/{CTCF}.meme "
         f"results/table1/tomtom_meme/known_motifs/{CTCF}.meme"
     ) in out
     containers = {name: rule["container"] for name, rule in workflow_rules.items()}
@@ -303,7 +335,7 @@ def test_download_rules_fetch_from_a_server_and_reject_a_corrupted_model(shared_
     with serve(www) as (base, requests):
         for settings, experiments in ((alone, "[]"), (batched, f"[{CTCF}, {ELK1}]")):
             settings.write_text(
-                f"table1:\n  experiments: {experiments}\n  models_mirror: null\n"
+                f"run_name: dl\ntable1:\n  experiments: {experiments}\n  models_mirror: null\n"
                 f"  models_url: {base}\n"
             )
         done = run_workflow(workdir, str(alone), "--keep-going", targets=targets)
@@ -322,7 +354,7 @@ def test_download_rules_fetch_from_a_server_and_reject_a_corrupted_model(shared_
     assert batch.returncode != 0
     assert batch.stderr.count("localrule published_models_batch_0:\n") == 1
     assert "rule download_published_model:" not in batch.stderr
-    log = (tmp_path / "batch/logs/table1/download/batch_0.log").read_text()
+    log = (tmp_path / "batch/logs/table1/dl/download/batch_0.log").read_text()
     assert "1 of 2 published models could not be fetched" in log
     failure = next(line for line in log.splitlines() if line.strip().startswith(f"{ELK1}:"))
     assert "SHA-256 mismatch" in failure and "16_G_bestmodel_weights.h5" in failure

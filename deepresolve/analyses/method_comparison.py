@@ -419,11 +419,13 @@ def protocol_rows(
     details : dict of str -> DataFrame
         Method -> :func:`deepresolve.analyses.table1.experiment_detail` (our default matching).
     matching : DataFrame
-        ``results/table1/matching.tsv`` (:mod:`deepresolve.analyses.matching`); its choices named
-        ``authors*`` are the authors' matching protocol, each ranked by our ONIVs and theirs.
+        ``results/table1/<run_name>/matching.tsv`` (:mod:`deepresolve.analyses.matching`); its
+        choices named ``authors*`` are the authors' matching protocol, each ranked by our ONIVs
+        and theirs.
     curve : DataFrame
-        ``results/table1/lambda_curve.tsv`` (:func:`deepresolve.analyses.lambda_curve.curve_table`);
-        its ``closest`` point is the lambda whose row is nearest the paper's.
+        ``results/table1/<run_name>/lambda_curve.tsv``
+        (:func:`deepresolve.analyses.lambda_curve.curve_table`); its ``closest`` point is the
+        lambda whose row is nearest the paper's.
 
     Returns
     -------

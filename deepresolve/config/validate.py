@@ -178,9 +178,28 @@ def fim_settings(config: dict, analysis: str) -> dict:
     return dict(block)
 
 
-#: Memory (MB) the synthetic rules ask for (``resources.mem_mb``); the rules read it from here
-#: and :func:`memory_problems` compares it with what the settings need.
-SYNTHETIC_MEM_MB = {"simulate": 4000, "train": 8000, "fim": 4000}
+#: Memory (MB) the rules whose memory follows from the settings ask for (``resources.mem_mb``);
+#: the rules read it from here and :func:`memory_problems` compares it with what the settings
+#: need. Rule ``fim_chunk`` asks for config ``multiclass.chunk_mem_mb`` instead.
+RULE_MEM_MB = {
+    "simulate": 4000,
+    "train": 8000,
+    "fim": 4000,
+    "table1_batch": 6000,
+    "table1_lambda_oniv": 6000,
+}
+
+#: Feature-map values of one of the 422 published models at its FIM layer: 16 filters after
+#: global max-pooling (the ``16_G`` of its file names)
+PUBLISHED_FEATURES = 16
+
+
+def fim_memory_mb(runs: int, classes: int, features: int) -> float:
+    """Rough peak memory (MB) of one batched gradient ascent: the runs' feature maps with their
+    gradients and two Adam moments, ``runs x classes x features x 4`` float32 copies, where
+    ``classes`` counts every (model, class) pair of the batch and ``features`` the values of one
+    feature map (the conv filters with global pooling, else filters x pooled length)."""
+    return runs * classes * features * 16 / 2**20
 
 
 def synthetic_memory_mb(config: dict, dataset: str) -> dict[str, tuple[float, str]]:
@@ -188,9 +207,8 @@ def synthetic_memory_mb(config: dict, dataset: str) -> dict[str, tuple[float, st
     settings alone, with the settings that set it.
 
     ``simulate`` holds N x L one-hot bytes (x4) and int64 base indices (x8); ``train`` the
-    one-hot data and its float32 copy (x4 + x16); ``fim`` the runs' feature maps with their
-    gradients and two Adam moments (runs x classes x feature-map size x 4 float32 copies), the
-    feature map being the conv filters (global pooling) or filters x pooled length.
+    one-hot data and its float32 copy (x4 + x16); ``fim`` :func:`fim_memory_mb` of the runs and
+    classes, the feature map being the conv filters (global pooling) or filters x pooled length.
     """
     from deepresolve.datasets.synthetic import DATASETS
 
@@ -209,22 +227,91 @@ def synthetic_memory_mb(config: dict, dataset: str) -> dict[str, tuple[float, st
         "simulate": (n * length * 12 * mb, data),
         "train": (n * length * 20 * mb, data),
         "fim": (
-            runs * classes * feature * 16 * mb,
+            fim_memory_mb(runs, classes, feature),
             f"deepresolve.n_runs {runs} x {classes} classes x {feature} feature-map values",
         ),
     }
 
 
-def memory_problems(config: dict, mem_mb: dict[str, int]) -> list[str]:
-    """One line per synthetic job whose estimate (:func:`synthetic_memory_mb`) exceeds the
-    ``mem_mb`` its rule asks for, naming the settings and the resource to change."""
-    problems = []
+def memory_estimates(
+    config: dict,
+    table1_experiments: Sequence[str] = (),
+    multiclass_classes: Mapping[str, int] | None = None,
+) -> list[tuple[str, str, float, str, str]]:
+    """Every job whose memory follows from the settings: ``(rule, what it runs on, MB, the
+    settings that set it, the setting that cuts it)``.
+
+    The synthetic rules per dataset (:func:`synthetic_memory_mb`); Table 1's batched FIM
+    (``table1_batch``: models per batch, ``table1_lambda_oniv``: every model, x
+    ``table1.fim.n_runs`` x :data:`PUBLISHED_FEATURES`) on ``table1_experiments``; and the
+    many-class FIM chunks (``fim_chunk``: classes per chunk x runs x the DeepSEA feature map)
+    of the ``deepsea_random`` models of ``multiclass_classes`` (model name -> its number of
+    classes) at DeepSEA's FIM layer. Other many-class models (a file of the user's, a model
+    trained here) have a feature map known only once the model exists: not estimated.
+    """
+    estimates = []
     for dataset in config["datasets"]:
         for rule, (need, why) in synthetic_memory_mb(config, dataset).items():
-            if need > mem_mb[rule]:
-                problems.append(
-                    f"rule {rule} on dataset {dataset} needs about {need:,.0f} MB ({why}) but "
-                    f"asks for resources.mem_mb {mem_mb[rule]}: lower those settings, or give "
-                    f"more with --set-resources {rule}:mem_mb={int(need * 1.2) + 1}"
-                )
+            estimates.append((rule, f"dataset {dataset}", need, why, "those settings"))
+    if table1_experiments:
+        runs = fim_settings(config, "table1")["n_runs"]
+        size = config["table1"]["batch_size"]
+        per_batch = min(size, len(table1_experiments))
+        for rule, n_models, cut, which in (
+            ("table1_batch", per_batch, "table1.batch_size", f"table1.batch_size {size}"),
+            ("table1_lambda_oniv", len(table1_experiments), "table1.experiments", "all"),
+        ):
+            why = (
+                f"{n_models} models a job ({which}) x table1.fim.n_runs {runs} x "
+                f"{PUBLISHED_FEATURES} feature-map values"
+            )
+            need = fim_memory_mb(runs, n_models, PUBLISHED_FEATURES)
+            estimates.append(
+                (rule, "the published models", need, why, f"{cut} or table1.fim.n_runs")
+            )
+    from deepresolve.models.deepsea import FIM_LAYER, fim_shape
+
+    for mc, n_classes in (multiclass_classes or {}).items():
+        spec = config["multiclass"]["models"][mc]
+        if spec["model"] != "deepsea_random" or spec.get("layer") not in (None, FIM_LAYER):
+            continue
+        block = spec.get("fim", "multiclass")
+        runs = fim_settings(config, block)["n_runs"]
+        size = config["multiclass"]["chunk_size"]
+        chunk = min(size, n_classes)
+        positions, channels = fim_shape()
+        features = positions * channels
+        why = (
+            f"{chunk} classes a chunk (multiclass.chunk_size {size}) x "
+            f"{'.'.join(FIM_BLOCKS[block])}.n_runs {runs} x {positions} x {channels} "
+            "feature-map values"
+        )
+        need = fim_memory_mb(runs, chunk, features)
+        cut = f"multiclass.chunk_size or {'.'.join(FIM_BLOCKS[block])}.n_runs"
+        estimates.append(("fim_chunk", f"model {mc}", need, why, cut))
+    return estimates
+
+
+def memory_problems(
+    config: dict,
+    mem_mb: Mapping[str, int],
+    table1_experiments: Sequence[str] = (),
+    multiclass_classes: Mapping[str, int] | None = None,
+) -> list[str]:
+    """One line per job of :func:`memory_estimates` whose estimate exceeds the ``mem_mb`` its
+    rule asks for (rule -> MB; ``fim_chunk`` defaults to ``multiclass.chunk_mem_mb``), naming
+    the settings and the resource to change."""
+    asked = {"fim_chunk": config["multiclass"]["chunk_mem_mb"], **mem_mb}
+    problems = []
+    for rule, subject, need, why, cut in memory_estimates(
+        config, table1_experiments, multiclass_classes
+    ):
+        if need > asked[rule]:
+            more = f"--set-resources {rule}:mem_mb={int(need * 1.2) + 1}"
+            if rule == "fim_chunk":
+                more += " (or multiclass.chunk_mem_mb)"
+            problems.append(
+                f"rule {rule} on {subject} needs about {need:,.0f} MB ({why}) but asks for "
+                f"resources.mem_mb {asked[rule]}: lower {cut}, or give more with {more}"
+            )
     return problems

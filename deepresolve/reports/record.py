@@ -9,8 +9,8 @@ machine, the date and the run's wall time.
 
 The builders (:data:`ANALYSES`) turn one analysis's result files into tables; they only select
 and summarise, so every number in a record is a number of a result file. Each takes the results
-folder and the config's four-method folder (``results/table1/methods/<run_name>``, rule
-``table1_methods``).
+folder and the config's Table 1 folder (``results/table1/<run_name>``, with the four-method
+table in its ``methods/``; workflow/rules/table1_methods_config.smk names it).
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def read_record(path: str | Path) -> tuple[pd.DataFrame, dict[str, str]]:
 # --- builders: one analysis's result files -> record tables ---------------------------------
 
 
-def synthetic_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
+def synthetic_tables(results: Path, table1: Path) -> dict[str, pd.DataFrame]:
     """``claims`` (each claim as k of n networks) and ``networks`` (one row per network)."""
     return {
         "claims": read_tsv(results / "synthetic/claims.tsv"),
@@ -206,14 +206,14 @@ def synthetic_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
     }
 
 
-def table1_rows_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
+def table1_rows_tables(results: Path, table1: Path) -> dict[str, pd.DataFrame]:
     """``rows``: Table 1 in long form (method, source, statistic, threshold, top-k counts)."""
-    return {"rows": read_tsv(results / "table1/table1.tsv")}
+    return {"rows": read_tsv(table1 / "table1.tsv")}
 
 
-def table1_authors_oniv_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
+def table1_authors_oniv_tables(results: Path, table1: Path) -> dict[str, pd.DataFrame]:
     """``authors_oniv``: agreement of our ONIVs with the authors' released ones, summarised."""
-    agreement = read_tsv(results / "table1/authors_oniv_agreement.tsv")
+    agreement = read_tsv(table1 / "authors_oniv_agreement.tsv")
     summary = {
         "n_models": len(agreement),
         "median_pearson": agreement["pearson"].median(),
@@ -224,20 +224,20 @@ def table1_authors_oniv_tables(results: Path, methods: Path) -> dict[str, pd.Dat
     return {"authors_oniv": pd.DataFrame([summary])}
 
 
-def table1_lambda_curve_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
+def table1_lambda_curve_tables(results: Path, table1: Path) -> dict[str, pd.DataFrame]:
     """``lambda_curve``: per lambda, agreement with the authors' ONIVs and every Table 1 cell."""
-    return {"lambda_curve": read_tsv(results / "table1/lambda_curve.tsv")}
+    return {"lambda_curve": read_tsv(table1 / "lambda_curve.tsv")}
 
 
-def table1_methods_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
+def table1_methods_tables(results: Path, table1: Path) -> dict[str, pd.DataFrame]:
     """``methods`` (the four-method table), ``claims``, ``sequence_experiments`` and ``edm_runs``
     (how eDM's ascents ended: models whose best class score is <= 0, models with a run that
     stopped at ``max_steps`` rather than by patience)."""
     return {
-        "methods": read_tsv(methods / "table.tsv"),
-        "claims": read_tsv(methods / "claims.tsv"),
-        "sequence_experiments": read_tsv(methods / "sequence_experiments.tsv"),
-        "edm_runs": deepmotif_run_endings(results / "table1/deepmotif"),
+        "methods": read_tsv(table1 / "methods/table.tsv"),
+        "claims": read_tsv(table1 / "methods/claims.tsv"),
+        "sequence_experiments": read_tsv(table1 / "methods/sequence_experiments.tsv"),
+        "edm_runs": deepmotif_run_endings(table1 / "deepmotif"),
     }
 
 
@@ -263,19 +263,19 @@ def deepmotif_run_endings(folder: Path) -> pd.DataFrame:
     return pd.DataFrame([endings])
 
 
-def table1_protocol_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
+def table1_protocol_tables(results: Path, table1: Path) -> dict[str, pd.DataFrame]:
     """``matching`` (the six DeepResolve cells per matching choice and ranking), ``protocol``
     (README's Table 1: per method the paper's, the authors'-protocol and our default rows) and
     ``authors_edm_runs`` (how the authors' DM.py ascents ended: models whose best class score
     is <= 0, models with a run still going at max_steps)."""
     return {
-        "matching": read_tsv(results / "table1/matching.tsv"),
-        "protocol": read_tsv(methods / "protocol_rows.tsv"),
-        "authors_edm_runs": deepmotif_run_endings(results / "table1/authors_deepmotif"),
+        "matching": read_tsv(table1 / "matching.tsv"),
+        "protocol": read_tsv(table1 / "methods/protocol_rows.tsv"),
+        "authors_edm_runs": deepmotif_run_endings(table1 / "authors_deepmotif"),
     }
 
 
-def multitask_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
+def multitask_tables(results: Path, table1: Path) -> dict[str, pd.DataFrame]:
     """``claims`` (the pre-stated check per seed and method), ``auc`` (test AUC per seed and
     class) and ``training`` (how each seed's training ended)."""
     folder = results / "multitask"
@@ -286,26 +286,31 @@ def multitask_tables(results: Path, methods: Path) -> dict[str, pd.DataFrame]:
     }
 
 
-#: analysis -> (builder, benchmark folders under benchmarks/results whose jobs time the run)
+#: analysis -> (builder, benchmark folders whose jobs time the run: under benchmarks/results,
+#: ``{table1}`` standing for the config's Table 1 folder there, e.g. ``table1/<run_name>``)
 ANALYSES: dict[str, tuple[Callable[[Path, Path], dict[str, pd.DataFrame]], tuple[str, ...]]] = {
     "synthetic": (synthetic_tables, ("synthetic",)),
-    "table1_rows": (table1_rows_tables, ("table1/batch", "table1/download", "table1/tomtom_meme")),
+    "table1_rows": (
+        table1_rows_tables,
+        ("{table1}/batch", "{table1}/download", "{table1}/tomtom_meme"),
+    ),
     "table1_authors_oniv": (table1_authors_oniv_tables, ()),
-    "table1_lambda_curve": (table1_lambda_curve_tables, ("table1/lambda_curve",)),
-    "table1_methods": (table1_methods_tables, ("table1/deepmotif", "table1/gradients")),
+    "table1_lambda_curve": (table1_lambda_curve_tables, ("{table1}/lambda_curve",)),
+    "table1_methods": (table1_methods_tables, ("{table1}/deepmotif", "{table1}/gradients")),
     "table1_protocol": (
         table1_protocol_tables,
-        ("table1/matching", "table1/authors_deepmotif", "table1/lambda_curve"),
+        ("{table1}/matching", "{table1}/authors_deepmotif", "{table1}/lambda_curve"),
     ),
     "multitask": (multitask_tables, ("multitask", "multiclass")),
 }
 
 
-def benchmark_files(benchmarks: Path, folders: Sequence[str]) -> list[Path]:
-    """Every benchmark TSV under ``benchmarks/<folder>`` for the given folders."""
+def benchmark_files(benchmarks: Path, folders: Sequence[str], table1: str = "") -> list[Path]:
+    """Every benchmark TSV under ``benchmarks/<folder>`` for the given folders, ``{table1}`` in
+    a folder replaced by ``table1`` (the Table 1 folder under ``benchmarks``)."""
     files: list[Path] = []
     for folder in folders:
-        files += sorted((benchmarks / folder).rglob("*.tsv"))
+        files += sorted((benchmarks / folder.format(table1=table1)).rglob("*.tsv"))
     return files
 
 

@@ -57,7 +57,7 @@ def chipseq_model(wildcards):
 
     spec = CHIPSEQ[wildcards.chip]
     if spec["model"] == "published":
-        return published_model_paths(
+        return published_model_inputs(
             published_experiment(wildcards.chip, spec, DEEPBIND_MODELS)
         )
     return [f"results/chipseq/{wildcards.chip}/model.keras"]

@@ -8,8 +8,10 @@ from snakemake.utils import validate
 
 from deepresolve.config.chipseq import is_url, user_files
 from deepresolve.config.validate import (
+    RULE_MEM_MB,
     check_config,
     fim_settings,
+    memory_problems,
     model_config,
     read_config_file,
 )
@@ -88,8 +90,27 @@ def all_targets(wildcards):
     """Files of the default target (`all` in the Snakefile): every analysis the config switches on."""
     targets = synthetic_targets()
     if TABLE1_EXPERIMENTS:
-        targets += ["results/table1/table1.tsv", "results/table1/table1.md"]
+        targets += [f"{TABLE1_FOLDER}/table1.tsv", f"{TABLE1_FOLDER}/table1.md"]
     targets += chipseq_targets()
     targets += multiclass_targets()
     targets += multitask_targets()  # multitask_config.smk
     return targets
+
+
+def check_memory(table1_experiments, multiclass_classes):
+    """Jobs whose memory follows from the settings (synthetic rules, Table 1's batched FIM,
+    many-class FIM chunks: deepresolve.config.validate.memory_estimates) fit what their rules
+    ask for, --set-resources and a profile's set-resources taken into account; fails before
+    any job naming the keys, the estimate and the resource or setting to change."""
+    asked = dict(RULE_MEM_MB)
+    for name, resources in (
+        workflow.resource_settings.overwrite_resources or {}
+    ).items():
+        if "mem_mb" in resources:
+            # Snakemake 9 holds a profile's or --set-resources' value as a Resource
+            value = getattr(resources["mem_mb"], "value", resources["mem_mb"])
+            if isinstance(value, int | float) or str(value).isdigit():
+                asked[name] = int(value)
+    problems = memory_problems(config, asked, table1_experiments, multiclass_classes)
+    if problems:
+        sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))

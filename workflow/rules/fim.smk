@@ -14,7 +14,7 @@ rule fim:
     resources:
         **gpu_resources(),
         runtime=60,
-        mem_mb=SYNTHETIC_MEM_MB["fim"],
+        mem_mb=RULE_MEM_MB["fim"],
     params:
         deepresolve=fim_settings(config, "synthetic"),
         seed=lambda wildcards: replicate_seed(config["seed"], int(wildcards.replicate)),

@@ -32,6 +32,10 @@ def multiclass_tables():
 
 
 MULTICLASS_TABLES = multiclass_tables()
+# the last count the memory estimates need is known here (common.smk)
+check_memory(
+    TABLE1_EXPERIMENTS, {mc: len(table) for mc, table in MULTICLASS_TABLES.items()}
+)
 
 
 def multiclass_n_classes(mc):

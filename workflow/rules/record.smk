@@ -18,7 +18,7 @@ rule record_analysis:
     params:
         config_files=[str(path) for path in workflow.configfiles],
         overrides=workflow.config_settings.overwrite_config,
-        methods_folder=METHODS_FOLDER,
+        table1_folder=TABLE1_FOLDER,
     script:
         "../../scripts/record_numbers.py"
 

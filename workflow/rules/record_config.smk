@@ -7,16 +7,16 @@ RECORD = config["record"]
 # analysis -> the result files its record tables are read from
 RECORD_INPUTS = {
     "synthetic": ["results/synthetic/claims.tsv", "results/synthetic/replicates.tsv"],
-    "table1_rows": ["results/table1/table1.tsv"],
-    "table1_authors_oniv": ["results/table1/authors_oniv_agreement.tsv"],
-    "table1_lambda_curve": ["results/table1/lambda_curve.tsv"],
+    "table1_rows": [f"{TABLE1_FOLDER}/table1.tsv"],
+    "table1_authors_oniv": [f"{TABLE1_FOLDER}/authors_oniv_agreement.tsv"],
+    "table1_lambda_curve": [f"{TABLE1_FOLDER}/lambda_curve.tsv"],
     "table1_methods": [
         f"{METHODS_FOLDER}/table.tsv",
         f"{METHODS_FOLDER}/claims.tsv",
         f"{METHODS_FOLDER}/sequence_experiments.tsv",
     ],
     "table1_protocol": [
-        "results/table1/matching.tsv",
+        f"{TABLE1_FOLDER}/matching.tsv",
         f"{METHODS_FOLDER}/protocol_rows.tsv",
         f"{METHODS_FOLDER}/table.tsv",
     ],

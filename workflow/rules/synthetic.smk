@@ -12,7 +12,7 @@ rule simulate:
         "../../envs/deepresolve.yaml"
     resources:
         runtime=10,
-        mem_mb=SYNTHETIC_MEM_MB["simulate"],
+        mem_mb=RULE_MEM_MB["simulate"],
     params:
         settings=lambda wildcards: config["synthetic"][wildcards.dataset],
         sequence_length=config["synthetic"]["sequence_length"],

@@ -1,10 +1,6 @@
 # Synthetic datasets I-IV (config keys datasets, synthetic, model, deepresolve): checks before any
 # job and the input functions of simulate, train, fim, oniv, claims and the figures.
-from deepresolve.config.validate import (
-    SYNTHETIC_MEM_MB,
-    layer_problems,
-    memory_problems,
-)
+from deepresolve.config.validate import layer_problems
 
 DATASETS = config["datasets"]
 
@@ -30,27 +26,6 @@ check_synthetic_classes()
 LAYER_PROBLEMS = layer_problems(config)
 if LAYER_PROBLEMS:
     sys.exit("Error in the workflow config:\n  " + "\n  ".join(LAYER_PROBLEMS))
-
-
-def check_synthetic_memory():
-    """Jobs whose memory follows from the settings fit what their rules ask for (with
-    --set-resources taken into account); fails before any job naming the key and the resource.
-    """
-    asked = dict(SYNTHETIC_MEM_MB)
-    for name, resources in (
-        workflow.resource_settings.overwrite_resources or {}
-    ).items():
-        if name in asked and "mem_mb" in resources:
-            # Snakemake 9 holds a profile's or --set-resources' value as a Resource
-            value = getattr(resources["mem_mb"], "value", resources["mem_mb"])
-            if isinstance(value, int | float) or str(value).isdigit():
-                asked[name] = int(value)
-    problems = memory_problems(config, asked)
-    if problems:
-        sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))
-
-
-check_synthetic_memory()
 
 
 def dataset_spec(dataset):

@@ -12,48 +12,49 @@ LAMBDA_POINTS = {
 }
 
 
-rule download_published_model:
-    """One of the authors' 422 Keras 1.2 models (lgsaber/DeepResolve at a pinned commit), checksummed."""
-    input:
-        checksums="config/published_models.sha256",
-    output:
-        architecture="resources/published_models/{experiment}/16_G_best_archit.json",
-        weights="resources/published_models/{experiment}/16_G_bestmodel_weights.h5",
-    log:
+# The authors' 422 Keras 1.2 models (lgsaber/DeepResolve at a pinned commit), checksummed:
+# download_published_model brings one (wildcard experiment), published_models_batch_<b> the
+# models of one Table 1 batch (table1.batch_size models) in one job instead of one per model;
+# Snakemake prefers a rule without wildcards, so for the models of table1.experiments the
+# batches take the place of download_published_model. One loop makes them all, so that they
+# are the same code to Snakemake: a model one of them brought is never fetched again by
+# another (another set of experiments, a ChIP-seq experiment on a published model).
+DOWNLOAD_RULES = [
+    (
+        "download_published_model",
+        ["{experiment}"],
         "logs/table1/download/{experiment}.log",
-    benchmark:
-        "benchmarks/results/table1/download/{experiment}.tsv"
-    localrule: True
-    conda:
-        "../../envs/deepresolve.yaml"
-    params:
-        mirror=config["table1"]["models_mirror"],
-        url=config["table1"]["models_url"],
-    script:
-        "../../scripts/download_published_model.py"
-
-
-# The models of Table 1 arrive a batch at a time: one job per table1 batch (table1.batch_size
-# models) instead of one per model. Snakemake prefers a rule without wildcards, so for the
-# models of table1.experiments these jobs take the place of download_published_model.
-for _batch, _experiments in enumerate(TABLE1_BATCHES):
+        "benchmarks/results/table1/download/{experiment}.tsv",
+    )
+] + [
+    (
+        f"published_models_batch_{batch}",
+        experiments,
+        f"{TABLE1_LOGS}/download/batch_{batch}.log",
+        f"{TABLE1_BENCHMARKS}/download/batch_{batch}.tsv",
+    )
+    for batch, experiments in enumerate(TABLE1_BATCHES)
+]
+for _name, _experiments, _log, _benchmark in DOWNLOAD_RULES:
 
     rule:
+        """The authors' Keras 1.2 models (lgsaber/DeepResolve at a pinned commit), checksummed:
+        one (download_published_model) or a Table 1 batch (published_models_batch_<b>).
+        """
         name:
-            f"published_models_batch_{_batch}"
+            _name
         input:
             checksums="config/published_models.sha256",
         output:
             [path for e in _experiments for path in published_model_paths(e)],
         log:
-            f"logs/table1/download/batch_{_batch}.log",
+            _log,
         benchmark:
-            f"benchmarks/results/table1/download/batch_{_batch}.tsv"
+            _benchmark
         localrule: True
         conda:
             "../../envs/deepresolve.yaml"
         params:
-            experiments=_experiments,
             mirror=config["table1"]["models_mirror"],
             url=config["table1"]["models_url"],
         script:
@@ -83,8 +84,8 @@ rule known_motifs:
 rule tf_deepresolve:
     """DeepResolve on one published TF model: ONIV, ranked filters, PWMs, TOMTOM, top-5 logos."""
     input:
-        architectures=[rules.download_published_model.output.architecture],
-        weights=[rules.download_published_model.output.weights],
+        architectures=[published_model_inputs("{experiment}")[0]],
+        weights=[published_model_inputs("{experiment}")[1]],
         tf_motifs="config/tf_motifs.tsv",
         jaspar=JASPAR_CACHE,
     output:
@@ -120,21 +121,21 @@ rule table1_batch:
         unpack(batch_models),
         motifs="results/table1/known_motifs.json",
     output:
-        ranking="results/table1/batches/{batch}/ranked_filters.tsv",
-        hits="results/table1/batches/{batch}/hits.tsv",
-        jaspar="results/table1/batches/{batch}/jaspar_hits.tsv",
-        filters=directory("results/table1/batches/{batch}/filters"),
-        excluded="results/table1/batches/{batch}/excluded.tsv",
+        ranking=f"{TABLE1_FOLDER}/batches/{{batch}}/ranked_filters.tsv",
+        hits=f"{TABLE1_FOLDER}/batches/{{batch}}/hits.tsv",
+        jaspar=f"{TABLE1_FOLDER}/batches/{{batch}}/jaspar_hits.tsv",
+        filters=directory(f"{TABLE1_FOLDER}/batches/{{batch}}/filters"),
+        excluded=f"{TABLE1_FOLDER}/batches/{{batch}}/excluded.tsv",
     log:
-        "logs/table1/batch/{batch}.log",
+        f"{TABLE1_LOGS}/batch/{{batch}}.log",
     benchmark:
-        "benchmarks/results/table1/batch/{batch}.tsv"
+        f"{TABLE1_BENCHMARKS}/batch/{{batch}}.tsv"
     conda:
         "../../envs/deepresolve.yaml"
     resources:
         **gpu_resources(),
         runtime=30,
-        mem_mb=6000,
+        mem_mb=RULE_MEM_MB["table1_batch"],
     params:
         experiments=lambda wildcards: TABLE1_BATCHES[int(wildcards.batch)],
         fim=fim_settings(config, "table1"),
@@ -165,14 +166,14 @@ rule tomtom_meme:
     PATH (a module, scripts/build_tomtom.sh), or the pinned container with
     --software-deployment-method apptainer; its version is logged, below 5.0 refused."""
     input:
-        filters=lambda wildcards: f"results/table1/batches/{BATCH_OF[wildcards.experiment]}/filters",
+        filters=lambda wildcards: f"{TABLE1_FOLDER}/batches/{BATCH_OF[wildcards.experiment]}/filters",
         known=rules.known_motif_files.output[0],
     output:
-        "results/table1/tomtom_meme/{experiment}/tomtom.tsv",
+        f"{TABLE1_FOLDER}/tomtom_meme/{{experiment}}/tomtom.tsv",
     log:
-        "logs/table1/tomtom_meme/{experiment}.log",
+        f"{TABLE1_LOGS}/tomtom_meme/{{experiment}}.log",
     benchmark:
-        "benchmarks/results/table1/tomtom_meme/{experiment}.tsv"
+        f"{TABLE1_BENCHMARKS}/tomtom_meme/{{experiment}}.tsv"
     container:
         MEME_CONTAINER
     resources:
@@ -186,7 +187,7 @@ rule tomtom_meme:
                 **config["table1"]["meme_tomtom"],
             ),
             output[0],
-            f"logs/table1/tomtom_meme/{wildcards.experiment}.log",  # = log (not passed here)
+            f"{TABLE1_LOGS}/tomtom_meme/{wildcards.experiment}.log",  # = log (not passed here)
         ),
     shell:
         "{params.script}"
@@ -196,27 +197,27 @@ rule table1:
     """Table 1, DeepResolve row: top-1/3/5 matches at p < 0.5 and 0.05, beside the paper's."""
     input:
         rankings=expand(
-            "results/table1/batches/{batch}/ranked_filters.tsv",
+            f"{TABLE1_FOLDER}/batches/{{batch}}/ranked_filters.tsv",
             batch=range(len(TABLE1_BATCHES)),
         ),
         excluded=expand(
-            "results/table1/batches/{batch}/excluded.tsv",
+            f"{TABLE1_FOLDER}/batches/{{batch}}/excluded.tsv",
             batch=range(len(TABLE1_BATCHES)),
         ),
         meme_tables=table1_meme_tables,
         authors="resources/authors/422-ONIV.pkl",
-        agreement="results/table1/authors_oniv_agreement.tsv",
+        agreement=f"{TABLE1_FOLDER}/authors_oniv_agreement.tsv",
     output:
         tsv=report(
-            "results/table1/table1.tsv",
+            f"{TABLE1_FOLDER}/table1.tsv",
             caption="../report/table1.rst",
             category="Table 1",
         ),
-        md="results/table1/table1.md",
-        detail="results/table1/detail.tsv",
-        excluded="results/table1/excluded.tsv",
+        md=f"{TABLE1_FOLDER}/table1.md",
+        detail=f"{TABLE1_FOLDER}/detail.tsv",
+        excluded=f"{TABLE1_FOLDER}/excluded.tsv",
     log:
-        "logs/table1/table1.log",
+        f"{TABLE1_LOGS}/table1.log",
     conda:
         "../../envs/deepresolve.yaml"
     params:
@@ -247,14 +248,14 @@ rule authors_oniv_agreement:
     """Our ONIV of each Table 1 model against the authors': Pearson, Spearman, top-1, top-5."""
     input:
         rankings=expand(
-            "results/table1/batches/{batch}/ranked_filters.tsv",
+            f"{TABLE1_FOLDER}/batches/{{batch}}/ranked_filters.tsv",
             batch=range(len(TABLE1_BATCHES)),
         ),
         authors=rules.download_authors_oniv.output[0],
     output:
-        "results/table1/authors_oniv_agreement.tsv",
+        f"{TABLE1_FOLDER}/authors_oniv_agreement.tsv",
     log:
-        "logs/table1/authors_oniv_agreement.log",
+        f"{TABLE1_LOGS}/authors_oniv_agreement.log",
     conda:
         "../../envs/deepresolve.yaml"
     script:
@@ -264,14 +265,14 @@ rule authors_oniv_agreement:
 rule table1_lambda_oniv:
     """ONIVs of every Table 1 model at one lambda point: one batched gradient ascent."""
     input:
-        architectures=[published_model_paths(e)[0] for e in TABLE1_EXPERIMENTS],
-        weights=[published_model_paths(e)[1] for e in TABLE1_EXPERIMENTS],
+        architectures=[published_model_inputs(e)[0] for e in TABLE1_EXPERIMENTS],
+        weights=[published_model_inputs(e)[1] for e in TABLE1_EXPERIMENTS],
     output:
-        "results/table1/lambda_curve/{point}/onivs.tsv",
+        f"{TABLE1_FOLDER}/lambda_curve/{{point}}/onivs.tsv",
     log:
-        "logs/table1/lambda_curve/{point}.log",
+        f"{TABLE1_LOGS}/lambda_curve/{{point}}.log",
     benchmark:
-        "benchmarks/results/table1/lambda_curve/{point}.tsv"
+        f"{TABLE1_BENCHMARKS}/lambda_curve/{{point}}.tsv"
     wildcard_constraints:
         point=r"l2_[0-9.e+-]+_lr_[0-9.e+-]+(_seed_[0-9]+)?",
     conda:
@@ -279,7 +280,7 @@ rule table1_lambda_oniv:
     resources:
         **gpu_resources(),
         runtime=30,
-        mem_mb=6000,
+        mem_mb=RULE_MEM_MB["table1_lambda_oniv"],
     params:
         experiments=TABLE1_EXPERIMENTS,
         fim=fim_settings(config, "table1"),
@@ -297,27 +298,27 @@ rule table1_lambda_curve:
     """Table 1's DeepResolve row and the agreement with the authors' ONIVs against lambda."""
     input:
         onivs=expand(
-            "results/table1/lambda_curve/{point}/onivs.tsv", point=LAMBDA_POINTS
+            f"{TABLE1_FOLDER}/lambda_curve/{{point}}/onivs.tsv", point=LAMBDA_POINTS
         ),
         rankings=expand(
-            "results/table1/batches/{batch}/ranked_filters.tsv",
+            f"{TABLE1_FOLDER}/batches/{{batch}}/ranked_filters.tsv",
             batch=range(len(TABLE1_BATCHES)),
         ),
         authors=rules.download_authors_oniv.output[0],
     output:
         tsv=report(
-            "results/table1/lambda_curve.tsv",
+            f"{TABLE1_FOLDER}/lambda_curve.tsv",
             caption="../report/lambda_curve.rst",
             category="Table 1",
         ),
         png=report(
-            "results/table1/lambda_curve.png",
+            f"{TABLE1_FOLDER}/lambda_curve.png",
             caption="../report/lambda_curve.rst",
             category="Table 1",
         ),
-        pdf="results/table1/lambda_curve.pdf",
+        pdf=f"{TABLE1_FOLDER}/lambda_curve.pdf",
     log:
-        "logs/table1/lambda_curve.log",
+        f"{TABLE1_LOGS}/lambda_curve.log",
     conda:
         "../../envs/deepresolve.yaml"
     params:
@@ -332,25 +333,26 @@ rule table1_matching:
     our ONIVs and by the authors' (docs/table1.md: which choice moves which cell)."""
     input:
         rankings=expand(
-            "results/table1/batches/{batch}/ranked_filters.tsv",
+            f"{TABLE1_FOLDER}/batches/{{batch}}/ranked_filters.tsv",
             batch=range(len(TABLE1_BATCHES)),
         ),
         filters=expand(
-            "results/table1/batches/{batch}/filters", batch=range(len(TABLE1_BATCHES))
+            f"{TABLE1_FOLDER}/batches/{{batch}}/filters",
+            batch=range(len(TABLE1_BATCHES)),
         ),
         authors=rules.download_authors_oniv.output[0],
     output:
         tsv=report(
-            "results/table1/matching.tsv",
+            f"{TABLE1_FOLDER}/matching.tsv",
             caption="../report/table1_matching.rst",
             category="Table 1",
         ),
-        md="results/table1/matching.md",
-        filters="results/table1/matching_filters.tsv",
+        md=f"{TABLE1_FOLDER}/matching.md",
+        filters=f"{TABLE1_FOLDER}/matching_filters.tsv",
     log:
-        "logs/table1/matching.log",
+        f"{TABLE1_LOGS}/matching.log",
     benchmark:
-        "benchmarks/results/table1/matching/matching.tsv"
+        f"{TABLE1_BENCHMARKS}/matching/matching.tsv"
     conda:
         "../../envs/deepresolve.yaml"
     resources:

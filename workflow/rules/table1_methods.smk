@@ -11,14 +11,14 @@ rule table1_deepmotif_batch:
         unpack(edm_batch_models),
         motifs="results/table1/known_motifs.json",
     output:
-        ranked="results/table1/deepmotif/{batch}/ranked_pwms.tsv",
-        runs="results/table1/deepmotif/{batch}/runs.tsv",
-        excluded="results/table1/deepmotif/{batch}/excluded.tsv",
-        pwms=directory("results/table1/deepmotif/{batch}/pwms"),
+        ranked=f"{TABLE1_FOLDER}/deepmotif/{{batch}}/ranked_pwms.tsv",
+        runs=f"{TABLE1_FOLDER}/deepmotif/{{batch}}/runs.tsv",
+        excluded=f"{TABLE1_FOLDER}/deepmotif/{{batch}}/excluded.tsv",
+        pwms=directory(f"{TABLE1_FOLDER}/deepmotif/{{batch}}/pwms"),
     log:
-        "logs/table1/deepmotif/{batch}.log",
+        f"{TABLE1_LOGS}/deepmotif/{{batch}}.log",
     benchmark:
-        "benchmarks/results/table1/deepmotif/{batch}.tsv"
+        f"{TABLE1_BENCHMARKS}/deepmotif/{{batch}}.tsv"
     conda:
         "../../envs/deepresolve.yaml"
     resources:
@@ -41,14 +41,14 @@ rule table1_authors_deepmotif_batch:
         unpack(edm_batch_models),
         motifs="results/table1/known_motifs.json",
     output:
-        ranked="results/table1/authors_deepmotif/{batch}/ranked_pwms.tsv",
-        runs="results/table1/authors_deepmotif/{batch}/runs.tsv",
-        excluded="results/table1/authors_deepmotif/{batch}/excluded.tsv",
-        pwms=directory("results/table1/authors_deepmotif/{batch}/pwms"),
+        ranked=f"{TABLE1_FOLDER}/authors_deepmotif/{{batch}}/ranked_pwms.tsv",
+        runs=f"{TABLE1_FOLDER}/authors_deepmotif/{{batch}}/runs.tsv",
+        excluded=f"{TABLE1_FOLDER}/authors_deepmotif/{{batch}}/excluded.tsv",
+        pwms=directory(f"{TABLE1_FOLDER}/authors_deepmotif/{{batch}}/pwms"),
     log:
-        "logs/table1/authors_deepmotif/{batch}.log",
+        f"{TABLE1_LOGS}/authors_deepmotif/{{batch}}.log",
     benchmark:
-        "benchmarks/results/table1/authors_deepmotif/{batch}.tsv"
+        f"{TABLE1_BENCHMARKS}/authors_deepmotif/{{batch}}.tsv"
     conda:
         "../../envs/deepresolve.yaml"
     resources:
@@ -70,12 +70,12 @@ rule table1_gradients:
     input:
         unpack(gradient_inputs),
     output:
-        ranked="results/table1/gradients/{experiment}/ranked_filters.tsv",
-        summary="results/table1/gradients/{experiment}/summary.json",
+        ranked=f"{TABLE1_FOLDER}/gradients/{{experiment}}/ranked_filters.tsv",
+        summary=f"{TABLE1_FOLDER}/gradients/{{experiment}}/summary.json",
     log:
-        "logs/table1/gradients/{experiment}.log",
+        f"{TABLE1_LOGS}/gradients/{{experiment}}.log",
     benchmark:
-        "benchmarks/results/table1/gradients/{experiment}.tsv"
+        f"{TABLE1_BENCHMARKS}/gradients/{{experiment}}.tsv"
     conda:
         "../../envs/deepresolve.yaml"
     resources:
@@ -127,7 +127,7 @@ rule table1_methods:
             category="Table 1",
         ),
     log:
-        METHODS_FOLDER.replace("results/", "logs/", 1) + ".log",
+        folder_logs(METHODS_FOLDER) + ".log",
     conda:
         "../../envs/deepresolve.yaml"
     script:

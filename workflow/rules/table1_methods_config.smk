@@ -31,15 +31,28 @@ EDM_BATCHES = [
 ]
 
 
-def methods_folder():
-    """Folder of the four-method table of this config's experiments: results/table1/methods/
-    <run_name>, or, with run_name null, a name made from the set of experiments. Aggregates
-    belong to the experiments that made them: a config with other experiments writes its own
-    folder, never this one's, so switching back reruns nothing."""
+# names of results/table1/ that every set of experiments shares (rules known_motifs and
+# known_motif_files: all experiments with a motif), so no run_name may take them
+TABLE1_SHARED = ("known_motifs.json", "tomtom_meme")
+
+
+def table1_folder():
+    """Folder of every Table 1 output of this config's set of experiments: results/table1/
+    <run_name>, or, with run_name null, a name made from the set of experiments (published
+    models, those with sequences, ChIP-seq experiments). Aggregates and their batch jobs belong
+    to the experiments that made them: a config with other experiments writes its own folder,
+    never this one's, so switching back reruns nothing. Its logs and benchmarks are the same
+    path under logs/ and benchmarks/ (folder_logs, folder_benchmarks)."""
     from deepresolve.config.validate import experiment_set_name
 
     if config["run_name"] is not None:
         name = config["run_name"]
+        if name in TABLE1_SHARED:
+            sys.exit(
+                f"Error in the workflow config: run_name {name!r} is the name of a file or folder that "
+                f"every run shares, results/table1/{name}; choose another run_name (not one "
+                f"of {list(TABLE1_SHARED)})"
+            )
     else:
         name = experiment_set_name(
             {
@@ -48,10 +61,24 @@ def methods_folder():
                 "chipseq.experiments": CHIPSEQ_TABLE1,
             }
         )
-    return f"results/table1/methods/{name}"
+    return f"results/table1/{name}"
 
 
-METHODS_FOLDER = methods_folder()
+def folder_logs(folder):
+    """The logs folder of a results folder: results/x -> logs/x."""
+    return folder.replace("results/", "logs/", 1)
+
+
+def folder_benchmarks(folder):
+    """The benchmarks folder of a results folder: results/x -> benchmarks/results/x."""
+    return f"benchmarks/{folder}"
+
+
+TABLE1_FOLDER = table1_folder()
+TABLE1_LOGS = folder_logs(TABLE1_FOLDER)
+TABLE1_BENCHMARKS = folder_benchmarks(TABLE1_FOLDER)
+# the four-method table of this set of experiments (rule table1_methods)
+METHODS_FOLDER = f"{TABLE1_FOLDER}/methods"
 
 
 def table1_methods_inputs(wildcards):
@@ -69,27 +96,37 @@ def table1_methods_inputs(wildcards):
     batches = range(len(EDM_BATCHES))
     published = bool(TABLE1_EXPERIMENTS)
     return {
-        "dr_detail": ["results/table1/detail.tsv"] if published else [],
+        "dr_detail": [f"{TABLE1_FOLDER}/detail.tsv"] if published else [],
         "edm_ranked": expand(
-            "results/table1/deepmotif/{batch}/ranked_pwms.tsv", batch=batches
+            "{folder}/deepmotif/{batch}/ranked_pwms.tsv",
+            folder=TABLE1_FOLDER,
+            batch=batches,
         ),
         "edm_excluded": expand(
-            "results/table1/deepmotif/{batch}/excluded.tsv", batch=batches
+            "{folder}/deepmotif/{batch}/excluded.tsv",
+            folder=TABLE1_FOLDER,
+            batch=batches,
         ),
         "authors_edm_ranked": expand(
-            "results/table1/authors_deepmotif/{batch}/ranked_pwms.tsv", batch=batches
+            "{folder}/authors_deepmotif/{batch}/ranked_pwms.tsv",
+            folder=TABLE1_FOLDER,
+            batch=batches,
         ),
         "authors_edm_runs": expand(
-            "results/table1/authors_deepmotif/{batch}/runs.tsv", batch=batches
+            "{folder}/authors_deepmotif/{batch}/runs.tsv",
+            folder=TABLE1_FOLDER,
+            batch=batches,
         ),
-        "matching": ["results/table1/matching.tsv"] if published else [],
-        "lambda_curve": ["results/table1/lambda_curve.tsv"] if published else [],
+        "matching": [f"{TABLE1_FOLDER}/matching.tsv"] if published else [],
+        "lambda_curve": [f"{TABLE1_FOLDER}/lambda_curve.tsv"] if published else [],
         "gradients": expand(
-            "results/table1/gradients/{experiment}/ranked_filters.tsv",
+            "{folder}/gradients/{experiment}/ranked_filters.tsv",
+            folder=TABLE1_FOLDER,
             experiment=TABLE1_SEQUENCE_EXPERIMENTS,
         ),
         "summaries": expand(
-            "results/table1/gradients/{experiment}/summary.json",
+            "{folder}/gradients/{experiment}/summary.json",
+            folder=TABLE1_FOLDER,
             experiment=TABLE1_SEQUENCE_EXPERIMENTS,
         ),
         "chipseq_ranked": expand(
@@ -103,7 +140,7 @@ def table1_methods_inputs(wildcards):
 
 def edm_batch_models(wildcards):
     """Model files of the experiments of one enhanced-DeepMotif batch."""
-    files = [published_model_paths(e) for e in EDM_BATCHES[int(wildcards.batch)]]
+    files = [published_model_inputs(e) for e in EDM_BATCHES[int(wildcards.batch)]]
     return {
         "architectures": [json for json, _ in files],
         "weights": [h5 for _, h5 in files],
@@ -114,9 +151,9 @@ def gradient_inputs(wildcards):
     """Model, labelled sequences (AUC), positive pool, and DeepResolve's TOMTOM tables of the
     experiment's filters (its table1_batch)."""
     spec = TABLE1_METHODS["sequences"][wildcards.experiment]
-    batch = f"results/table1/batches/{BATCH_OF[wildcards.experiment]}"
+    batch = f"{TABLE1_FOLDER}/batches/{BATCH_OF[wildcards.experiment]}"
     inputs = {
-        "model": published_model_paths(wildcards.experiment),
+        "model": published_model_inputs(wildcards.experiment),
         "hits": f"{batch}/hits.tsv",
         "jaspar": f"{batch}/jaspar_hits.tsv",
         "motifs": "results/table1/known_motifs.json",

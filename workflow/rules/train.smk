@@ -22,7 +22,7 @@ rule train:
     resources:
         **gpu_resources(),
         runtime=120,
-        mem_mb=SYNTHETIC_MEM_MB["train"],
+        mem_mb=RULE_MEM_MB["train"],
     params:
         model=lambda wildcards: model_config(config, wildcards.dataset),
         training=config["training"],
