@@ -174,13 +174,25 @@ def test_table1_on_two_published_models(shared_data, tmp_path):
         f"run_name: a\ntable1:\n  experiments: [{CTCF}, {ELK1}]\n  models_mirror: {mirror}\n"
         "  tomtom_engine: memelite\n  known_motifs: primary\n  batch_size: 2\n"
         f"  authors_oniv: {{mirror: {shared_data / 'deepresolve-statistics'}}}\n"
+        "record: {name: t1, analyses: [table1_rows, table1_authors_oniv, table1_lambda_curve]}\n"
     )
     workdir = tmp_path / "t1"
     folder = workdir / "results/table1/a"
     curve = "results/table1/a/lambda_curve.tsv"
-    done = run_workflow(workdir, str(settings), targets=("table1", curve))
+    done = run_workflow(workdir, str(settings), targets=("table1", curve, "numbers"))
     assert done.returncode == 0, done.stderr[-5000:]
     assert done.stderr.count("rule table1_batch:") == 1
+    # the record of the Table 1 analyses reads this set's folder: its rows are table1.tsv's
+    record = workdir / "results/record/t1"
+    rows = pd.read_csv(record / "table1_rows/rows.tsv", sep="\t", comment="#")
+    assert len(rows) == len(pd.read_csv(folder / "table1.tsv", sep="\t"))
+    assert "# run_jobs: " in (record / "table1_rows/rows.tsv").read_text()
+    assert (
+        len(pd.read_csv(record / "table1_lambda_curve/lambda_curve.tsv", sep="\t", comment="#"))
+        == 2
+    )
+    summary = pd.read_csv(record / "table1_authors_oniv/authors_oniv.tsv", sep="\t", comment="#")
+    assert summary.loc[0, "n_models"] == 2
     detail = pd.read_csv(folder / "detail.tsv", sep="\t").set_index("experiment")
     # the CTCF model's most important filter is the CTCF motif (JASPAR MA0139)
     assert detail.loc[CTCF, "top_known_target"].startswith("MA0139")
