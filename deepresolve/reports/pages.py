@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from deepresolve.analyses.table1 import methods_markdown, to_markdown
+from deepresolve.analyses.matching import CELLS
+from deepresolve.analyses.table1 import column_name, methods_markdown, to_markdown
 from deepresolve.core.markdown import cell, markdown_text
 from deepresolve.reports.record import read_record
 
@@ -423,21 +424,24 @@ def protocol_gaps(table: pd.DataFrame, matching: pd.DataFrame) -> list[str]:
             continue
         paper, ours = by_row.loc["paper"], by_row.loc["ours (default)"]
         theirs = by_row[by_row.index.str.startswith(AUTHORS_PREFIX)]
-        columns = [f"top{k}_p<{t}" for k in (1, 3, 5) for t in ("0.5", "0.05")]
-        gaps = [c for c in columns if abs(int(ours[c]) - int(paper[c])) > GAP]
+        gaps = [
+            (k, t)
+            for k, t in CELLS
+            if abs(int(ours[column_name(k, t)]) - int(paper[column_name(k, t)])) > GAP
+        ]
         if not gaps:
             continue
         if int(ours["n_experiments"]) != int(paper["n_experiments"]):
             lines.append(
-                f"{method}: {len(gaps)} of its 6 cells differ from the paper's by more than "
-                f"{GAP} because it ran on {cell(ours['n_experiments'])} experiments, not the "
+                f"{method}: {len(gaps)} of its {len(CELLS)} cells differ from the paper's by more "
+                f"than {GAP} because it ran on {cell(ours['n_experiments'])} experiments, not the "
                 f"paper's {cell(paper['n_experiments'])} (only these have bound sequences here)."
             )
             continue
-        for column in gaps:
-            k, t = column.removeprefix("top").split("_p<")
+        for k, t in gaps:
+            column = column_name(k, t)
             text = (
-                f"{method}, top-{k} at p < {t}: ours {cell(ours[column])}, the paper "
+                f"{method}, top-{k} at p < {t:g}: ours {cell(ours[column])}, the paper "
                 f"{cell(paper[column])}"
             )
             distance = (theirs[column].astype(int) - int(paper[column])).abs()
