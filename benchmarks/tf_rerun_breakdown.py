@@ -4,10 +4,12 @@ Runs the rule's work step by step in a fresh Python process, as the job does, an
 step's wall time and share: imports (numpy/pandas, TensorFlow and Keras, the deepresolve
 modules the job uses; memelite with its compiled kernels before TOMTOM), JASPAR (the
 experiment's known motifs and the whole CORE vertebrates collection from the package's cache),
-model load (the Keras 1.2 import), FIM (the batched gradient ascent and ONIV, config
-``table1.fim``), TOMTOM (memelite: against the known motif and against all of JASPAR) and
-logos (the top-5 figure, PNG). Side by side in the same process it reads JASPAR the way the
-job did before the cache (pyjaspar's database, one query per matrix) and prints the ratio.
+model load (the Keras 1.2 files read as arrays), FIM (the NumPy engine's gradient ascent and
+ONIV, config ``table1.fim``), TOMTOM (memelite: against the known motif and against all of
+JASPAR) and logos (the top-5 figure, PNG). Side by side in the same process it times the
+same FIM by the TensorFlow engine (its import included, as the job paid it before the NumPy
+engine) and prints the ratio and whether the top-5 filters agree; and it reads JASPAR the way
+the job did before the cache (pyjaspar's database, one query per matrix) and prints the ratio.
 With ``--workflow`` it also times the whole rerun through Snakemake from an empty results
 folder in a scratch copy of the workflow (``snakemake results/tf/<experiment>/hits.tsv
 --cores 1 --configfile config/table1.yaml``), wall and CPU seconds, and splits it into
@@ -59,25 +61,21 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
     import pandas  # noqa: F401
 
     lap("import numpy, pandas")
-    import keras  # noqa: F401
-    import tensorflow  # noqa: F401
-
-    lap("import TensorFlow, Keras")
     import yaml
 
     from deepresolve.analyses.tf_models import (
         jaspar_hits,
         known_motif_hits,
-        load_published_models,
+        model_conv_kernel,
         model_onivs,
         ranked_table,
+        read_published_models,
         tf_motif_collection,
     )
     from deepresolve.config.validate import fim_settings
-    from deepresolve.method.fim import fim_options
+    from deepresolve.method.fim_settings import fim_options
     from deepresolve.method.importance import rank_filters
     from deepresolve.models.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
-    from deepresolve.models.weights import conv_kernel
     from deepresolve.motifs.numba_cache import memelite_cache
     from deepresolve.motifs.pwm import filters_to_pwms
 
@@ -86,17 +84,17 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
     motifs = tf_motif_collection(ROOT / "config/tf_motifs.tsv", [experiment], "primary")
     lap("JASPAR (package cache)")
     files = (models_dir / experiment / ARCHITECTURE_FILE, models_dir / experiment / WEIGHTS_FILE)
-    models, _ = load_published_models({experiment: files}, exclude_failures=False)
+    models, _ = read_published_models({experiment: files}, exclude_failures=False)
     lap("model load")
     settings = fim_settings(config, "table1")
     onivs = model_onivs(
         models, fim_options=fim_options(settings), oniv_mode=settings["oniv_mode"], seed=0
     )
-    lap("FIM + ONIV")
+    lap("FIM + ONIV (NumPy engine)")
     _, compiled = memelite_cache()
     lap("import memelite (kernels)")
     times["_memelite_compiled"] = compiled
-    pwms = filters_to_pwms(conv_kernel(models[experiment]))
+    pwms = filters_to_pwms(model_conv_kernel(models[experiment]))
     known = known_motif_hits(pwms, experiment, motifs)
     hits = jaspar_hits({experiment: pwms}, motifs).drop(columns="experiment")
     summary = onivs[experiment].summary
@@ -124,6 +122,25 @@ def worker(experiment: str, models_dir: Path, out_png: Path) -> dict[str, float]
     )
     figure.savefig(out_png, dpi=120, bbox_inches="tight")
     lap("logos")
+    times["_tensorflow_loaded"] = "tensorflow" in sys.modules or "keras" in sys.modules
+    # side by side: the same FIM by the TensorFlow engine, as the job computed it before
+    clock = time.perf_counter()
+    import keras  # noqa: F401
+    import tensorflow  # noqa: F401
+
+    times["_tf_import"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    keras_models = {e: network.to_keras() for e, network in models.items()}
+    tf_onivs = model_onivs(
+        keras_models, fim_options=fim_options(settings), oniv_mode=settings["oniv_mode"], seed=0
+    )
+    times["_tf_fim"] = time.perf_counter() - clock
+    times["_same_top5"] = bool(
+        (
+            rank_filters(summary.oniv[0])[:5]
+            == rank_filters(tf_onivs[experiment].summary.oniv[0])[:5]
+        ).all()
+    )
     from deepresolve.motifs.jaspar import read_pyjaspar
 
     assert np.isfinite(ranked["oniv"]).all()
@@ -217,6 +234,8 @@ def main() -> None:
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     times, cpu = measured["wall"], measured["cpu"]
     pyjaspar, compiled = times.pop("_pyjaspar"), times.pop("_memelite_compiled")
+    loaded, same_top5 = times.pop("_tensorflow_loaded"), times.pop("_same_top5")
+    tf_import, tf_fim = times.pop("_tf_import"), times.pop("_tf_fim")
     total, cpu_total = sum(times.values()), sum(cpu.values())
     lines = [
         f"per-TF rerun of {args.experiment}, one process; {os.cpu_count()} CPUs, load average "
@@ -236,6 +255,13 @@ def main() -> None:
     lines.append(
         f"JASPAR: package cache {jaspar:.3f} s vs pyjaspar's database {pyjaspar:.2f} s "
         f"(as before the cache): {pyjaspar / jaspar:.0f}x"
+    )
+    fim = times["FIM + ONIV (NumPy engine)"]
+    lines.append(
+        f"TensorFlow {'was' if loaded else 'was not'} imported by the steps above. The same FIM "
+        f"by the TensorFlow engine (as the job computed it before): import {tf_import:.2f} s + "
+        f"FIM {tf_fim:.2f} s vs NumPy engine {fim:.2f} s: {(tf_import + tf_fim) / fim:.0f}x; "
+        f"top-5 filters {'the same' if same_top5 else 'DIFFERENT'}"
     )
     if args.workflow:
         parts = workflow_breakdown(args.experiment)

@@ -4,12 +4,10 @@ import logging
 
 from deepresolve.analyses.chipseq import tf_motif_rows
 from deepresolve.analyses.tf_models import build_motif_collection, write_motif_collection
-from deepresolve.core.device import configure_tensorflow
 from deepresolve.core.logs import setup_logging
 from deepresolve.motifs.jaspar import JASPAR_RELEASE, fetch_motifs
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 motifs = fetch_motifs(JASPAR_RELEASE)
 table = tf_motif_rows(snakemake.params.tfs, motifs, JASPAR_RELEASE)
 collection = build_motif_collection(

@@ -5,13 +5,11 @@ import logging
 from pathlib import Path
 
 from deepresolve.analyses.tf_models import read_motif_collection
-from deepresolve.core.device import configure_tensorflow
 from deepresolve.core.files import made_by
 from deepresolve.core.logs import setup_logging
 from deepresolve.motifs.pwm import write_meme
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 log = logging.getLogger("known_motif_files")
 with made_by("known_motifs"):
     collection = read_motif_collection(snakemake.input[0])

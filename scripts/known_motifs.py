@@ -3,11 +3,9 @@
 import logging
 
 from deepresolve.analyses.tf_models import tf_motif_collection, write_motif_collection
-from deepresolve.core.device import configure_tensorflow
 from deepresolve.core.logs import setup_logging
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 log = logging.getLogger("known_motifs")
 collection = tf_motif_collection(
     snakemake.input.tf_motifs, snakemake.params.experiments, snakemake.params.selection

@@ -1,21 +1,20 @@
 """Snakemake script of rule `table1_lambda_oniv`: the ONIVs of the Table 1 models at one lambda
-point (one batched gradient ascent, no TOMTOM: the matches do not depend on lambda)."""
+point (one batched gradient ascent of the NumPy engine, no TensorFlow; no TOMTOM: the matches
+do not depend on lambda)."""
 
 import logging
 
 from deepresolve.analyses.lambda_curve import oniv_table
-from deepresolve.analyses.tf_models import load_published_models, model_onivs
-from deepresolve.core.device import configure_tensorflow
+from deepresolve.analyses.tf_models import model_onivs, read_published_models
 from deepresolve.core.logs import setup_logging
-from deepresolve.method.fim import fim_options
+from deepresolve.method.fim_settings import fim_options
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 log = logging.getLogger("table1_lambda_oniv")
 settings = {**snakemake.params.fim, **snakemake.params.point}
 log.info("FIM settings: %s", settings)
 sources = zip(snakemake.input.architectures, snakemake.input.weights, strict=True)
-models, excluded = load_published_models(
+models, excluded = read_published_models(
     dict(zip(snakemake.params.experiments, sources, strict=True)), exclude_failures=True
 )
 onivs = model_onivs(

@@ -18,7 +18,6 @@ from deepresolve.analyses.matching import (
 )
 from deepresolve.analyses.reference import read_authors_oniv
 from deepresolve.analyses.table1 import importance_by_experiment, read_rankings
-from deepresolve.core.device import configure_tensorflow
 from deepresolve.core.files import atomic_write, made_by
 from deepresolve.core.logs import setup_logging
 from deepresolve.core.markdown import markdown_table
@@ -26,7 +25,6 @@ from deepresolve.motifs.jaspar import fetch_motifs
 from deepresolve.motifs.pwm import read_meme
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 log = logging.getLogger("table1_matching")
 with made_by("table1_batch"):
     ranked = read_rankings(snakemake.input.rankings)

@@ -4,8 +4,10 @@ DeepResolve on published TF models (deepresolve.analyses.tf_models): ONIV, filte
 PWMs in MEME format, TOMTOM against the known motif(s) and against all JASPAR CORE vertebrates; the
 one-experiment rule also draws the top-5 logos, and builds its experiment's known motifs from
 config/tf_motifs.tsv and the package's JASPAR cache itself (milliseconds), so that a per-TF
-rerun waits for no `known_motifs` job. In a batch, a model that cannot be read is
-listed in `excluded` with the reason and the others go on; alone, it fails the job.
+rerun waits for no `known_motifs` job. The models are read as arrays and their FIMs computed by
+the NumPy engine (deepresolve.method.dense_fim), so the job imports no TensorFlow. In a batch, a
+model that cannot be read is listed in `excluded` with the reason and the others go on; alone,
+it fails the job.
 """
 
 import logging
@@ -16,26 +18,24 @@ import pandas as pd
 from deepresolve.analyses.tf_models import (
     analyse_models,
     filter_names,
-    load_published_models,
     read_motif_collection,
+    read_published_models,
     results_tables,
     tf_motif_collection,
 )
-from deepresolve.core.device import configure_tensorflow
 from deepresolve.core.files import made_by
 from deepresolve.core.logs import setup_logging
-from deepresolve.method.fim import fim_options
+from deepresolve.method.fim_settings import fim_options
 from deepresolve.motifs.pwm import write_meme
 
 setup_logging(snakemake.log[0])
-configure_tensorflow(snakemake.threads)
 log = logging.getLogger("tf_deepresolve")
 experiments = snakemake.params.experiments
 params = snakemake.params.fim
 batch = "excluded" in snakemake.output.keys()
 
 sources = zip(snakemake.input.architectures, snakemake.input.weights, strict=True)
-models, excluded = load_published_models(
+models, excluded = read_published_models(
     dict(zip(experiments, sources, strict=True)), exclude_failures=batch
 )
 log.info("%d models read, %d excluded", len(models), len(excluded))

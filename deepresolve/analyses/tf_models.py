@@ -11,9 +11,14 @@ every filter:
   the strict statistic of :mod:`deepresolve.analyses.table1`: E < 0.05 over the database, and the
   TF's own matrix is the filter's best match.
 
-Many models of one architecture (the 422 published ones) go through one batched gradient ascent
-(:func:`deepresolve.method.fim.feature_importance_maps_many`) and one memelite call per chunk of
-filters; per-model results equal those of a run on the model alone up to float32 rounding.
+Many models of one architecture go through one batched gradient ascent and one memelite call
+per chunk of filters. The published models, read as arrays
+(:func:`read_published_models`), take the NumPy engine
+(:func:`deepresolve.method.dense_fim.dense_feature_importance_maps`: the network above their
+pooled filters is two Dense layers), so these analyses import no TensorFlow; Keras models take
+the TensorFlow engine (:func:`deepresolve.method.fim.feature_importance_maps_many`). Per-model
+results equal those of a run on the model alone up to float32 rounding, and so do the two
+engines' (tests/test_dense_fim.py).
 
 Shapes: ``K`` filters of width ``w``; PWMs ``(K, w, 4)`` over A, C, G, T; ONIV ``(K,)``.
 """
@@ -26,18 +31,21 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
 import pandas as pd
 
 from deepresolve.core.files import read_json
-from deepresolve.method.fim import feature_importance_maps_many
+from deepresolve.method.dense_fim import dense_feature_importance_maps
 from deepresolve.method.importance import ONIVResult, niv, oniv, rank_filters
-from deepresolve.models.weights import conv_kernel
+from deepresolve.models.keras1 import Keras1Network, read_keras1_network
 from deepresolve.motifs.pwm import filters_to_pwms
 from deepresolve.motifs.tomtom import COLUMNS as TOMTOM_COLUMNS
 from deepresolve.motifs.tomtom import run_tomtom
+
+if TYPE_CHECKING:  # Keras models take the TensorFlow engine, imported only for them
+    import keras
 
 log = logging.getLogger(__name__)
 
@@ -218,10 +226,11 @@ class ExperimentResult:
     jaspar_hits: pd.DataFrame
 
 
-def load_published_models(
+def read_published_models(
     sources: Mapping[str, tuple[str | PathLike, str | PathLike]], *, exclude_failures: bool
-) -> tuple[dict[str, keras.Model], list[dict[str, str]]]:
-    """Import published Keras 1.2 models (:func:`deepresolve.models.keras1.load_keras1_model`).
+) -> tuple[dict[str, Keras1Network], list[dict[str, str]]]:
+    """Read published Keras 1.2 models as arrays, without TensorFlow
+    (:func:`deepresolve.models.keras1.read_keras1_network`).
 
     Parameters
     ----------
@@ -234,20 +243,36 @@ def load_published_models(
     Returns
     -------
     (models, excluded)
-        Experiment -> model, and ``[{"experiment", "reason"}]`` for the models left out.
+        Experiment -> network, and ``[{"experiment", "reason"}]`` for the models left out.
     """
-    from deepresolve.models.keras1 import load_keras1_model
-
     models, excluded = {}, []
     for experiment, files in sources.items():
         try:
-            models[experiment] = load_keras1_model(tuple(files), name=experiment)
+            models[experiment] = read_keras1_network(tuple(files), name=experiment)
         except ValueError as error:
             if not exclude_failures:
                 raise
             log.error("%s excluded: %s", experiment, error)
             excluded.append({"experiment": experiment, "reason": str(error)})
     return models, excluded
+
+
+def load_published_models(
+    sources: Mapping[str, tuple[str | PathLike, str | PathLike]], *, exclude_failures: bool
+) -> tuple[dict[str, keras.Model], list[dict[str, str]]]:
+    """:func:`read_published_models` as Keras 3 models (for the analyses that need one, e.g.
+    DeepMotif's input-space ascent)."""
+    networks, excluded = read_published_models(sources, exclude_failures=exclude_failures)
+    return {e: network.to_keras() for e, network in networks.items()}, excluded
+
+
+def model_conv_kernel(model: keras.Model | Keras1Network) -> np.ndarray:
+    """The first convolution's kernel ``(width, 4, n_filters)`` of a Keras model or network."""
+    if isinstance(model, Keras1Network):
+        return model.conv_kernel
+    from deepresolve.models.weights import conv_kernel
+
+    return conv_kernel(model)
 
 
 def filter_names(n_filters: int) -> list[str]:
@@ -347,7 +372,7 @@ class ModelONIV:
 
 
 def model_onivs(
-    models: Mapping[str, keras.Model],
+    models: Mapping[str, keras.Model | Keras1Network],
     *,
     fim_options: Mapping | None = None,
     oniv_mode: str = "released",
@@ -360,7 +385,11 @@ def model_onivs(
     """
     names = list(models)
     for experiment in names:
-        n_outputs = int(models[experiment].outputs[0].shape[-1])
+        model = models[experiment]
+        if isinstance(model, Keras1Network):
+            n_outputs = int(model.arrays["logits"][0].shape[-1])
+        else:
+            n_outputs = int(model.outputs[0].shape[-1])
         if n_outputs != 1:
             raise ValueError(
                 f"experiment {experiment}: expected a single-task model (1 output), got "
@@ -368,9 +397,24 @@ def model_onivs(
             )
     if not names:
         return {}
-    maps = feature_importance_maps_many(
-        [models[e] for e in names], names=names, seed=seed, **dict(fim_options or {})
-    )
+    options = dict(fim_options or {})
+    layer = options.pop("layer", None)
+    networks = [models[e] for e in names]
+    dense = [m.dense_above(layer) if isinstance(m, Keras1Network) else [] for m in networks]
+    if all(dense):
+        maps = dense_feature_importance_maps(
+            dense, names=names, layer_name=layer or "pool", seed=seed, **options
+        )
+    else:  # Keras models, or a feature map below the pooling: the TensorFlow engine
+        from deepresolve.method.fim import feature_importance_maps_many
+
+        maps = feature_importance_maps_many(
+            [m.to_keras() if isinstance(m, Keras1Network) else m for m in networks],
+            layer,
+            names=names,
+            seed=seed,
+            **options,
+        )
     return {
         e: ModelONIV(oniv(niv(found.fims), found.scores, mode=oniv_mode), found.steps[0])
         for e, found in zip(names, maps, strict=True)
@@ -378,7 +422,7 @@ def model_onivs(
 
 
 def analyse_models(
-    models: Mapping[str, keras.Model],
+    models: Mapping[str, keras.Model | Keras1Network],
     motifs: MotifCollection,
     *,
     fim_options: Mapping | None = None,
@@ -389,8 +433,9 @@ def analyse_models(
 
     Parameters
     ----------
-    models : dict of str -> keras.Model
-        Experiment -> single-output model (one-hot input ``(n, L, 4)``, one logit).
+    models : dict of str -> keras.Model or Keras1Network
+        Experiment -> single-output model (one-hot input ``(n, L, 4)``, one logit); published
+        networks (:func:`read_published_models`) take the NumPy FIM engine.
     motifs : MotifCollection
         Must list every experiment.
     fim_options : dict, optional
@@ -411,7 +456,7 @@ def analyse_models(
     onivs = model_onivs(models, fim_options=fim_options, oniv_mode=oniv_mode, seed=seed)
     if not names:
         return {}
-    pwms_of = {e: filters_to_pwms(conv_kernel(models[e])) for e in names}
+    pwms_of = {e: filters_to_pwms(model_conv_kernel(models[e])) for e in names}
     n_filters = sum(len(pwms) for pwms in pwms_of.values())
     log.info("TOMTOM of %d filters against %d JASPAR matrices", n_filters, len(motifs.pwms))
     jaspar = jaspar_hits(pwms_of, motifs)

@@ -27,96 +27,33 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from deepresolve.method.fim_result import FIMResult
+
+# FIMDivergenceError, OPTION_NAMES, fim_options, ascent_settings: importable from here too
+from deepresolve.method.fim_settings import (  # noqa: F401
+    MIN_LR,
+    OPTION_NAMES,
+    FIMDivergenceError,
+    FimSettings,
+    ascent_settings,
+    fim_options,
+    raise_divergence,
+    starts,
+)
+from deepresolve.method.fim_settings import class_indices as _class_indices
 from deepresolve.method.network import SplitModel, split_model
 
 log = logging.getLogger(__name__)
 
 # Steps per compiled call; progress is logged between calls.
 _CHUNK = 500
-_MIN_LR = 1e-6
-
-
-OPTION_NAMES = ("layer", "n_runs", "l2", "learning_rate", "patience", "max_steps", "lr_decay_start")
-
-
-@dataclass(frozen=True)
-class FimSettings:
-    """Gradient-ascent settings of the FIMs, stated once for :func:`feature_importance_maps` and
-    :func:`feature_importance_maps_many` (both take them as keyword arguments, or as
-    ``settings=`` plus overrides). The workflow's values come from one config block per analysis
-    (:func:`deepresolve.config.validate.fim_settings`, config/README.md says why each has its
-    values); these defaults are the library's.
-    """
-
-    #: random standard-normal starts per class (paper §2: "multiple runs with different random
-    #: initializations", no number given; 10 is config/config.yaml's ``deepresolve.n_runs``)
-    n_runs: int = 10
-    #: ``lambda`` of the ``||H||_2^2`` penalty (paper §2 gives none; the synthetic analysis's
-    #: value, docs/synthetic.md)
-    l2: float = 0.01
-    #: step size up to ``lr_decay_start`` (paper: none; the synthetic analysis's value)
-    learning_rate: float = 0.1
-    #: steps without a better objective that end a run (the authors' ``FIM_generation.py``)
-    patience: int = 10
-    #: hard cap on the steps of a run (this workflow's; the released script has no cap)
-    max_steps: int = 10000
-    #: step after which the step size decays as ``(i - lr_decay_start) ** -0.2`` (the authors'
-    #: ``FIM_generation.py``)
-    lr_decay_start: int = 500
-    #: seed of ``numpy.random.default_rng`` drawing the starts
-    seed: int = 0
-    #: ``|H|`` above this counts as diverged (:class:`FIMDivergenceError`)
-    max_abs: float = 1e6
-
-    def params(self) -> dict:
-        """The settings as the ascent's ``params`` dict, checked (:func:`ascent_settings`)."""
-        return ascent_settings(**asdict(self))
-
-
-def fim_options(settings: Mapping) -> dict:
-    """The keyword arguments of :func:`feature_importance_maps` found in ``settings``: one
-    analysis's block of the workflow config (:func:`deepresolve.config.validate.fim_settings`),
-    which also holds keys for later steps such as ``oniv_mode``."""
-    return {name: settings[name] for name in OPTION_NAMES if name in settings}
-
-
-class FIMDivergenceError(ValueError):
-    """Gradient ascent ran away: a non-finite objective/gradient or ``|H| > max_abs``."""
-
-
-def _class_indices(classes, n_outputs: int) -> np.ndarray:
-    if classes is None:
-        return np.arange(n_outputs)
-    indices = np.atleast_1d(np.asarray(classes))
-    if indices.ndim != 1 or indices.size == 0 or not np.issubdtype(indices.dtype, np.integer):
-        raise ValueError(f"classes: expected a non-empty list of class indices, got {classes!r}")
-    bad = indices[(indices < 0) | (indices >= n_outputs)]
-    if bad.size:
-        raise ValueError(f"classes {bad.tolist()} out of range for {n_outputs} model outputs")
-    return indices
-
-
-def _check_params(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, max_abs):
-    checks = {
-        "n_runs": n_runs >= 1,
-        "l2": l2 >= 0,
-        "learning_rate": learning_rate > 0,
-        "patience": patience >= 1,
-        "max_steps": max_steps >= 0,
-        "lr_decay_start": lr_decay_start >= 0,
-        "max_abs": max_abs > 0,
-    }
-    bad = [name for name, ok in checks.items() if not ok]
-    if bad:
-        raise ValueError(f"invalid FIM settings: {', '.join(bad)}")
 
 
 def _make_chunk(score_fn, l2, learning_rate, patience, max_steps, lr_decay_start, max_abs):
@@ -170,7 +107,7 @@ def _make_chunk(score_fn, l2, learning_rate, patience, max_steps, lr_decay_start
         active = active & ~stop
 
         decayed = lr0 * tf.pow(tf.cast(tf.maximum(step - decay_start, 1), tf.float32), -0.2)
-        lr = tf.where(step <= decay_start, lr0, tf.maximum(decayed, _MIN_LR))
+        lr = tf.where(step <= decay_start, lr0, tf.maximum(decayed, MIN_LR))
         h = h + tf.where(expand(active, h), lr * grad, tf.zeros_like(grad))
         return step + 1, h, best_h, best_obj, best_score, hold, steps, active, converged, failure
 
@@ -263,6 +200,13 @@ def architecture_signature(upper: keras.Model) -> str:
     return f"{text}|{shapes}"
 
 
+def _tensorflow_params(chosen: FimSettings) -> dict:
+    """``chosen.params()``, with Keras on its TensorFlow backend (the engine's graph is TF)."""
+    if keras.backend.backend() != "tensorflow":
+        raise RuntimeError(f"FIMs need the TensorFlow backend, not {keras.backend.backend()!r}")
+    return chosen.params()
+
+
 def _split(model: keras.Model | SplitModel, layer: str | None) -> SplitModel:
     if isinstance(model, SplitModel):
         if layer is not None:
@@ -336,7 +280,7 @@ def ascend(
         step, active, failure = int(state[0]), state[7].numpy(), state[9].numpy()
         if failure[0] >= 0:
             failure[0] = rows[failure[0]]
-            _raise_divergence(failure, describe_row, params)
+            raise_divergence(failure, describe_row, params)
         log.info(
             "step %d: %d of %d runs active (%d rows in the batch), mean best objective %.6g",
             step,
@@ -376,42 +320,6 @@ def _result(found: dict, rows: slice, split: SplitModel, class_indices, params) 
     )
     log.info("%s done: %s", split.upper.name, result.describe())
     return result
-
-
-def ascent_settings(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, seed, max_abs):
-    _check_params(n_runs, l2, learning_rate, patience, max_steps, lr_decay_start, max_abs)
-    if keras.backend.backend() != "tensorflow":
-        raise RuntimeError(f"FIMs need the TensorFlow backend, not {keras.backend.backend()!r}")
-    return {
-        "n_runs": n_runs,
-        "l2": l2,
-        "learning_rate": learning_rate,
-        "patience": patience,
-        "max_steps": max_steps,
-        "lr_decay_start": lr_decay_start,
-        "seed": seed,
-        "max_abs": max_abs,
-    }
-
-
-_SKIP_BLOCK = 256  # rows of normals drawn at a time while skipping to a chunk's first start
-
-
-def starts(seed: int, n_rows: int, shape: tuple[int, ...], first_row: int = 0) -> np.ndarray:
-    """Standard-normal starts: rows ``first_row .. first_row + n_rows - 1`` of
-    ``default_rng(seed).standard_normal((*, *shape))``, float32.
-
-    The rows before ``first_row`` are drawn in blocks and dropped (the generator's normals come
-    one after another), so a chunk of classes gets exactly the starts that one call over all
-    classes gives it, with at most ``max(256, n_rows)`` rows in memory.
-    """
-    if first_row < 0 or n_rows < 1:
-        raise ValueError(f"first_row ({first_row}) must be >= 0 and n_rows ({n_rows}) >= 1")
-    rng = np.random.default_rng(seed)
-    shape = tuple(int(d) for d in shape)
-    for skipped in range(0, first_row, _SKIP_BLOCK):
-        rng.standard_normal((min(_SKIP_BLOCK, first_row - skipped), *shape))
-    return rng.standard_normal((n_rows, *shape)).astype(np.float32)
 
 
 def feature_importance_maps(
@@ -456,7 +364,7 @@ def feature_importance_maps(
         If a run produces a non-finite objective or gradient, or ``|H| > max_abs``.
     """
     chosen = replace(settings or FimSettings(), **overrides)
-    params, n_runs, seed = chosen.params(), chosen.n_runs, chosen.seed
+    params, n_runs, seed = _tensorflow_params(chosen), chosen.n_runs, chosen.seed
     split = _split(model, layer)
     class_indices = _class_indices(classes, split.n_classes)
     n_rows = len(class_indices) * n_runs
@@ -516,7 +424,7 @@ def feature_importance_maps_many(
         Naming the model, class and run of the first diverging row.
     """
     chosen = replace(settings or FimSettings(), **overrides)
-    params, n_runs, seed = chosen.params(), chosen.n_runs, chosen.seed
+    params, n_runs, seed = _tensorflow_params(chosen), chosen.n_runs, chosen.seed
     splits = [_split(model, layer) for model in models]
     names = list(names) if names is not None else [s.upper.name for s in splits]
     if len(names) != len(splits):
@@ -560,17 +468,3 @@ def feature_importance_maps_many(
             rows = slice(position * per_model, (position + 1) * per_model)
             results[index] = _result(found, rows, splits[index], class_indices, params)
     return results
-
-
-def _raise_divergence(failure, describe_row, params) -> None:
-    row, step, reason = (int(v) for v in failure)
-    what = (
-        "a non-finite objective or gradient"
-        if reason == 1
-        else f"|H| above max_abs={params['max_abs']:g}"
-    )
-    raise FIMDivergenceError(
-        f"gradient ascent diverged for {describe_row(row)}, at step {step}: {what}. "
-        f"Raise l2 (now {params['l2']:g}) or lower learning_rate (now "
-        f"{params['learning_rate']:g})."
-    )

@@ -26,11 +26,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import h5py
-import keras
 import numpy as np
 from scipy.special import expit
+
+if TYPE_CHECKING:  # Keras (and TensorFlow) load only when a Keras model is built
+    import keras
 
 ARCHITECTURE_FILE = "16_G_best_archit.json"
 WEIGHTS_FILE = "16_G_bestmodel_weights.h5"
@@ -281,6 +284,148 @@ def _check_shapes(path: Path, layer: str, arrays: list[np.ndarray], expected: li
         )
 
 
+@dataclass(frozen=True)
+class Keras1Network:
+    """A published model read and checked as arrays, without Keras or TensorFlow.
+
+    ``arrays`` maps the package's layer names (``conv``, ``dense_1``, ..., ``logits``) to their
+    weights as Keras 3 holds them: the convolution kernel ``(width, channels, n_filters)``
+    (flipped, :func:`convolution_kernel_from_keras1`) and bias ``(n_filters,)``, each Dense
+    kernel ``(n_in, n_out)`` and bias ``(n_out,)``, float32. :meth:`to_keras` builds the Keras 3
+    model; :mod:`deepresolve.method.dense_fim` computes FIMs above the pooled filters from the
+    arrays alone.
+    """
+
+    name: str
+    architecture: Keras1Architecture
+    arrays: dict[str, list[np.ndarray]]
+
+    @property
+    def conv_kernel(self) -> np.ndarray:
+        """The convolution kernel, ``shape=(width, 4, n_filters)`` (A, C, G, T)."""
+        return self.arrays["conv"][0]
+
+    def layer_names(self) -> list[str]:
+        """The Keras 3 model's layer names in order, the input left out: ``conv``, ``pool``,
+        ``dense_1``, (``dropout_1``), ..., ``logits``."""
+        names, dense_index = [], 0
+        n_dense = sum(layer.kind == "dense" for layer in self.architecture.layers)
+        for layer in self.architecture.layers:
+            if layer.kind == "dense":
+                dense_index += 1
+                names.append("logits" if dense_index == n_dense else f"dense_{dense_index}")
+            elif layer.kind == "dropout":
+                names.append(f"dropout_{dense_index}")
+            else:
+                names.append(layer.kind)
+        return names
+
+    def dense_layers(self) -> list[tuple[str, str]]:
+        """``(name, activation)`` of each Dense layer in order (the last is ``logits``, linear:
+        the published sigmoid is :attr:`Keras1Architecture.output_activation`)."""
+        dense = [layer for layer in self.architecture.layers if layer.kind == "dense"]
+        names = [n for n in self.layer_names() if n == "logits" or n.startswith("dense_")]
+        return [
+            (name, layer.config["activation"]) for name, layer in zip(names, dense, strict=True)
+        ]
+
+    def dense_above(self, layer: str | None) -> list[tuple[np.ndarray, np.ndarray | None, str]]:
+        """The Dense layers above the feature-map ``layer`` (``None``: ``pool``, the layer the
+        workflow's FIMs use), bottom first, as ``(kernel, bias or None, activation)`` for
+        :func:`deepresolve.method.dense_fim.dense_feature_importance_maps`; ``[]`` for a layer
+        below the pooling (``conv``: its FIMs need the TensorFlow engine). Raises
+        ``ValueError`` for a name the model lacks, listing the valid ones."""
+        names = self.layer_names()
+        layer = "pool" if layer is None else layer
+        if layer not in names[:-1]:
+            raise ValueError(
+                f"unknown feature-map layer {layer!r} for model {self.name!r}; "
+                f"valid layer names: {', '.join(names[:-1])}"
+            )
+        if layer == "conv":
+            return []
+        above = names[names.index(layer) + 1 :]
+        return [
+            (self.arrays[name][0], (self.arrays[name][1:] or [None])[0], activation)
+            for name, activation in self.dense_layers()
+            if name in above
+        ]
+
+    def to_keras(self) -> keras.Model:
+        """The Keras 3 functional model (:func:`load_keras1_model`)."""
+        import keras
+
+        arch = self.architecture
+        inputs = keras.Input(shape=(arch.length, arch.channels), name="sequence")
+        h = inputs
+        for layer, name in zip(arch.layers, self.layer_names(), strict=True):
+            cfg = layer.config
+            if layer.kind == "conv":
+                width, padding = cfg["width"], cfg["padding"]
+                if padding == "same" and width % 2 == 0:
+                    left = width // 2
+                    h = keras.layers.ZeroPadding1D((left, width - 1 - left), name="conv_pad")(h)
+                    padding = "valid"
+                h = keras.layers.Conv1D(
+                    cfg["filters"],
+                    width,
+                    padding=padding,
+                    activation=cfg["activation"],
+                    use_bias=cfg["use_bias"],
+                    name=name,
+                )(h)
+            elif layer.kind == "pool":
+                h = keras.layers.GlobalMaxPooling1D(name=name)(h)
+            elif layer.kind == "dense":
+                h = keras.layers.Dense(
+                    cfg["units"], activation=cfg["activation"], use_bias=cfg["use_bias"], name=name
+                )(h)
+            else:
+                h = keras.layers.Dropout(cfg["rate"], name=name)(h)
+        model = keras.Model(inputs, h, name=self.name)
+        for layer_name, arrays in self.arrays.items():
+            model.get_layer(layer_name).set_weights(arrays)
+        return model
+
+
+def read_keras1_network(
+    source: str | Path | tuple[str | Path, str | Path],
+    *,
+    flip_kernel: bool = True,
+    name: str | None = None,
+) -> Keras1Network:
+    """Read a published Keras 1.2 / Theano model's two files into a :class:`Keras1Network`.
+
+    Parameters as :func:`load_keras1_model`. Raises ``ValueError`` for a missing file, an
+    unreadable or corrupt HDF5 file, an unsupported architecture (naming the layer class and
+    file), or weights that do not fit the architecture.
+    """
+    json_path, h5_path = _resolve_paths(source)
+    arch = read_keras1_architecture(json_path)
+    weights = read_keras1_weights(h5_path)
+    network = Keras1Network(name or h5_path.parent.name or "keras1_model", arch, {})
+    previous_units = None
+    for layer, layer_name in zip(arch.layers, network.layer_names(), strict=True):
+        if layer.kind in ("pool", "dropout"):
+            continue
+        if layer.name not in weights:
+            raise ValueError(f"{h5_path}: no weights for layer {layer.name!r} of {json_path}")
+        arrays, cfg = weights[layer.name], layer.config
+        if layer.kind == "conv":
+            filters = cfg["filters"]
+            expected = [(filters, arch.channels, 1, cfg["width"])] + [(filters,)] * cfg["use_bias"]
+            _check_shapes(h5_path, layer.name, arrays, expected)
+            arrays = [convolution_kernel_from_keras1(arrays[0], flip=flip_kernel), *arrays[1:]]
+            previous_units = filters
+        else:
+            units = cfg["units"]
+            expected = [(previous_units, units)] + [(units,)] * cfg["use_bias"]
+            _check_shapes(h5_path, layer.name, arrays, expected)
+            previous_units = units
+        network.arrays[layer_name] = [np.asarray(a, dtype=np.float32) for a in arrays]
+    return network
+
+
 def load_keras1_model(
     source: str | Path | tuple[str | Path, str | Path],
     *,
@@ -309,63 +454,9 @@ def load_keras1_model(
     Raises
     ------
     ValueError
-        Missing file, unreadable/corrupt HDF5, unsupported architecture (naming the layer class
-        and file), or weights that do not fit the architecture.
+        As :func:`read_keras1_network`.
     """
-    json_path, h5_path = _resolve_paths(source)
-    arch = read_keras1_architecture(json_path)
-    weights = read_keras1_weights(h5_path)
-
-    inputs = keras.Input(shape=(arch.length, arch.channels), name="sequence")
-    h = inputs
-    assignments: list[tuple[str, list[np.ndarray]]] = []
-    n_dense = sum(layer.kind == "dense" for layer in arch.layers)
-    dense_index = 0
-    previous_units = None
-    for layer in arch.layers:
-        if layer.kind != "pool" and layer.kind != "dropout" and layer.name not in weights:
-            raise ValueError(f"{h5_path}: no weights for layer {layer.name!r} of {json_path}")
-        arrays = weights.get(layer.name, [])
-        cfg = layer.config
-        if layer.kind == "conv":
-            width, filters = cfg["width"], cfg["filters"]
-            expected = [(filters, arch.channels, 1, width)] + [(filters,)] * cfg["use_bias"]
-            _check_shapes(h5_path, layer.name, arrays, expected)
-            padding = cfg["padding"]
-            if padding == "same" and width % 2 == 0:
-                left = width // 2
-                h = keras.layers.ZeroPadding1D((left, width - 1 - left), name="conv_pad")(h)
-                padding = "valid"
-            h = keras.layers.Conv1D(
-                filters,
-                width,
-                padding=padding,
-                activation=cfg["activation"],
-                use_bias=cfg["use_bias"],
-                name="conv",
-            )(h)
-            kernel = convolution_kernel_from_keras1(arrays[0], flip=flip_kernel)
-            assignments.append(("conv", [kernel, *arrays[1:]]))
-            previous_units = filters
-        elif layer.kind == "pool":
-            h = keras.layers.GlobalMaxPooling1D(name="pool")(h)
-        elif layer.kind == "dense":
-            dense_index += 1
-            units = cfg["units"]
-            expected = [(previous_units, units)] + [(units,)] * cfg["use_bias"]
-            _check_shapes(h5_path, layer.name, arrays, expected)
-            out_name = "logits" if dense_index == n_dense else f"dense_{dense_index}"
-            h = keras.layers.Dense(
-                units, activation=cfg["activation"], use_bias=cfg["use_bias"], name=out_name
-            )(h)
-            assignments.append((out_name, arrays))
-            previous_units = units
-        elif layer.kind == "dropout":
-            h = keras.layers.Dropout(cfg["rate"], name=f"dropout_{dense_index}")(h)
-    model = keras.Model(inputs, h, name=name or h5_path.parent.name or "keras1_model")
-    for layer_name, arrays in assignments:
-        model.get_layer(layer_name).set_weights([np.asarray(a, dtype=np.float32) for a in arrays])
-    return model
+    return read_keras1_network(source, flip_kernel=flip_kernel, name=name).to_keras()
 
 
 def predict_proba(model: keras.Model, X: np.ndarray, *, batch_size: int = 1024) -> np.ndarray:
