@@ -186,6 +186,36 @@ def run_batched(splits, config: Config) -> tuple[np.ndarray, np.ndarray, np.ndar
     )
 
 
+def run_dense(splits, config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`run_batched` by the NumPy engine (:mod:`deepresolve.method.dense_fim`), from the
+    Dense layers of the same upper networks (the 422tf shape only)."""
+    from deepresolve.method.dense_fim import dense_feature_importance_maps
+
+    networks = [
+        [
+            (layer.kernel.numpy(), layer.bias.numpy(), layer.activation.__name__)
+            for layer in split.upper.layers
+            if hasattr(layer, "kernel")
+        ]
+        for split in splits
+    ]
+    results = dense_feature_importance_maps(
+        networks,
+        names=[split.upper.name for split in splits],
+        layer_name=splits[0].layer_name,
+        n_runs=config.n_runs,
+        max_steps=config.max_steps,
+        seed=SEED,
+        classes=list(range(config.n_classes)),
+        **SETTINGS,
+    )
+    return (
+        np.stack([r.fims for r in results]),
+        np.stack([r.scores for r in results]),
+        np.stack([r.steps for r in results]),
+    )
+
+
 def one_step_function(upper: keras.Model, shape):
     """One gradient step's numbers for one map: the released code's ``K.function``."""
     l2 = tf.constant(SETTINGS["l2"], tf.float32)
@@ -255,7 +285,8 @@ def worker(config: Config, variant: str, out: Path) -> None:
     baseline = rss_kib("VmRSS")
     reset_peak_rss()
     start = clocks()
-    fims, scores, steps = (run_batched if variant == "batched" else run_per_run)(splits, config)
+    run = {"batched": run_batched, "dense": run_dense, "per_run": run_per_run}[variant]
+    fims, scores, steps = run(splits, config)
     seconds, cpu_seconds = since(start)
     peak = rss_kib("VmHWM")
     keep = (slice(config.per_run_models), slice(config.per_run_classes))
@@ -439,7 +470,7 @@ def run_cases(args) -> None:
     )
     print(header)
     print("-" * len(header))
-    timings, one_model = [], None
+    timings, one_model, dense = [], None, []
     with tempfile.TemporaryDirectory(prefix="fim_per_run_") as folder:
         for config in cases:
             b_numbers, b_arrays = launch(config, "batched", Path(folder))
@@ -467,6 +498,9 @@ def run_cases(args) -> None:
                 if config.network == "422tf" and config.n_models == 1:
                     parts, _ = launch(config, "components", Path(folder))
                     one_model = (config, b_numbers, p_numbers, parts)
+                if config.network == "422tf":
+                    dense.append((config, *launch(config, "dense", Path(folder)), p_numbers))
+                    dense[-1] += (compare(dense[-1][2], p_arrays),)
             else:
                 line += f"{'(batched only)':>52} | {'':>15} |"
             print(line, flush=True)
@@ -478,6 +512,28 @@ def run_cases(args) -> None:
         "FIM / ONIV diff = largest |batched - per-run| / largest |batched| over the per-run "
         "rows; steps= = runs with the same number of steps."
     )
+    if dense:
+        print(
+            "\nThe same 422tf cases by the NumPy engine (deepresolve.method.dense_fim: the Dense "
+            "layers' forward and gradient written out, no TensorFlow), a fresh process each"
+        )
+        print(
+            f"{'case':<22}{'s':>8}{'CPU s':>8}{'rs/s':>10} | {'x per-run':>9}{'CPU':>8} | "
+            f"{'FIM diff':>8}{'ONIV diff':>10}{'steps=':>7}"
+        )
+        for config, numbers, _, per_run, diff in dense:
+            rate = numbers["run_steps"] / numbers["seconds"]
+            per_run_rate = per_run["run_steps"] / per_run["seconds"]
+            print(
+                f"{config.name:<22}{numbers['seconds']:>8.3f}{numbers['cpu_seconds']:>8.3f}"
+                f"{rate:>10.0f} | {rate / per_run_rate:>8.1f}x"
+                f"{cpu_speed_up(numbers, per_run):>7.1f}x | {diff['fim_rel']:>8.1e}"
+                f"{diff['oniv_rel']:>10.1e}{diff['same_steps']:>7.0%}"
+            )
+        print(
+            "x per-run = NumPy engine rs/s / per-run port rs/s (CPU: from CPU seconds); the "
+            "diffs as above, NumPy engine against the per-run port."
+        )
     if one_model:
         print_components(*one_model)
     deepsea = [(c, n) for c, n in timings if c.network == "deepsea"]
