@@ -107,3 +107,41 @@ def test_unknown_layer_lists_valid_names():
     model = build_cnn(50, 2, dense_units=[4])
     with pytest.raises(ValueError, match="valid layer names: conv, pool, flatten, dense_1"):
         split_model(model, "nope")
+
+
+@pytest.mark.parametrize("global_pooling", [True, False])
+def test_feature_shapes_known_without_a_model_are_those_split_model_gives(global_pooling):
+    """The memory estimates made before any job (deepresolve.config.validate) take the feature
+    map of a layer from the settings alone; each shape is the one split_model cuts."""
+    from deepresolve.analyses.multitask import ARCHITECTURE, build_multitask
+    from deepresolve.models.cnn import cnn_feature_shape
+    from deepresolve.models.deepsea import build_deepsea, deepsea_feature_shape
+
+    params = {
+        "conv_filters": 16,
+        "conv_width": 25,
+        "pool_size": 4,
+        "dense_units": [32, 8],
+        "dropout": 0.5,
+        "global_pooling": global_pooling,
+    }
+    model = build_cnn(101, 2, **params)
+    layers = [None, "conv", "pool", "dense_1", "dropout_1", "dense_2"]
+    for layer in layers + ([] if global_pooling else ["flatten"]):
+        assert cnn_feature_shape(101, layer, **params) == split_model(model, layer).feature_shape
+    # without the length, only the global-pooled map and the dense layers are known
+    assert cnn_feature_shape(None, "conv", **params) is None
+    assert cnn_feature_shape(None, None, **params) == ((16,) if global_pooling else None)
+    if global_pooling:
+        return
+    deepsea = build_deepsea(1000, 3)
+    deepsea_layers = ["conv_1", "pool_1", "dropout_1", "conv_2", "dropout_2", "conv_3"]
+    for layer in [None, *deepsea_layers, "dropout_3", "flatten", "dense_1"]:
+        assert deepsea_feature_shape(layer=layer) == split_model(deepsea, layer).feature_shape
+    # DeepSEA's default layer is conv_3's output, not the paper's FIM layer (dropout_2)
+    assert deepsea_feature_shape() == (53, 960)
+    assert deepsea_feature_shape(layer="dropout_2") == (60, 480)
+    multitask = build_multitask(4, 101)
+    for layer in [None, "dropout_2"]:
+        expected = split_model(multitask, layer).feature_shape
+        assert deepsea_feature_shape(101, layer, **ARCHITECTURE) == expected

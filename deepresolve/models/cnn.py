@@ -33,6 +33,39 @@ def cnn_layer_names(
     return names + ["logits"]
 
 
+def cnn_feature_shape(
+    sequence_length: int | None,
+    layer: str | None = None,
+    *,
+    conv_filters: int = 32,
+    conv_width: int = 8,
+    pool_size: int = 4,
+    dense_units: tuple[int, ...] | list[int] = (64, 64),
+    global_pooling: bool = False,
+    **_other_settings,
+) -> tuple[int, ...] | None:
+    """Shape of one sequence's output of ``layer`` in :func:`build_cnn`'s network, without
+    building it (the workflow's memory estimates); ``None`` = the layer
+    :func:`deepresolve.method.network.split_model` picks by default, ``pool`` (the pooled map
+    feeding the first Dense layer). Takes a ``model`` config block like
+    :func:`cnn_layer_names`. Returns ``None`` for a name the network has not, or when the shape
+    depends on an unknown ``sequence_length`` (``None``): every layer but the global-pooled
+    ones and those above them.
+    """
+    shapes = {}
+    for i, units in enumerate(dense_units, start=1):
+        shapes[f"dense_{i}"] = shapes[f"dropout_{i}"] = (units,)
+    if global_pooling:
+        shapes["pool"] = (conv_filters,)
+    if sequence_length is not None:
+        after_conv = sequence_length - conv_width + 1
+        shapes["conv"] = (after_conv, conv_filters)
+        if not global_pooling:
+            shapes["pool"] = (after_conv // pool_size, conv_filters)
+            shapes["flatten"] = (after_conv // pool_size * conv_filters,)
+    return shapes.get("pool" if layer is None else layer)
+
+
 def build_cnn(
     sequence_length: int,
     n_classes: int,

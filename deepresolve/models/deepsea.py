@@ -159,6 +159,44 @@ def conv_3_positions(
     return positions - conv_width + 1
 
 
+def deepsea_feature_shape(
+    sequence_length: int = SEQUENCE_LENGTH,
+    layer: str | None = None,
+    *,
+    conv_filters: tuple[int, ...] = CONV_FILTERS,
+    conv_width: int = CONV_WIDTH,
+    pool_size: int = POOL_SIZE,
+    dense_units: int = DENSE_UNITS,
+    **_other_settings,
+) -> tuple[int, ...] | None:
+    """Shape of one sequence's output of ``layer`` in :func:`build_deepsea`'s network, without
+    building it (the workflow's memory estimates): ``None`` = the layer
+    :func:`deepresolve.method.network.split_model` picks by default, ``conv_3`` (Flatten and
+    Dropout are stepped over), ``(53, 960)`` for DeepSEA; :data:`FIM_LAYER` gives
+    :func:`fim_shape`. The keyword arguments are those of :func:`build_deepsea` (other keys, such
+    as ``dropout``, are ignored). Returns ``None`` for a name the network has not.
+    """
+    after_conv_1 = sequence_length - conv_width + 1
+    after_pool_1 = after_conv_1 // pool_size
+    after_conv_2 = after_pool_1 - conv_width + 1
+    after_pool_2 = after_conv_2 // pool_size
+    after_conv_3 = after_pool_2 - conv_width + 1
+    f1, f2, f3 = conv_filters
+    shapes = {
+        "conv_1": (after_conv_1, f1),
+        "pool_1": (after_pool_1, f1),
+        "dropout_1": (after_pool_1, f1),
+        "conv_2": (after_conv_2, f2),
+        "pool_2": (after_pool_2, f2),
+        "dropout_2": (after_pool_2, f2),
+        "conv_3": (after_conv_3, f3),
+        "dropout_3": (after_conv_3, f3),
+        "flatten": (after_conv_3 * f3,),
+        "dense_1": (dense_units,),
+    }
+    return shapes.get("conv_3" if layer is None else layer)
+
+
 def receptive_field(*, conv_width: int = CONV_WIDTH, pool_size: int = POOL_SIZE) -> int:
     """Input bases seen by one neuron of :data:`FIM_LAYER`: 51 (the paper's "51bp")."""
     after_conv_1 = conv_width
