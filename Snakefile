@@ -33,6 +33,11 @@ include: "workflow/rules/record_config.smk"
 include: "workflow/rules/record.smk"
 
 
+# every rule and every many-class model (the multi-task ones too) is known here: the memory the
+# settings call for is checked before any job (common.smk)
+check_memory()
+
+
 rule all:
     default_target: True
     input:

@@ -187,7 +187,11 @@ def test_fim_memory_of_table1_batches_and_multiclass_chunks_is_checked(config):
 
     experiments = [f"e{i}" for i in range(422)]
     config["multiclass"]["models"] = {
-        "ds": {"model": "deepsea_random", "class_names": "config/synthetic_IV.names"}
+        "ds": {
+            "model": "deepsea_random",
+            "class_names": "config/synthetic_IV.names",
+            "layer": "dropout_2",
+        }
     }
     assert memory_problems(config, RULE_MEM_MB, experiments, {"ds": 919}) == []
     config["table1"]["fim"]["n_runs"] = 10**6
@@ -218,3 +222,131 @@ def test_fim_memory_of_table1_batches_and_multiclass_chunks_is_checked(config):
     config["multiclass"]["models"]["ds"]["model"] = "my_model.keras"
     config["multiclass"]["chunk_mem_mb"] = 1
     assert memory_problems(config, more, experiments, {"ds": 919}) == []
+
+
+def test_fim_memory_of_chipseq_methods_is_checked(config):
+    """Rule chipseq_methods runs one FIM per experiment's model: one class x the runs of its FIM
+    block (table1.fim for a published model, chipseq.fim for one trained here) x its feature
+    map (16 pooled filters; the chipseq.model_preset CNN at chipseq.fim.layer)."""
+    from deepresolve.config.validate import RULE_MEM_MB, fim_memory_mb, memory_problems
+
+    config["chipseq"]["experiments"] = {
+        "pub": {"source": "zeng", "model": "published"},
+        "peaks": {"source": "peaks", "model": "trained"},
+        "own": {"source": "fasta", "model": "trained"},
+    }
+    names = list(config["chipseq"]["experiments"])
+    assert memory_problems(config, RULE_MEM_MB, chipseq_experiments=names) == []
+    config["table1"]["fim"]["n_runs"] = 10**8
+    config["chipseq"]["fim"]["n_runs"] = 10**8
+    config["chipseq"]["model_preset"] = "paper"
+    problems = memory_problems(config, RULE_MEM_MB, chipseq_experiments=names)
+    published = fim_memory_mb(10**8, 1, 16)
+    assert published == pytest.approx(10**8 * 16 * 16 / 2**20)
+    assert problems[0] == (
+        f"rule chipseq_methods on experiment pub needs about {published:,.0f} MB (1 class x "
+        "table1.fim.n_runs 100000000 x 16 feature-map values (a published model)) but asks for "
+        "resources.mem_mb 4000: lower table1.fim.n_runs, or give more with --set-resources "
+        f"chipseq_methods:mem_mb={int(published * 1.2) + 1}"
+    )
+    trained = fim_memory_mb(10**8, 1, 128)  # the paper preset: 128 filters, global pooling
+    assert (
+        f"rule chipseq_methods on experiment own needs about {trained:,.0f} MB (1 class x "
+        "chipseq.fim.n_runs 100000000 x 128 feature-map values (chipseq.model_preset paper)) "
+        "but asks for resources.mem_mb 4000: lower chipseq.fim.n_runs"
+    ) in "\n".join(problems)
+    assert len(problems) == 3
+    # the conv layer's map grows with the length: chipseq.window for peaks (101 - 24 + 1
+    # positions), unknown for a FASTA file (not estimated here)
+    config["chipseq"]["fim"]["layer"] = "conv"
+    problems = memory_problems(config, RULE_MEM_MB, chipseq_experiments=names)
+    assert [p.split(" needs")[0] for p in problems] == [
+        "rule chipseq_methods on experiment pub",
+        "rule chipseq_methods on experiment peaks",
+    ]
+    assert "x 78 x 128 feature-map values" in problems[1]
+    more = {**RULE_MEM_MB, "chipseq_methods": 2 * 10**7}
+    assert memory_problems(config, more, chipseq_experiments=names) == []
+
+
+def test_fim_memory_of_many_class_models_built_from_settings_is_checked(config):
+    """A many-class model made by a rule of the workflow has its feature map in the config: a
+    synthetic dataset's CNN (rule train), a ChIP-seq CNN (train_chipseq), the multi-task model
+    (multitask_train), DeepSEA with random weights (whose default layer is conv_3's output);
+    the fim_chunk estimate uses the runs of the model's FIM block."""
+    from deepresolve.config.validate import RULE_MEM_MB, fim_memory_mb, memory_problems
+
+    config["chipseq"]["experiments"] = {"ctcf": {"source": "zeng", "model": "trained"}}
+    config["multitask"]["experiments"] = {
+        "REST": {"source": "deepbind", "deepbind_name": "x", "tf": "REST", "cell": "a", "lab": "b"}
+    }
+    names = "config/synthetic_IV.names"
+    config["multiclass"]["models"] = {
+        "synthetic": {"model": "results/synthetic/IV/rep0/model.keras", "class_names": names},
+        "chip": {"model": "results/chipseq/ctcf/model.keras", "class_names": names},
+        "multitask_seed1": {
+            "model": "results/multitask/seed1/model.keras",
+            "class_names": names,
+            "layer": "dropout_2",
+            "fim": "multitask",
+        },
+        "ds": {"model": "deepsea_random", "class_names": names},
+        "own": {"model": "my_model.keras", "class_names": names},
+    }
+    classes = {mc: 12 for mc in config["multiclass"]["models"]}
+    makers = {
+        "synthetic": ("train", {"dataset": "IV", "replicate": "0"}),
+        "chip": ("train_chipseq", {"chip": "ctcf"}),
+        "multitask_seed1": ("multitask_train", {"seed": "1"}),
+        "ds": ("deepsea_random_model", {"mc": "ds"}),
+        "own": (None, {}),
+    }
+    assert memory_problems(config, RULE_MEM_MB, (), classes, makers) == []
+    config["multiclass"]["chunk_size"] = 10
+    config["multiclass"]["fim"]["n_runs"] = 10**6
+    config["multitask"]["fim"]["n_runs"] = 10**6
+    config["multiclass"]["chunk_mem_mb"] = 1000
+    problems = memory_problems(config, RULE_MEM_MB, (), classes, makers)
+    assert [p.split(" needs")[0] for p in problems] == [
+        f"rule fim_chunk on model {mc}" for mc in ("synthetic", "chip", "multitask_seed1", "ds")
+    ]
+    # dataset IV's CNN (config.yaml: 32 x 8 filters, local pooling 4) on 200 bp
+    pooled = (200 - 8 + 1) // 4
+    synthetic = fim_memory_mb(10**6, 10, pooled * 32)
+    assert problems[0].startswith(
+        f"rule fim_chunk on model synthetic needs about {synthetic:,.0f} MB (10 classes a chunk "
+        f"(multiclass.chunk_size 10) x multiclass.fim.n_runs 1000000 x {pooled} x 32 "
+        "feature-map values) but asks for resources.mem_mb 1000"
+    )
+    assert "x 16 feature-map values" in problems[1]  # chipseq.model_preset published
+    # multi-task: DeepSEA's layers sized for the DeepBind sets' 101 bp, 9 x 96 at dropout_2
+    multitask = fim_memory_mb(10**6, 10, 9 * 96)
+    assert (
+        f"needs about {multitask:,.0f} MB (10 classes a chunk (multiclass.chunk_size 10) x "
+        "multitask.fim.n_runs 1000000 x 9 x 96 feature-map values) but asks for "
+        "resources.mem_mb 1000: lower multiclass.chunk_size or multitask.fim.n_runs, or give "
+        "more with --set-resources fim_chunk:mem_mb="
+    ) in problems[2]
+    assert "x 53 x 960 feature-map values" in problems[3]
+    assert memory_problems(config, RULE_MEM_MB, (), classes) == [problems[3]]
+
+
+def test_fim_chunk_memory_of_a_model_known_only_once_it_exists():
+    """scripts/fim_chunk.py checks a loaded model's feature map against the job's mem_mb before
+    the ascent, with the message the check before any job gives."""
+    from deepresolve.config.validate import fim_chunk_estimate, fim_memory_mb, memory_problem
+
+    need, why, cut = fim_chunk_estimate("multiclass", 1000, 100, 919, (60, 480))
+    assert need == pytest.approx(fim_memory_mb(1000, 100, 28800))
+    assert memory_problem("fim_chunk", "model own", need, why, cut, 2000) == (
+        f"rule fim_chunk on model own needs about {need:,.0f} MB (100 classes a chunk "
+        "(multiclass.chunk_size 100) x multiclass.fim.n_runs 1000 x 60 x 480 feature-map "
+        "values) but asks for resources.mem_mb 2000: lower multiclass.chunk_size or "
+        f"multiclass.fim.n_runs, or give more with --set-resources fim_chunk:mem_mb="
+        f"{int(need * 1.2) + 1} (or multiclass.chunk_mem_mb)"
+    )
+    assert memory_problem("fim_chunk", "model own", need, why, cut, 10**5) is None
+    # a model with fewer classes than a chunk: the chunk holds them all
+    assert fim_chunk_estimate("multitask", 2, 100, 12, (9, 96))[1].startswith(
+        "12 classes a chunk (multiclass.chunk_size 100) x multitask.fim.n_runs 2"
+    )

@@ -89,6 +89,7 @@ def test_a_name_outside_the_rule_stops_the_dag(workdir):
                         "ds": {
                             "model": "deepsea_random",
                             "class_names": "config/synthetic_IV.names",
+                            "layer": "dropout_2",
                         }
                     },
                     "fim": {"n_runs": 100000},
@@ -97,6 +98,53 @@ def test_a_name_outside_the_rule_stops_the_dag(workdir):
             "rule fim_chunk on model ds needs about 87,891 MB (2 classes a chunk "
             "(multiclass.chunk_size 2) x multiclass.fim.n_runs 100000 x 60 x 480 feature-map "
             "values) but asks for resources.mem_mb 2000",
+        ),
+        (
+            # a many-class model trained here (config/test.yaml: dataset IV's CNN, rule train)
+            {"multiclass": {"fim": {"n_runs": 100000000}}},
+            "rule fim_chunk on model synthetic_IV needs about 97,656 MB (2 classes a chunk "
+            "(multiclass.chunk_size 2) x multiclass.fim.n_runs 100000000 x 32 feature-map "
+            "values) but asks for resources.mem_mb 2000: lower multiclass.chunk_size or "
+            "multiclass.fim.n_runs",
+        ),
+        (
+            {
+                "chipseq": {
+                    "experiments": {
+                        "wgEncodeAwgTfbsBroadDnd41CtcfUniPk": {
+                            "source": "zeng",
+                            "parts": ["test"],
+                            "model": "published",
+                        }
+                    }
+                },
+                "table1": {"fim": {"n_runs": 1000000000}},
+            },
+            "rule chipseq_methods on experiment wgEncodeAwgTfbsBroadDnd41CtcfUniPk needs about "
+            "244,141 MB (1 class x table1.fim.n_runs 1000000000 x 16 feature-map values (a "
+            "published model)) but asks for resources.mem_mb 4000: lower table1.fim.n_runs, or "
+            "give more with --set-resources chipseq_methods:mem_mb=",
+        ),
+        (
+            {
+                "multitask": {
+                    "experiments": {
+                        name: {
+                            "source": "deepbind",
+                            "deepbind_name": f"{name}_GM12878_{tf}_HudsonAlpha",
+                            "tf": name,
+                            "cell": "GM12878",
+                            "lab": "HudsonAlpha",
+                        }
+                        for name, tf in (("REST", "NRSF"), ("SP1", "SP1"))
+                    },
+                    "fim": {"n_runs": 100000000},
+                }
+            },
+            "rule fim_chunk on model multitask_seed1 needs about 2,636,719 MB (2 classes a chunk "
+            "(multiclass.chunk_size 2) x multitask.fim.n_runs 100000000 x 9 x 96 feature-map "
+            "values) but asks for resources.mem_mb 2000: lower multiclass.chunk_size or "
+            "multitask.fim.n_runs, or give more with --set-resources fim_chunk:mem_mb=",
         ),
         (
             {"deepresolve": {"layer": "dense_2"}},
@@ -111,6 +159,9 @@ def test_a_name_outside_the_rule_stops_the_dag(workdir):
         "fim_memory",
         "table1_fim_memory",
         "fim_chunk_memory",
+        "trained_model_fim_chunk_memory",
+        "chipseq_fim_memory",
+        "multitask_fim_memory",
         "layer",
     ],
 )

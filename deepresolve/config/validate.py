@@ -187,11 +187,16 @@ RULE_MEM_MB = {
     "fim": 4000,
     "table1_batch": 6000,
     "table1_lambda_oniv": 6000,
+    "chipseq_methods": 4000,
 }
 
 #: Feature-map values of one of the 422 published models at its FIM layer: 16 filters after
 #: global max-pooling (the ``16_G`` of its file names)
 PUBLISHED_FEATURES = 16
+
+#: Sequence length of the Zeng et al. motif_discovery and DeepBind ENCODE files (the published
+#: models' 101 bp windows)
+PUBLISHED_LENGTH = 101
 
 
 def fim_memory_mb(runs: int, classes: int, features: int) -> float:
@@ -202,52 +207,192 @@ def fim_memory_mb(runs: int, classes: int, features: int) -> float:
     return runs * classes * features * 16 / 2**20
 
 
+def _values(shape: Sequence[int]) -> tuple[int, str]:
+    """Values of a feature map of ``shape`` and the shape as the messages write it."""
+    values = 1
+    for size in shape:
+        values *= int(size)
+    return values, " x ".join(str(int(size)) for size in shape)
+
+
+def fim_chunk_estimate(
+    block: str, runs: int, chunk_size: int, n_classes: int, shape: Sequence[int]
+) -> tuple[float, str, str]:
+    """Memory of one ``fim_chunk`` job (:func:`fim_memory_mb` of the classes of a chunk x the
+    runs x the values of a feature map of ``shape``), the settings that set it and those that
+    cut it; ``block`` names the FIM block of :data:`FIM_BLOCKS` whose ``n_runs`` it uses.
+    Shared by the check before any job and the one rule ``fim_chunk`` makes on the model itself
+    (``scripts/fim_chunk.py``)."""
+    chunk = min(chunk_size, n_classes)
+    values, written = _values(shape)
+    key = f"{'.'.join(FIM_BLOCKS[block])}.n_runs"
+    why = (
+        f"{chunk} classes a chunk (multiclass.chunk_size {chunk_size}) x {key} {runs} x "
+        f"{written} feature-map values"
+    )
+    return fim_memory_mb(runs, chunk, values), why, f"multiclass.chunk_size or {key}"
+
+
+def memory_problem(
+    rule: str, subject: str, need: float, why: str, cut: str, asked: int
+) -> str | None:
+    """The message of a job whose estimate ``need`` (MB) exceeds the ``asked`` mem_mb of its
+    rule, naming the settings, the one to lower and the ``--set-resources`` that fits; ``None``
+    when it fits."""
+    if need <= asked:
+        return None
+    more = f"--set-resources {rule}:mem_mb={int(need * 1.2) + 1}"
+    if rule == "fim_chunk":
+        more += " (or multiclass.chunk_mem_mb)"
+    return (
+        f"rule {rule} on {subject} needs about {need:,.0f} MB ({why}) but asks for "
+        f"resources.mem_mb {asked}: lower {cut}, or give more with {more}"
+    )
+
+
 def synthetic_memory_mb(config: dict, dataset: str) -> dict[str, tuple[float, str]]:
     """Rough peak memory (MB) of one dataset's ``simulate``, ``train`` and ``fim`` jobs, from the
     settings alone, with the settings that set it.
 
     ``simulate`` holds N x L one-hot bytes (x4) and int64 base indices (x8); ``train`` the
     one-hot data and its float32 copy (x4 + x16); ``fim`` :func:`fim_memory_mb` of the runs and
-    classes, the feature map being the conv filters (global pooling) or filters x pooled length.
+    classes, the feature map being that of ``deepresolve.layer`` in the dataset's CNN
+    (:func:`deepresolve.models.cnn.cnn_feature_shape`; null: the conv filters with global
+    pooling, else pooled length x filters).
     """
     from deepresolve.datasets.synthetic import DATASETS
+    from deepresolve.models.cnn import cnn_feature_shape
 
     synthetic, model = config["synthetic"], model_config(config, dataset)
     length = synthetic["sequence_length"]
     n = synthetic[dataset]["n_sequences"] + synthetic[dataset].get("n_random", 0)
     classes = len(DATASETS[dataset].class_names)
-    runs = config["deepresolve"]["n_runs"]
-    if model.get("global_pooling"):
-        feature = model["conv_filters"]
-    else:
-        feature = model["conv_filters"] * ((length - model["conv_width"] + 1) // model["pool_size"])
+    settings = fim_settings(config, "synthetic")
+    runs = settings["n_runs"]
     mb = 1 / 2**20
     data = f"synthetic.{dataset}.n_sequences {n} x synthetic.sequence_length {length}"
-    return {
+    estimates = {
         "simulate": (n * length * 12 * mb, data),
         "train": (n * length * 20 * mb, data),
-        "fim": (
-            fim_memory_mb(runs, classes, feature),
-            f"deepresolve.n_runs {runs} x {classes} classes x {feature} feature-map values",
-        ),
     }
+    shape = cnn_feature_shape(length, settings["layer"], **model)
+    if shape is not None:  # else a layer name layer_problems reports
+        values, written = _values(shape)
+        estimates["fim"] = (
+            fim_memory_mb(runs, classes, values),
+            f"deepresolve.n_runs {runs} x {classes} classes x {written} feature-map values",
+        )
+    return estimates
+
+
+def chipseq_length(spec: Mapping, chipseq: Mapping) -> int | None:
+    """Sequence length of one ``chipseq.experiments`` entry known from the config: the Zeng and
+    DeepBind files' 101 bp, ``chipseq.window`` for peaks; ``None`` for FASTA files (a user's)."""
+    if spec["source"] in ("zeng", "deepbind"):
+        return PUBLISHED_LENGTH
+    if spec["source"] == "peaks":
+        return chipseq["window"]
+    return None
+
+
+def multitask_length(config: dict) -> int | None:
+    """Sequence length of the multi-task set (every experiment's must agree): that of the
+    DeepBind sets and of the ``chipseq`` experiments whose length the config gives; ``None``
+    when none does."""
+    chipseq = config["chipseq"]
+    lengths = set()
+    for spec in config["multitask"]["experiments"].values():
+        if spec["source"] == "deepbind":
+            lengths.add(PUBLISHED_LENGTH)
+        elif spec.get("chip") in chipseq["experiments"]:
+            lengths.add(chipseq_length(chipseq["experiments"][spec["chip"]], chipseq))
+    lengths.discard(None)
+    return max(lengths) if lengths else None
+
+
+def multiclass_feature_shape(
+    config: dict, spec: Mapping, maker: str | None, wildcards: Mapping[str, str]
+) -> tuple[int, ...] | None:
+    """Feature-map shape of a many-class model (a ``multiclass.models`` entry ``spec``) at its
+    ``layer``, known from the config when ``maker``, the rule that makes its file, builds it
+    from settings: ``deepsea_random_model`` (DeepSEA, 1000 bp), ``train`` (a synthetic
+    dataset's CNN), ``train_chipseq`` (``chipseq.model_preset``), ``multitask_train``
+    (``multitask.architecture`` at the multi-task set's length); ``wildcards`` those of the
+    model file in the rule's output. ``None`` for a user's own file, or a length the config
+    does not give: the rule's script checks it once the model exists."""
+    from deepresolve.models.cnn import cnn_feature_shape
+    from deepresolve.models.deepsea import deepsea_feature_shape
+
+    layer = spec.get("layer")
+    if maker == "deepsea_random_model" or spec["model"] == "deepsea_random":
+        return deepsea_feature_shape(layer=layer)
+    if maker == "train":
+        dataset = wildcards["dataset"]
+        model = model_config(config, dataset)
+        return cnn_feature_shape(config["synthetic"]["sequence_length"], layer, **model)
+    if maker == "train_chipseq":
+        from deepresolve.analyses.chipseq import PRESETS
+
+        chipseq = config["chipseq"]
+        experiment = chipseq["experiments"].get(wildcards["chip"])
+        length = chipseq_length(experiment, chipseq) if experiment else None
+        return cnn_feature_shape(length, layer, **PRESETS[chipseq["model_preset"]])
+    if maker == "multitask_train":
+        length = multitask_length(config)
+        if length is None:
+            return None
+        return deepsea_feature_shape(length, layer, **config["multitask"]["architecture"])
+    return None
+
+
+def chipseq_memory_mb(config: dict, experiment: str) -> tuple[float, str, str] | None:
+    """Memory of rule ``chipseq_methods``'s FIM on one experiment's model, the settings that set
+    it and those that cut it: one class x the runs of its FIM block x its feature map (a
+    published model's :data:`PUBLISHED_FEATURES`, a trained one's ``chipseq.model_preset`` CNN
+    at ``chipseq.fim.layer``); ``None`` when the map depends on a length the config does not
+    give."""
+    from deepresolve.analyses.chipseq import PRESETS
+    from deepresolve.models.cnn import cnn_feature_shape
+
+    chipseq = config["chipseq"]
+    spec = chipseq["experiments"][experiment]
+    if spec["model"] == "published":
+        block, shape, model = "table1", (PUBLISHED_FEATURES,), "a published model"
+    else:
+        block = "chipseq"
+        layer = fim_settings(config, block)["layer"]
+        preset = chipseq["model_preset"]
+        shape = cnn_feature_shape(chipseq_length(spec, chipseq), layer, **PRESETS[preset])
+        model = f"chipseq.model_preset {preset}"
+    if shape is None:
+        return None
+    key = f"{'.'.join(FIM_BLOCKS[block])}.n_runs"
+    runs = fim_settings(config, block)["n_runs"]
+    values, written = _values(shape)
+    why = f"1 class x {key} {runs} x {written} feature-map values ({model})"
+    return fim_memory_mb(runs, 1, values), why, key
 
 
 def memory_estimates(
     config: dict,
     table1_experiments: Sequence[str] = (),
     multiclass_classes: Mapping[str, int] | None = None,
+    multiclass_makers: Mapping[str, tuple[str | None, Mapping[str, str]]] | None = None,
+    chipseq_experiments: Sequence[str] = (),
 ) -> list[tuple[str, str, float, str, str]]:
     """Every job whose memory follows from the settings: ``(rule, what it runs on, MB, the
     settings that set it, the setting that cuts it)``.
 
     The synthetic rules per dataset (:func:`synthetic_memory_mb`); Table 1's batched FIM
     (``table1_batch``: models per batch, ``table1_lambda_oniv``: every model, x
-    ``table1.fim.n_runs`` x :data:`PUBLISHED_FEATURES`) on ``table1_experiments``; and the
-    many-class FIM chunks (``fim_chunk``: classes per chunk x runs x the DeepSEA feature map)
-    of the ``deepsea_random`` models of ``multiclass_classes`` (model name -> its number of
-    classes) at DeepSEA's FIM layer. Other many-class models (a file of the user's, a model
-    trained here) have a feature map known only once the model exists: not estimated.
+    ``table1.fim.n_runs`` x :data:`PUBLISHED_FEATURES`) on ``table1_experiments``; the FIM of
+    ``chipseq_methods`` on each of ``chipseq_experiments`` (:func:`chipseq_memory_mb`); and the
+    many-class FIM chunks (``fim_chunk``: classes per chunk x runs x the feature map,
+    :func:`fim_chunk_estimate`) of the models of ``multiclass_classes`` (model name -> its
+    number of classes) whose feature map the config gives (:func:`multiclass_feature_shape`;
+    ``multiclass_makers``: model name -> the rule that makes its file and that file's
+    wildcards; a ``deepsea_random`` model needs none). A user's own model file has a feature
+    map known only once it exists: not estimated here (rule ``fim_chunk`` checks it).
     """
     estimates = []
     for dataset in config["datasets"]:
@@ -269,25 +414,22 @@ def memory_estimates(
             estimates.append(
                 (rule, "the published models", need, why, f"{cut} or table1.fim.n_runs")
             )
-    from deepresolve.models.deepsea import FIM_LAYER, fim_shape
-
+    for experiment in chipseq_experiments:
+        estimate = chipseq_memory_mb(config, experiment)
+        if estimate is not None:
+            need, why, cut = estimate
+            estimates.append(("chipseq_methods", f"experiment {experiment}", need, why, cut))
     for mc, n_classes in (multiclass_classes or {}).items():
         spec = config["multiclass"]["models"][mc]
-        if spec["model"] != "deepsea_random" or spec.get("layer") not in (None, FIM_LAYER):
+        maker, wildcards = (multiclass_makers or {}).get(mc, (None, {}))
+        shape = multiclass_feature_shape(config, spec, maker, wildcards)
+        if shape is None:
             continue
         block = spec.get("fim", "multiclass")
         runs = fim_settings(config, block)["n_runs"]
-        size = config["multiclass"]["chunk_size"]
-        chunk = min(size, n_classes)
-        positions, channels = fim_shape()
-        features = positions * channels
-        why = (
-            f"{chunk} classes a chunk (multiclass.chunk_size {size}) x "
-            f"{'.'.join(FIM_BLOCKS[block])}.n_runs {runs} x {positions} x {channels} "
-            "feature-map values"
+        need, why, cut = fim_chunk_estimate(
+            block, runs, config["multiclass"]["chunk_size"], n_classes, shape
         )
-        need = fim_memory_mb(runs, chunk, features)
-        cut = f"multiclass.chunk_size or {'.'.join(FIM_BLOCKS[block])}.n_runs"
         estimates.append(("fim_chunk", f"model {mc}", need, why, cut))
     return estimates
 
@@ -297,21 +439,18 @@ def memory_problems(
     mem_mb: Mapping[str, int],
     table1_experiments: Sequence[str] = (),
     multiclass_classes: Mapping[str, int] | None = None,
+    multiclass_makers: Mapping[str, tuple[str | None, Mapping[str, str]]] | None = None,
+    chipseq_experiments: Sequence[str] = (),
 ) -> list[str]:
     """One line per job of :func:`memory_estimates` whose estimate exceeds the ``mem_mb`` its
     rule asks for (rule -> MB; ``fim_chunk`` defaults to ``multiclass.chunk_mem_mb``), naming
-    the settings and the resource to change."""
+    the settings and the resource to change (:func:`memory_problem`)."""
     asked = {"fim_chunk": config["multiclass"]["chunk_mem_mb"], **mem_mb}
     problems = []
     for rule, subject, need, why, cut in memory_estimates(
-        config, table1_experiments, multiclass_classes
+        config, table1_experiments, multiclass_classes, multiclass_makers, chipseq_experiments
     ):
-        if need > asked[rule]:
-            more = f"--set-resources {rule}:mem_mb={int(need * 1.2) + 1}"
-            if rule == "fim_chunk":
-                more += " (or multiclass.chunk_mem_mb)"
-            problems.append(
-                f"rule {rule} on {subject} needs about {need:,.0f} MB ({why}) but asks for "
-                f"resources.mem_mb {asked[rule]}: lower {cut}, or give more with {more}"
-            )
+        problem = memory_problem(rule, subject, need, why, cut, asked[rule])
+        if problem:
+            problems.append(problem)
     return problems

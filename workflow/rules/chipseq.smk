@@ -203,7 +203,7 @@ rule chipseq_methods:
     resources:
         **gpu_resources(),
         runtime=30,
-        mem_mb=4000,
+        mem_mb=RULE_MEM_MB["chipseq_methods"],
     params:
         fim=chipseq_fim,
         n_sequences=TABLE1_METHODS["n_sequences"],

@@ -97,11 +97,13 @@ def all_targets(wildcards):
     return targets
 
 
-def check_memory(table1_experiments, multiclass_classes):
+def check_memory():
     """Jobs whose memory follows from the settings (synthetic rules, Table 1's batched FIM,
-    many-class FIM chunks: deepresolve.config.validate.memory_estimates) fit what their rules
-    ask for, --set-resources and a profile's set-resources taken into account; fails before
-    any job naming the keys, the estimate and the resource or setting to change."""
+    the ChIP-seq FIM of chipseq_methods, many-class FIM chunks of a model built from settings,
+    the multi-task ones among them: deepresolve.config.validate.memory_estimates) fit what their
+    rules ask for, --set-resources and a profile's set-resources taken into account; fails
+    before any job naming the keys, the estimate and the resource or setting to change. Called
+    from the Snakefile once every rule and every many-class model is known."""
     asked = dict(RULE_MEM_MB)
     for name, resources in (
         workflow.resource_settings.overwrite_resources or {}
@@ -111,6 +113,13 @@ def check_memory(table1_experiments, multiclass_classes):
             value = getattr(resources["mem_mb"], "value", resources["mem_mb"])
             if isinstance(value, int | float) or str(value).isdigit():
                 asked[name] = int(value)
-    problems = memory_problems(config, asked, table1_experiments, multiclass_classes)
+    problems = memory_problems(
+        config,
+        asked,
+        TABLE1_EXPERIMENTS,
+        {mc: len(table) for mc, table in MULTICLASS_TABLES.items()},
+        {mc: multiclass_model_maker(mc) for mc in MULTICLASS_TABLES},
+        CHIPSEQ_TABLE1,
+    )
     if problems:
         sys.exit("Error in the workflow config:\n  " + "\n  ".join(problems))

@@ -32,10 +32,6 @@ def multiclass_tables():
 
 
 MULTICLASS_TABLES = multiclass_tables()
-# the last count the memory estimates need is known here (common.smk)
-check_memory(
-    TABLE1_EXPERIMENTS, {mc: len(table) for mc, table in MULTICLASS_TABLES.items()}
-)
 
 
 def multiclass_n_classes(mc):
@@ -48,31 +44,39 @@ def multiclass_has_dnase(mc):
     return "DNase" in groups and bool(groups - {"DNase"})
 
 
-def multiclass_model_file(wildcards):
-    model = config["multiclass"]["models"][wildcards.mc]["model"]
+def multiclass_model_path(mc):
+    model = config["multiclass"]["models"][mc]["model"]
     if model == "deepsea_random":
-        return f"results/multiclass/{wildcards.mc}/random_model.keras"
+        return f"results/multiclass/{mc}/random_model.keras"
     return model
 
 
-def multiclass_model_rule(wildcards):
-    """The rule whose output is multiclass.models.<mc>.model (named with --forcerun when the
-    file cannot be read), or None for a user's own model, which no rule makes."""
-    path = multiclass_model_file(wildcards)
+def multiclass_model_file(wildcards):
+    return multiclass_model_path(wildcards.mc)
+
+
+def multiclass_model_maker(mc):
+    """The rule whose output is multiclass.models.<mc>.model and the wildcards of that file
+    (the memory estimates build its feature map from the rule's settings), or (None, {}) for a
+    user's own model, which no rule makes."""
+    path = multiclass_model_path(mc)
     makers = (
         rules.deepsea_random_model,
         rules.train,
         rules.train_chipseq,
         rules.multitask_train,
     )
-    return next(
-        (
-            maker.rule.name
-            for maker in makers
-            if re.match(regex_from_filepattern(maker.output.model), path)
-        ),
-        None,
-    )
+    for maker in makers:
+        match = re.match(regex_from_filepattern(maker.output.model), path)
+        if match:
+            return maker.rule.name, match.groupdict()
+    return None, {}
+
+
+def multiclass_model_rule(wildcards):
+    """The rule whose output is multiclass.models.<mc>.model (named with --forcerun when the
+    file cannot be read), or None for a user's own model, which no rule makes."""
+    return multiclass_model_maker(wildcards.mc)[0]
 
 
 def multiclass_chunk_files(wildcards):
