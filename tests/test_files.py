@@ -47,7 +47,9 @@ def cut(path):
     path.write_bytes(data[: len(data) // 2])
 
 
-def run_script(name, tmp_path, inputs, outputs, params=None, wildcards=None, config=None):
+def run_script(
+    name, tmp_path, inputs, outputs, params=None, wildcards=None, config=None, resources=None
+):
     """Run ``scripts/<name>`` as Snakemake would, with a stand-in ``snakemake`` object."""
     snakemake = SimpleNamespace(
         input=Namedlist(
@@ -58,6 +60,7 @@ def run_script(name, tmp_path, inputs, outputs, params=None, wildcards=None, con
         wildcards=Namedlist(fromdict=wildcards or {}),
         log=Namedlist(fromdict={"log": str(tmp_path / "job.log")}),
         config=config or {},
+        resources=Namedlist(fromdict=resources or {}),
         rule=name.removesuffix(".py"),
         threads=1,
     )
@@ -228,14 +231,18 @@ def motifs_json(tmp_path):
     ), motifs
 
 
-def many_class_model(tmp_path, model="results/synthetic/IV/rep0/model.keras", rule="train"):
+def many_class_model(
+    tmp_path, model="results/synthetic/IV/rep0/model.keras", rule="train", broken=True
+):
     """A model of multiclass.models (relative to the working folder, as Snakemake gives it) and
-    the rule that makes it (params.model_rule: multiclass_config.smk's multiclass_model_rule)."""
+    the rule that makes it (params.model_rule: multiclass_config.smk's multiclass_model_rule);
+    cut unless ``broken`` is false."""
     class_names = tmp_path / "names.txt"
     class_names.write_text("K562|DNase|None\nK562|CTCF|None\n")
     (tmp_path / model).parent.mkdir(parents=True, exist_ok=True)
     keras_model(tmp_path / model)
-    cut(tmp_path / model)
+    if broken:
+        cut(tmp_path / model)
     return dict(
         name="fim_chunk.py",
         inputs={"model": model, "class_names": class_names},
@@ -372,3 +379,32 @@ def test_nan_is_written_as_null_with_its_reason(tmp_path):
         "test_auc.b": "nan -> null: one label only",
         "runs.1": "inf -> null: one label only",
     }
+
+
+def test_fim_chunk_checks_the_memory_of_a_model_known_only_once_it_exists(tmp_path, monkeypatch):
+    """A user's own many-class model has a feature map known only once it is read: the fim_chunk
+    script estimates the chunk's FIM memory from the loaded model and stops before any ascent
+    when the job's resources.mem_mb is too small, naming the keys and --set-resources."""
+    monkeypatch.chdir(tmp_path)
+    job, _ = many_class_model(tmp_path, model="my_model.keras", rule=None, broken=False)
+    job["params"] |= {
+        "settings": {"n_runs": 100000000, "l2": 0.01, "learning_rate": 0.1, "max_steps": 20},
+        "fim_block": "multiclass",
+    }
+    job["wildcards"] = {"mc": "own"}
+    # keras_model: 4 filters of width 5 on 30 bp, max-pooled by 4: a 6 x 4 map
+    need = 100000000 * 2 * 24 * 16 / 2**20
+    with pytest.raises(ValueError) as err:
+        run_script(tmp_path=tmp_path, resources={"mem_mb": 2000}, **job)
+    assert str(err.value) == (
+        f"rule fim_chunk on model own needs about {need:,.0f} MB (2 classes a chunk "
+        "(multiclass.chunk_size 2) x multiclass.fim.n_runs 100000000 x 6 x 4 feature-map "
+        "values) but asks for resources.mem_mb 2000: lower multiclass.chunk_size or "
+        "multiclass.fim.n_runs, or give more with --set-resources fim_chunk:mem_mb="
+        f"{int(need * 1.2) + 1} (or multiclass.chunk_mem_mb)"
+    )
+    assert not (tmp_path / "chunk.npz").exists()
+    # what fits runs: the chunk's FIMs are written
+    job["params"]["settings"]["n_runs"] = 2
+    run_script(tmp_path=tmp_path, resources={"mem_mb": 2000}, **job)
+    assert read_npz(tmp_path / "chunk.npz")["fims"].shape == (2, 2, 6, 4)

@@ -63,6 +63,8 @@ rule fim_chunk:
         settings=lambda wildcards: fim_settings(
             config, MULTICLASS[wildcards.mc].get("fim", "multiclass")
         ),
+        # that block's name: the memory check names its n_runs key
+        fim_block=lambda wildcards: MULTICLASS[wildcards.mc].get("fim", "multiclass"),
         seed=config["seed"],
     script:
         "../../scripts/fim_chunk.py"
