@@ -72,31 +72,34 @@ class DenseUpper:
             biases=tuple(b[models] for b in self.biases),
         )
 
-    def scores_and_gradients(
-        self, h: np.ndarray, class_of_row: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """``h: (M, R, F)`` -> the score of each row's class ``(M, R)`` and its gradient
-        ``dS/dH (M, R, F)``, float32; ``class_of_row: (R,)``."""
-        x, masks = h, []
-        for kernel, bias, activation in zip(
-            self.kernels, self.biases, self.activations, strict=True
-        ):
-            z = np.matmul(x, kernel) + bias[:, None, :]
-            if activation == "relu":
-                masks.append(z > 0)
-                x = np.where(masks[-1], z, np.float32(0))
-            else:
-                masks.append(None)
-                x = z
+    def gradient_function(self, class_of_row: np.ndarray):
+        """``f(h: (M, R, F)) -> (score (M, R), dS/dH (M, R, F))``, float32: each row's score
+        of its class ``class_of_row: (R,)`` and the score's gradient (back-propagation through
+        the Dense layers, ReLU masks of the forward pass)."""
+        kernels_t = [np.ascontiguousarray(np.swapaxes(k, 1, 2)) for k in self.kernels]
+        biases = [b[:, None, :] for b in self.biases]
+        relu = [a == "relu" for a in self.activations]
         rows = np.arange(len(class_of_row))
-        score = x[:, rows, class_of_row]
-        upstream = np.zeros_like(x)
-        upstream[:, rows, class_of_row] = 1
-        for kernel, mask in zip(reversed(self.kernels), reversed(masks), strict=True):
-            if mask is not None:
-                upstream = np.where(mask, upstream, np.float32(0))
-            upstream = np.matmul(upstream, np.swapaxes(kernel, 1, 2))
-        return score, upstream
+        onehot = np.zeros((1, len(class_of_row), self.n_classes), np.float32)
+        onehot[0, rows, class_of_row] = 1
+        zero = np.float32(0)
+        single = self.n_classes == 1  # one output: the score is a view, no gather
+
+        def scores_and_gradients(h):
+            x, masks = h, []
+            for kernel, bias, is_relu in zip(self.kernels, biases, relu, strict=True):
+                z = np.matmul(x, kernel)
+                z += bias
+                masks.append(z > 0 if is_relu else None)
+                x = np.maximum(z, zero) if is_relu else z
+            upstream = onehot
+            for kernel_t, mask in zip(reversed(kernels_t), reversed(masks), strict=True):
+                if mask is not None:
+                    upstream = upstream * mask
+                upstream = np.matmul(upstream, kernel_t)
+            return (x[..., 0] if single else x[:, rows, class_of_row]), upstream
+
+        return scores_and_gradients
 
 
 #: one network's Dense layers above the feature map, bottom first: (kernel, bias or None,
@@ -147,67 +150,77 @@ def ascend_dense(
     (a row's hold counter resets on a better objective; it stops at ``patience`` or
     ``max_steps``; the best-objective map is kept).
 
-    Returns ``best_h (M, R, F)``, ``best_score``, ``best_obj``, ``steps``, ``converged``
-    ``(M, R)``; ``describe_row(model, row)`` names a row in a divergence error.
+    The state of the networks with a row still running is kept compact; a network whose rows
+    have all stopped leaves it (its results are written out), as groups leave the TensorFlow
+    engine's batch. Returns ``best_h (M, R, F)``, ``best_score``, ``best_obj``, ``steps``,
+    ``converged`` ``(M, R)``; ``describe_row(model, row)`` names a row in a divergence error.
     """
     l2, patience, max_steps = np.float32(params["l2"]), params["patience"], params["max_steps"]
+    two_l2, max_abs = np.float32(2) * l2, params["max_abs"]
     n_models, n_rows = upper.kernels[0].shape[0], len(class_of_row)
     h = np.broadcast_to(start.astype(np.float32), (n_models, *start.shape)).copy()
-    found = {
+    state = {
         "best_h": h.copy(),
         "best_obj": np.full((n_models, n_rows), -np.inf, np.float32),
         "best_score": np.full((n_models, n_rows), np.nan, np.float32),
         "steps": np.full((n_models, n_rows), max_steps, np.int32),
         "converged": np.zeros((n_models, n_rows), bool),
     }
+    found = {name: np.empty_like(value) for name, value in state.items()}
     hold = np.zeros((n_models, n_rows), np.int32)
-    active = np.ones((n_models, n_rows), bool)
-    live = np.arange(n_models)  # networks with a row still active
-    live_upper = upper
+    on = np.ones((n_models, n_rows), bool)
+    live = np.arange(n_models)  # the networks in the compact state, by position
+    gradient = upper.gradient_function(class_of_row)
     for step in range(max_steps + 1):
-        x = h[live]
         with np.errstate(over="ignore", invalid="ignore"):  # a run away is checked just below
-            score, grad = live_upper.scores_and_gradients(x, class_of_row)
-            objective = score - l2 * np.sum(np.square(x), axis=-1)
-            grad = grad - (l2 * np.float32(2)) * x
-        on = active[live]
-        finite = np.isfinite(objective) & np.isfinite(grad).all(axis=-1)
-        bad = on & (~finite | (np.abs(x).max(axis=-1) > params["max_abs"]))
-        if bad.any():
-            model, row = np.argwhere(bad)[0]
-            reason = 2 if finite[model, row] else 1
-            raise_divergence(
-                (row, step, reason),
-                lambda row, model=live[model]: describe_row(model, row),
-                params,
-            )
-        improved = on & (objective > found["best_obj"][live])
-        for name, value in (("best_obj", objective), ("best_score", score)):
-            found[name][live] = np.where(improved, value, found[name][live])
-        found["best_h"][live] = np.where(improved[..., None], x, found["best_h"][live])
-        held = np.where(improved, 0, np.where(on, hold[live] + 1, hold[live]))
-        hold[live] = held
-        patient = on & (held >= patience)
-        stop = patient | (on & (step >= max_steps))
-        found["converged"][live] |= patient
-        found["steps"][live] = np.where(stop, step, found["steps"][live])
+            score, grad = gradient(h)
+            objective = score - l2 * np.square(h).sum(axis=-1)
+            grad -= two_l2 * h
+            total = objective.sum() + grad.sum()  # not finite when a value is not (or huge)
+        if not np.isfinite(total) or h.max() > max_abs or h.min() < -max_abs:
+            finite = np.isfinite(objective) & np.isfinite(grad).all(axis=-1)
+            bad = on & (~finite | (np.abs(h).max(axis=-1) > max_abs))
+            if bad.any():  # stopped rows keep their finite maps: only a running row is bad
+                model, row = np.argwhere(bad)[0]
+                raise_divergence(
+                    (row, step, 2 if finite[model, row] else 1),
+                    lambda row, model=live[model]: describe_row(model, row),
+                    params,
+                )
+        improved = on & (objective > state["best_obj"])
+        np.copyto(state["best_obj"], objective, where=improved)
+        np.copyto(state["best_score"], score, where=improved)
+        np.copyto(state["best_h"], h, where=improved[..., None])
+        hold = np.where(improved, 0, hold + on)
+        patient = on & (hold >= patience)
+        stop = on if step >= max_steps else patient
+        state["converged"] |= patient
+        np.copyto(state["steps"], step, where=stop)
         on &= ~stop
-        active[live] = on
         lr = step_size(step, params["learning_rate"], params["lr_decay_start"])
-        h[live] = x + np.where(on[..., None], lr * grad, np.float32(0))
-        if step % _LOG_EVERY == _LOG_EVERY - 1 or not on.any():
-            log.info(
-                "step %d: %d of %d runs active, mean best objective %.6g",
-                step + 1,
-                on.sum(),
-                active.size,
-                float(np.mean(found["best_obj"])),
-            )
+        grad *= lr
+        h += np.where(on[..., None], grad, np.float32(0))
+        if step % _LOG_EVERY == _LOG_EVERY - 1:
+            log.info("step %d: %d of %d runs active", step + 1, on.sum(), n_models * n_rows)
+        if step < max_steps and not patient.any():
+            continue  # no run stopped: the same networks go on
         still = on.any(axis=1)
         if not still.all():
+            done = ~still
+            for name, value in state.items():
+                found[name][live[done]] = value[done]
             if not still.any():
                 break
-            live, live_upper = live[still], live_upper.take(np.flatnonzero(still))
+            live, keep = live[still], np.flatnonzero(still)
+            state = {name: value[keep] for name, value in state.items()}
+            h, hold, on = h[keep], hold[keep], on[keep]
+            gradient = upper.take(live).gradient_function(class_of_row)
+    log.info(
+        "all %d runs stopped by step %d, mean best objective %.6g",
+        n_models * n_rows,
+        step,
+        float(np.mean(found["best_obj"])),
+    )
     return found
 
 
