@@ -189,16 +189,9 @@ def run_batched(splits, config: Config) -> tuple[np.ndarray, np.ndarray, np.ndar
 def run_dense(splits, config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`run_batched` by the NumPy engine (:mod:`deepresolve.method.dense_fim`), from the
     Dense layers of the same upper networks (the 422tf shape only)."""
-    from deepresolve.method.dense_fim import dense_feature_importance_maps
+    from deepresolve.method.dense_fim import dense_feature_importance_maps, keras_dense_layers
 
-    networks = [
-        [
-            (layer.kernel.numpy(), layer.bias.numpy(), layer.activation.__name__)
-            for layer in split.upper.layers
-            if hasattr(layer, "kernel")
-        ]
-        for split in splits
-    ]
+    networks = [keras_dense_layers(split.upper) for split in splits]
     results = dense_feature_importance_maps(
         networks,
         names=[split.upper.name for split in splits],

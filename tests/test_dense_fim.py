@@ -7,8 +7,14 @@ import sys
 import numpy as np
 import pytest
 
-from deepresolve.method.dense_fim import dense_feature_importance_maps, dense_upper
+from deepresolve.analyses.chipseq import PRESETS
+from deepresolve.method.dense_fim import (
+    dense_feature_importance_maps,
+    dense_upper,
+    keras_dense_layers,
+)
 from deepresolve.method.fim_settings import FIMDivergenceError
+from deepresolve.method.network import split_model
 from deepresolve.models.cnn import build_cnn
 from deepresolve.models.keras1 import ARCHITECTURE_FILE, WEIGHTS_FILE
 
@@ -17,38 +23,16 @@ from .workflow_helpers import ROOT
 CTCF = "wgEncodeAwgTfbsBroadDnd41CtcfUniPk"
 
 
-def dense_layers_of(model, first_dense: str = "dense_1"):
-    """The Dense layers of a :func:`build_cnn` model from ``first_dense`` up, as the engine
-    takes them."""
-    names = [layer.name for layer in model.layers]
-    layers = [model.get_layer(n) for n in names[names.index(first_dense) :]]
-    return [
-        (layer.kernel.numpy(), layer.bias.numpy(), layer.activation.__name__)
-        for layer in layers
-        if hasattr(layer, "kernel")
-    ]
-
-
 @pytest.fixture(scope="module")
 def published_shape_models():
     """Three networks of the published models' shape (16 pooled filters -> Dense 32 ReLU ->
-    Dense 1), seeded random weights with a bias that lets runs stop by patience."""
+    Dropout -> Dense 1), seeded random weights."""
     import keras
 
     models = []
     for seed in range(3):
         keras.utils.set_random_seed(seed)
-        models.append(
-            build_cnn(
-                101,
-                1,
-                conv_filters=16,
-                conv_width=25,
-                global_pooling=True,
-                dense_units=[32],
-                name=f"m{seed}",
-            )
-        )
+        models.append(build_cnn(101, 1, **PRESETS["published"], name=f"m{seed}"))
     return models
 
 
@@ -60,7 +44,7 @@ def test_dense_engine_equals_tensorflow_engine_up_to_float32_rounding(published_
 
     models = published_shape_models
     ours = dense_feature_importance_maps(
-        [dense_layers_of(m) for m in models],
+        [keras_dense_layers(split_model(m).upper) for m in models],
         names=["a", "b", "c"],
         layer_name="pool",
         seed=4,

@@ -107,6 +107,21 @@ class DenseUpper:
 DenseLayers = Sequence[tuple[np.ndarray, np.ndarray | None, str]]
 
 
+def keras_dense_layers(upper) -> list[tuple[np.ndarray, np.ndarray | None, str]]:
+    """The Dense layers of a Keras model, as this engine takes them: e.g. the upper network of
+    :func:`deepresolve.method.network.split_model` of a global-pooling CNN (its other layers,
+    dropout and input, compute nothing at inference)."""
+    return [
+        (
+            layer.kernel.numpy(),
+            layer.bias.numpy() if layer.use_bias else None,
+            layer.activation.__name__,
+        )
+        for layer in upper.layers
+        if hasattr(layer, "kernel")
+    ]
+
+
 def dense_upper(layers: Sequence[DenseLayers]) -> DenseUpper:
     """Stack ``M`` networks given as ``[(kernel (n_in, n_out), bias (n_out,) or None,
     activation), ...]`` each, bottom layer first; the last layer's activation is dropped when
