@@ -144,8 +144,13 @@ def fim_shape(
 
     The keyword arguments are those of :func:`build_deepsea` (DeepSEA's by default).
     """
-    after_pool_1 = (sequence_length - conv_width + 1) // pool_size
-    return (after_pool_1 - conv_width + 1) // pool_size, conv_filters[1]
+    return deepsea_feature_shape(
+        sequence_length,
+        FIM_LAYER,
+        conv_width=conv_width,
+        pool_size=pool_size,
+        conv_filters=conv_filters,
+    )
 
 
 def conv_3_positions(
@@ -155,8 +160,10 @@ def conv_3_positions(
     pool_size: int = POOL_SIZE,
 ) -> int:
     """Positions of conv_3's output: 53 for 1000 bp (53 x 960 = 50,880 inputs of dense_1)."""
-    positions = fim_shape(sequence_length, conv_width=conv_width, pool_size=pool_size)[0]
-    return positions - conv_width + 1
+    shape = deepsea_feature_shape(
+        sequence_length, "conv_3", conv_width=conv_width, pool_size=pool_size
+    )
+    return shape[0]
 
 
 def deepsea_feature_shape(
