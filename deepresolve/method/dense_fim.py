@@ -290,18 +290,10 @@ def dense_feature_importance_maps(
         return f"model {names[model]}, class {int(indices[row // n_runs])}, run {row % n_runs}"
 
     found = ascend_dense(upper, class_of_row, start, params, describe)
-    per_run = (len(indices), n_runs)
     results = []
     for model, name in enumerate(names):
-        result = FIMResult(
-            fims=found["best_h"][model].reshape(*per_run, upper.n_features),
-            scores=found["best_score"][model].reshape(per_run).astype(np.float64),
-            objectives=found["best_obj"][model].reshape(per_run).astype(np.float64),
-            steps=found["steps"][model].reshape(per_run).astype(np.int64),
-            converged=found["converged"][model].reshape(per_run),
-            layer_name=layer_name,
-            class_indices=indices.astype(np.int64),
-            params=dict(params),
+        result = FIMResult.from_ascent(
+            found, model, (upper.n_features,), layer_name, indices, params
         )
         log.debug("%s done: %s", name, result.describe())
         results.append(result)

@@ -307,16 +307,8 @@ def ascend(
 
 def _result(found: dict, rows: slice, split: SplitModel, class_indices, params) -> FIMResult:
     """The FIMResult of one model from its rows of :func:`ascend`'s output."""
-    per_run = (len(class_indices), params["n_runs"])
-    result = FIMResult(
-        fims=found["best_h"][rows].reshape(*per_run, *split.feature_shape).astype(np.float32),
-        scores=found["best_score"][rows].reshape(per_run).astype(np.float64),
-        objectives=found["best_obj"][rows].reshape(per_run).astype(np.float64),
-        steps=found["steps"][rows].reshape(per_run).astype(np.int64),
-        converged=found["converged"][rows].reshape(per_run),
-        layer_name=split.layer_name,
-        class_indices=class_indices.astype(np.int64),
-        params=dict(params),
+    result = FIMResult.from_ascent(
+        found, rows, split.feature_shape, split.layer_name, class_indices, params
     )
     log.info("%s done: %s", split.upper.name, result.describe())
     return result

@@ -83,6 +83,31 @@ class FIMResult:
         )
 
     @classmethod
+    def from_ascent(
+        cls,
+        found: dict[str, np.ndarray],
+        rows,
+        feature_shape: tuple[int, ...],
+        layer_name: str,
+        class_indices: np.ndarray,
+        params: dict,
+    ) -> FIMResult:
+        """One model's result from an ascent's output (either engine: ``best_h``,
+        ``best_score``, ``best_obj``, ``steps``, ``converged``), its ``C x T`` rows selected by
+        ``rows`` (a slice of the rows, or the model's index)."""
+        per_run = (len(class_indices), params["n_runs"])
+        return cls(
+            fims=found["best_h"][rows].reshape(*per_run, *feature_shape).astype(np.float32),
+            scores=found["best_score"][rows].reshape(per_run).astype(np.float64),
+            objectives=found["best_obj"][rows].reshape(per_run).astype(np.float64),
+            steps=found["steps"][rows].reshape(per_run).astype(np.int64),
+            converged=found["converged"][rows].reshape(per_run),
+            layer_name=layer_name,
+            class_indices=class_indices.astype(np.int64),
+            params=dict(params),
+        )
+
+    @classmethod
     def load(cls, path: str | os.PathLike) -> FIMResult:
         """Read a result written by :meth:`save`; a truncated or corrupt file raises
         :class:`deepresolve.core.files.UnreadableFileError`."""
