@@ -320,19 +320,12 @@ class Keras1Network:
                 names.append(layer.kind)
         return names
 
-    def dense_layers(self) -> list[tuple[str, str]]:
-        """``(name, activation)`` of each Dense layer in order (the last is ``logits``, linear:
-        the published sigmoid is :attr:`Keras1Architecture.output_activation`)."""
-        dense = [layer for layer in self.architecture.layers if layer.kind == "dense"]
-        names = [n for n in self.layer_names() if n == "logits" or n.startswith("dense_")]
-        return [
-            (name, layer.config["activation"]) for name, layer in zip(names, dense, strict=True)
-        ]
-
     def dense_above(self, layer: str | None) -> list[tuple[np.ndarray, np.ndarray | None, str]]:
         """The Dense layers above the feature-map ``layer`` (``None``: ``pool``, the layer the
         workflow's FIMs use), bottom first, as ``(kernel, bias or None, activation)`` for
-        :func:`deepresolve.method.dense_fim.dense_feature_importance_maps`; ``[]`` for a layer
+        :func:`deepresolve.method.dense_fim.dense_feature_importance_maps` (the last,
+        ``logits``, linear: the published sigmoid is
+        :attr:`Keras1Architecture.output_activation`); ``[]`` for a layer
         below the pooling (``conv``: its FIMs need the TensorFlow engine). Raises
         ``ValueError`` for a name the model lacks, listing the valid ones."""
         names = self.layer_names()
@@ -344,11 +337,11 @@ class Keras1Network:
             )
         if layer == "conv":
             return []
-        above = names[names.index(layer) + 1 :]
+        first = names.index(layer) + 1
         return [
-            (self.arrays[name][0], (self.arrays[name][1:] or [None])[0], activation)
-            for name, activation in self.dense_layers()
-            if name in above
+            (self.arrays[name][0], (self.arrays[name][1:] or [None])[0], spec.config["activation"])
+            for name, spec in zip(names[first:], self.architecture.layers[first:], strict=True)
+            if spec.kind == "dense"
         ]
 
     def to_keras(self) -> keras.Model:
